@@ -1,0 +1,1 @@
+"""Clinical calculators: staging, risk, frailty, CRS/ICANS grading and dosing helpers."""

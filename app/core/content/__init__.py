@@ -1,0 +1,1 @@
+"""Pydantic models of the guideline content (statements, tables, boxes, glossary, trials, errata)."""

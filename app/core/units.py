@@ -1,0 +1,160 @@
+"""Quantities with explicit units, converted to one canonical unit per dimension.
+
+A quantity is given as ``{"value": 3.2, "unit": "mg/L"}`` or as the string ``"3.2 mg/L"``.
+A bare number is rejected with the list of accepted units: a β2-microglobulin of "3.5"
+could be mg/L or mg/dL, and a tenfold error is exactly what the app must never make.
+
+Conversion factors:
+- β2-microglobulin: 1 mg/L = 1 µg/mL; 1 mg/dL = 10 mg/L.
+- Albumin, M-protein: 1 g/L = 0.1 g/dL.
+- Creatinine: 88.4 µmol/L = 1 mg/dL.
+- Weight: 1 lb = 0.45359237 kg. Height: 1 in = 2.54 cm; 1 m = 100 cm.
+- Temperature: °F → °C as (°F − 32) × 5/9.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, WithJsonSchema
+
+
+@dataclass(frozen=True)
+class Dimension:
+    name: str
+    canonical: str
+    units: dict[str, Callable[[float], float]]
+    minimum: float
+    maximum: float
+    aliases: dict[str, str]
+
+    @property
+    def accepted(self) -> list[str]:
+        return list(self.units)
+
+    def resolve_unit(self, unit: str) -> str | None:
+        key = unit.strip().replace("μ", "µ")
+        for name in self.units:
+            if key.casefold() == name.casefold():
+                return name
+        alias = self.aliases.get(key.casefold())
+        return alias
+
+
+def _same(x: float) -> float:
+    return x
+
+
+def _dim(
+    name: str,
+    canonical: str,
+    units: dict[str, Callable[[float], float]],
+    minimum: float,
+    maximum: float,
+    aliases: dict[str, str] | None = None,
+) -> Dimension:
+    return Dimension(name, canonical, units, minimum, maximum, {k.casefold(): v for k, v in (aliases or {}).items()})
+
+
+B2M = _dim(
+    "β2-microglobulin", "mg/L",
+    {"mg/L": _same, "µg/mL": _same, "mg/dL": lambda v: v * 10.0},
+    0.0, 100.0, {"ug/mL": "µg/mL", "mg/l": "mg/L", "mg/dl": "mg/dL"},
+)
+ALBUMIN = _dim("albumin", "g/dL", {"g/dL": _same, "g/L": lambda v: v / 10.0}, 0.5, 7.0)
+M_PROTEIN = _dim("M-protein", "g/dL", {"g/dL": _same, "g/L": lambda v: v / 10.0}, 0.0, 15.0)
+CREATININE = _dim(
+    "creatinine", "mg/dL",
+    {"mg/dL": _same, "µmol/L": lambda v: v / 88.4},
+    0.1, 25.0, {"umol/L": "µmol/L", "micromol/L": "µmol/L"},
+)
+WEIGHT = _dim("weight", "kg", {"kg": _same, "lb": lambda v: v * 0.45359237}, 20.0, 350.0, {"lbs": "lb"})
+HEIGHT = _dim(
+    "height", "cm", {"cm": _same, "m": lambda v: v * 100.0, "in": lambda v: v * 2.54}, 100.0, 250.0,
+    {"inch": "in", "inches": "in"},
+)
+TEMPERATURE = _dim(
+    "temperature", "°C", {"°C": _same, "°F": lambda v: (v - 32.0) * 5.0 / 9.0}, 30.0, 45.0,
+    {"c": "°C", "degc": "°C", "f": "°F", "degf": "°F"},
+)
+OXYGEN_FLOW = _dim("oxygen flow", "L/min", {"L/min": _same}, 0.0, 100.0, {"l/min": "L/min", "lpm": "L/min"})
+
+_NUMBER_UNIT = re.compile(r"^\s*([-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][-+]?\d+)?)\s*(\S.*?)?\s*$")
+
+
+class QuantityError(ValueError):
+    """Raised with a message that names what is accepted."""
+
+
+def parse_quantity(dim: Dimension, raw: Any) -> float:
+    """Convert a raw quantity to the canonical unit, checking the plausible range."""
+    if isinstance(raw, bool) or isinstance(raw, int | float):
+        raise QuantityError(
+            f"a bare number is not accepted for {dim.name}: give a unit, "
+            f"e.g. {{\"value\": {raw}, \"unit\": \"{dim.canonical}\"}} or \"{raw} {dim.canonical}\"; "
+            f"accepted units: {', '.join(dim.accepted)}"
+        )
+    if isinstance(raw, str):
+        match = _NUMBER_UNIT.match(raw)
+        if match is None or match.group(2) is None:
+            raise QuantityError(
+                f"cannot read {raw!r} as a {dim.name} with a unit; write e.g. \"3.2 {dim.canonical}\"; "
+                f"accepted units: {', '.join(dim.accepted)}"
+            )
+        value_text, unit = match.group(1).replace(",", "."), match.group(2)
+        value = float(value_text)
+    elif isinstance(raw, dict):
+        if set(raw) != {"value", "unit"}:
+            raise QuantityError(f"a {dim.name} quantity is an object with exactly 'value' and 'unit'")
+        value_raw, unit = raw["value"], raw["unit"]
+        if isinstance(value_raw, bool) or not isinstance(value_raw, int | float):
+            raise QuantityError(f"{dim.name} value must be a number")
+        if not isinstance(unit, str):
+            raise QuantityError(f"{dim.name} unit must be a string; accepted units: {', '.join(dim.accepted)}")
+        value = float(value_raw)
+    else:
+        raise QuantityError(
+            f"{dim.name} must be an object {{\"value\", \"unit\"}} or a string such as \"3.2 {dim.canonical}\""
+        )
+    if not math.isfinite(value):
+        raise QuantityError(f"{dim.name} must be a finite number")
+    resolved = dim.resolve_unit(unit)
+    if resolved is None:
+        raise QuantityError(f"unit {unit!r} is not accepted for {dim.name}; accepted units: {', '.join(dim.accepted)}")
+    canonical = round(dim.units[resolved](value), 9)
+    if not dim.minimum <= canonical <= dim.maximum:
+        raise QuantityError(
+            f"{dim.name} {value:g} {resolved} is outside the plausible range "
+            f"{dim.minimum:g}–{dim.maximum:g} {dim.canonical}"
+        )
+    return canonical
+
+
+def quantity_schema(dim: Dimension) -> dict[str, Any]:
+    return {
+        "description": f"{dim.name}; canonical unit {dim.canonical}; plausible {dim.minimum:g}–{dim.maximum:g}",
+        "oneOf": [
+            {
+                "type": "object",
+                "properties": {"value": {"type": "number"}, "unit": {"enum": dim.accepted}},
+                "required": ["value", "unit"],
+                "additionalProperties": False,
+            },
+            {"type": "string", "pattern": r"^\s*[0-9.,]+\s*\S+", "examples": [f"1 {u}" for u in dim.accepted]},
+        ],
+        "x-canonical-unit": dim.canonical,
+        "x-accepted-units": dim.accepted,
+    }
+
+
+def Quantity(dim: Dimension) -> Any:  # noqa: N802 - reads like a type in models
+    """An ``Annotated[float, ...]`` field type holding the value in ``dim``'s canonical unit."""
+    return Annotated[
+        float,
+        BeforeValidator(lambda raw: parse_quantity(dim, raw)),
+        WithJsonSchema(quantity_schema(dim)),
+    ]

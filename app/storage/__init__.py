@@ -1,0 +1,1 @@
+"""Storage: the content source reader, the deterministic database build and read-only access."""
