@@ -83,6 +83,7 @@ class ContentBundle(BaseModel):
         conflict_ids = {c.id for c in self.conflicts}
         for panel in self.toxicity:
             problems += [f"toxicity: unknown conflict {c!r}" for c in panel.conflicts if c not in conflict_ids]
+            problems += [f"toxicity: unknown drug {d.drug!r}" for d in panel.doses if d.drug not in drugs]
         for c in self.box1.criteria:
             problems += [f"box1 {c.id}: unknown erratum {e!r}" for e in c.errata if e not in errata]
         for fig in self.figures:

@@ -1,0 +1,131 @@
+"""Fig. 2 (RRMM at second line): every leaf and the traps F2-A*."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from .flow_helpers import ev, note_refs, recs
+
+BASE = {"unavailable": [], "limited_access_to_novel_regimens": False}
+STATUSES = ("naive", "sensitive", "refractory")
+
+
+def fig2(bundle, len_, cd38, btz, cart=True, **extra):
+    return ev(bundle, "fig2", lenalidomide_status=len_, anti_cd38_status=cd38, bortezomib_status=btz,
+              car_t_eligible=cart, **{**BASE, **extra})
+
+
+def test_every_known_combination_reaches_one_leaf(bundle):
+    for len_, cd38, btz, cart in itertools.product(STATUSES, STATUSES, STATUSES, (True, False)):
+        e = fig2(bundle, len_, cd38, btz, cart)
+        assert e.missing == [], (len_, cd38, btz)
+        assert e.possible_nodes == []
+        assert all(r.status == "applies" for r in e.recommendations)
+
+
+def test_bullet1_len_sensitive_bortezomib_refractory(bundle):
+    e = fig2(bundle, "sensitive", "naive", "refractory")
+    assert e.path[-1] == "r-a-btz-ref"
+    r = recs(e)
+    assert {k for k, v in r.items() if v[1] == "preferred"} == {"DaraRd", "DaraKd", "IsaKd"}
+    assert {k for k, v in r.items() if v[1] == "other"} == {"KRd", "IxaRd", "EloRd", "BelaPd"}
+    bela = next(x for x in e.recommendations if x.regimen == "BelaPd")
+    assert bela.footnotes and "exposed to lenalidomide" in bela.footnotes[0]
+
+
+def test_footnote_a_keeps_belapd_from_lenalidomide_naive(bundle):
+    e = fig2(bundle, "naive", "naive", "refractory")
+    assert "BelaPd" not in recs(e)
+    e = fig2(bundle, "naive", "naive", "sensitive")
+    assert "BelaPd" not in recs(e) and "PVd" not in recs(e)
+
+
+def test_bullet2_bortezomib_sensitive(bundle):
+    r = recs(fig2(bundle, "sensitive", "naive", "sensitive"))
+    assert {k for k, v in r.items() if v[1] == "preferred"} == {"DaraRd", "DaraKd", "IsaKd", "BelaVd"}
+    assert {"KRd", "IxaRd", "EloRd", "SelVd", "Kd", "BelaPd"} <= set(r)
+    assert all(v[0] == "[I, A]" for v in r.values())
+
+
+def test_bullet2_substitutes_replace_unavailable_belantamab(bundle):
+    e = fig2(bundle, "sensitive", "naive", "sensitive", unavailable=["BelaPd", "BelaVd"])
+    r = recs(e)
+    assert "BelaVd" not in r and "BelaPd" not in r
+    assert r["DaraVd"] == ("[panel consensus; I, A]", "if-unavailable")
+    assert r["PVd"] == ("[panel consensus; I, A]", "if-unavailable")
+    subs = {x.regimen: x.substitutes_for for x in e.recommendations}
+    assert subs["DaraVd"] == "BelaVd" and subs["PVd"] == "BelaPd"
+
+
+def test_bullet3_lenalidomide_refractory(bundle):
+    e = fig2(bundle, "refractory", "naive", "sensitive")
+    assert e.path[-1] == "r-b-len-ref"
+    r = recs(e)
+    assert r["cilta-cel"] == ("[I, A]", "preferred")
+    assert r["DaraPd"] == ("[I, A]", "other")
+    assert {"DaraKd", "IsaKd", "BelaPd", "BelaVd", "SelVd"} <= set(r)
+    assert [x.regimen for x in e.recommendations][0] == "cilta-cel"
+
+
+def test_bullet3_not_car_t_eligible(bundle):
+    assert "cilta-cel" not in recs(fig2(bundle, "refractory", "sensitive", "sensitive", cart=False))
+
+
+def test_bullet3_unavailable_cilta_cel_and_belavd(bundle):
+    e = fig2(bundle, "refractory", "naive", "sensitive", unavailable=["cilta-cel", "BelaVd"])
+    r = recs(e)
+    assert "cilta-cel" not in r and "BelaVd" not in r
+    assert r["DaraVd"] == ("[panel consensus; I, A]", "if-unavailable")
+
+
+def test_bullet4_leaf_specific_grade_of_darapd(bundle):
+    e = fig2(bundle, "refractory", "sensitive", "refractory")
+    assert e.path[-1] == "r-b-len-btz-ref"
+    r = recs(e)
+    assert r["DaraPd"] == ("[II, B]", "other")
+    assert {"cilta-cel", "BelaPd", "DaraKd", "IsaKd"} <= set(r)
+    assert "SelVd" not in r and "BelaVd" not in r
+
+
+def test_bullet5_len_and_anti_cd38_refractory(bundle):
+    r = recs(fig2(bundle, "refractory", "refractory", "sensitive"))
+    assert r["cilta-cel"] == ("[I, A]", "preferred") and r["BelaPd"] == ("[I, A]", "preferred")
+    assert r["SelVd"] == ("[panel consensus; II, C]", "conditional")
+    assert r["BelaVd"] == ("[panel consensus; V, C]", "conditional")
+    assert r["Kd"] == ("[panel consensus; V, C]", "conditional")
+    assert "KPd" not in r
+
+
+def test_bullet5_fallbacks_need_bortezomib_sensitivity(bundle):
+    r = recs(fig2(bundle, "refractory", "refractory", "refractory"))
+    assert set(r) == {"cilta-cel", "BelaPd"}
+
+
+@pytest.mark.parametrize(("cd38", "btz"), [("sensitive", "sensitive"), ("refractory", "refractory")])
+def test_gap_anti_cd38_exposed_lenalidomide_sensitive_has_no_invented_regimens(bundle, cd38, btz):
+    e = fig2(bundle, "sensitive", cd38, btz)
+    assert e.path[-1] == "r-a-cd38-exposed-gap"
+    assert e.recommendations == []
+    assert "F2-A2" in note_refs(e)
+
+
+def test_second_line_asct_side_box(bundle):
+    facts = {"limited_access_to_novel_regimens": True, "prior_asct_then_len_maintenance": True}
+    e = fig2(bundle, "sensitive", "naive", "sensitive", **{**facts, "initial_remission_months": 36})
+    assert recs(e)["second-line ASCT"] == ("[panel consensus; III, C]", "conditional")
+    e = fig2(bundle, "sensitive", "naive", "sensitive", **{**facts, "initial_remission_months": 35.9})
+    assert "second-line ASCT" not in recs(e)
+
+
+def test_fig2_traps_are_visible(bundle):
+    refs = note_refs(ev(bundle, "fig2"))
+    for i in range(1, 13):
+        assert f"F2-A{i}" in refs
+
+
+def test_kpd_is_only_mentioned_in_notes(bundle):
+    e = ev(bundle, "fig2")
+    assert all(r.regimen != "KPd" for r in e.recommendations)
+    assert any("KPd" in n.text for n in e.notes)
