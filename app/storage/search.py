@@ -1,0 +1,164 @@
+"""Full-text search over the guide database (SQLite FTS5, bm25 ranking).
+
+User input never reaches ``MATCH`` as written: it is cut into runs of letters and digits,
+each run becomes a quoted prefix token ``"tok"*`` and the tokens are ANDed. Case and
+diacritics are folded by the index (``unicode61 remove_diacritics 2``), so ``myélome``,
+``MYELOME`` and ``myelome`` are the same query. When nothing matches every token, the search
+retries once with shortened tokens (``myélome`` → ``myelom*`` finds "myeloma") and then with
+any token (OR, common words left out); such hits are marked ``approximate``.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import OperationalError as SAOperationalError
+
+from app.storage import schema
+
+MAX_TOKENS = 16
+MAX_TOKEN_CHARS = 64
+MAX_LIMIT = 500
+SNIPPET_TOKENS = 24
+MARK_OPEN, MARK_CLOSE, ELLIPSIS = "«", "»", "…"
+
+_TOKEN = re.compile(r"[^\W_]+")
+#: Words too common to carry an OR retry on their own.
+_STOPWORDS = frozenset(
+    {
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "in",
+        "is",
+        "it",
+        "near",
+        "not",
+        "of",
+        "on",
+    }
+    | {"or", "the", "to", "with", "without"}
+)
+
+_SQL = (
+    "SELECT d.kind, d.ref_id, d.label,"
+    f" snippet({schema.FTS_TABLE}, 1, '{MARK_OPEN}', '{MARK_CLOSE}', '{ELLIPSIS}', {SNIPPET_TOKENS}),"
+    f" d.section, bm25({schema.FTS_TABLE}, {', '.join(str(w) for w in schema.BM25_WEIGHTS)}) AS score"
+    f" FROM {schema.FTS_TABLE} JOIN search_docs d ON d.rowid = {schema.FTS_TABLE}.rowid"
+    f" WHERE {schema.FTS_TABLE} MATCH ? ORDER BY score, d.kind_rank, d.rowid LIMIT ?"
+)
+
+
+class SearchHit(BaseModel):
+    """One ranked hit. ``score`` is the negated bm25 rank: higher is better."""
+
+    model_config = ConfigDict(frozen=True)
+
+    kind: str
+    id: str
+    title: str
+    snippet: str
+    section: str | None
+    score: float
+    approximate: bool = False
+
+
+class _HasEngine(Protocol):
+    @property
+    def engine(self) -> Engine: ...
+
+
+Target = sqlite3.Connection | Engine | Connection | _HasEngine
+
+
+def query_tokens(query: str) -> list[str]:
+    """The words of a user's query: runs of letters and digits, NFKC-normalised, de-duplicated."""
+    text = unicodedata.normalize("NFKC", query.replace("\x00", " "))
+    tokens: list[str] = []
+    seen: set[str] = set()
+    for tok in _TOKEN.findall(text):
+        tok = tok[:MAX_TOKEN_CHARS]
+        key = tok.casefold()
+        if key not in seen:
+            seen.add(key)
+            tokens.append(tok)
+        if len(tokens) == MAX_TOKENS:
+            break
+    return tokens
+
+
+def _quoted(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"*'
+
+
+def match_expression(tokens: Sequence[str], *, any_token: bool = False) -> str:
+    """An FTS5 expression of quoted prefix tokens, ANDed (or ORed); ``""`` for no tokens."""
+    return (" OR " if any_token else " ").join(_quoted(t) for t in tokens if t)
+
+
+def _shorten(token: str) -> str:
+    """A crude stem for the retry: keep about three quarters of a long word (at least four)."""
+    if len(token) < 5:
+        return token
+    return token[: max(4, (3 * len(token) + 3) // 4)]
+
+
+def run_match(target: Target, expression: str, limit: int) -> list[SearchHit]:
+    """Run one FTS5 expression (built by :func:`match_expression`); errors are not hidden."""
+    rows = _execute(target, _SQL, (expression, limit))
+    return [
+        SearchHit(kind=r[0], id=r[1], title=r[2], snippet=r[3] or "", section=r[4], score=-float(r[5]))
+        for r in rows
+    ]
+
+
+def search(target: Target, query: str, limit: int = 20) -> list[SearchHit]:
+    """Ranked hits for what a user typed, best first; ``[]`` when nothing (or no word) is given.
+
+    ``target`` is a :class:`~app.storage.repository.GuideRepository` (anything with an
+    ``engine``), a SQLAlchemy engine or connection, or a stdlib ``sqlite3`` connection.
+    """
+    limit = min(int(limit), MAX_LIMIT)
+    tokens = query_tokens(query)
+    if not tokens or limit <= 0:
+        return []
+    attempts = [(tokens, False)]
+    stems = [_shorten(t) for t in tokens]
+    if stems != tokens:
+        attempts.append((stems, False))
+    loose = [_shorten(t) for t in tokens if len(t) >= 3 and t.casefold() not in _STOPWORDS]
+    if len(tokens) > 1 and loose:
+        attempts.append((loose, True))
+    for n, (words, any_token) in enumerate(attempts):
+        try:
+            hits = run_match(target, match_expression(words, any_token=any_token), limit)
+        except (sqlite3.OperationalError, SAOperationalError) as exc:  # safety net: should never fire
+            if "fts5" not in str(exc).lower():
+                raise
+            hits = []
+        if hits:
+            return hits if n == 0 else [h.model_copy(update={"approximate": True}) for h in hits]
+    return []
+
+
+def _execute(target: Target, sql: str, params: tuple[Any, ...]) -> list[Any]:
+    if isinstance(target, sqlite3.Connection):
+        return target.execute(sql, params).fetchall()
+    if isinstance(target, Connection):
+        return list(target.exec_driver_sql(sql, params).all())
+    engine = target if isinstance(target, Engine) else target.engine
+    with engine.connect() as conn:
+        return list(conn.exec_driver_sql(sql, params).all())
