@@ -92,7 +92,7 @@ class QuantityError(ValueError):
 
 def parse_quantity(dim: Dimension, raw: Any) -> float:
     """Convert a raw quantity to the canonical unit, checking the plausible range."""
-    if isinstance(raw, bool) or isinstance(raw, int | float):
+    if isinstance(raw, bool | int | float):
         raise QuantityError(
             f"a bare number is not accepted for {dim.name}: give a unit, "
             f"e.g. {{\"value\": {raw}, \"unit\": \"{dim.canonical}\"}} or \"{raw} {dim.canonical}\"; "
@@ -151,7 +151,7 @@ def quantity_schema(dim: Dimension) -> dict[str, Any]:
     }
 
 
-def Quantity(dim: Dimension) -> Any:  # noqa: N802 - reads like a type in models
+def Quantity(dim: Dimension) -> Any:
     """An ``Annotated[float, ...]`` field type holding the value in ``dim``'s canonical unit."""
     return Annotated[
         float,

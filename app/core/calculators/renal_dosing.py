@@ -1,0 +1,417 @@
+"""Renal dosing facts: lenalidomide starting dose by creatinine clearance, other myeloma drugs.
+
+Pure data and functions, no calculator of its own: the ``crcl`` calculator (renal.py) shows the
+lenalidomide rows for its value, and ``bsa`` (body.py) shows the carfilzomib BSA cap.
+
+Sources (shared/reference/scoring-rules.md §11c–§11d, each row with its status):
+- Lenalidomide, EU SmPC (Revlimid): the guide follows this. ≥ 50 mL/min 25 mg daily;
+  30 ≤ CLcr < 50 10 mg daily; < 30 without dialysis 7.5 mg daily (current SmPC, where the
+  capsule exists; UNCONFIRMED as table text) or 15 mg every other day (older SmPC, CONFIRMED);
+  dialysis 5 mg daily, after dialysis on dialysis days.
+- Lenalidomide, US label, shown beside it where it differs: adjustment starts below 60 mL/min.
+- The guideline's own renal statements, verbatim with their locations (checked against the
+  guideline text by tests/core/test_calc_renal.py).
+
+Bands use the creatinine clearance rounded to one decimal, the value the user sees, so that a
+displayed "50.0" never gives the < 50 dose.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Status = Literal["CONFIRMED", "UNCONFIRMED", "DISAGREEMENT"]
+Region = Literal["eu", "us"]
+
+LENALIDOMIDE_EU_SOURCE = (
+    "Revlimid (lenalidomide) EU SmPC, section 4.2 renal impairment, multiple myeloma 25 mg regimen; older SmPC "
+    "text mirrored at 120ty.net; the 7.5 mg capsule per the current SmPC capsule list (secondary retrieval "
+    "recorded in the app's reference notes)"
+)
+LENALIDOMIDE_US_SOURCE = (
+    "REVLIMID (lenalidomide) US Prescribing Information, dosage adjustment for renal impairment (secondary "
+    "retrieval via drugs.com and 120ty.net)"
+)
+CARFILZOMIB_BSA_CAP_M2 = 2.2
+CARFILZOMIB_CAP_SOURCE = (
+    "Kyprolis (carfilzomib) US Prescribing Information / EU SmPC: dose calculated on actual BSA; patients with "
+    "BSA > 2.2 m² receive a dose based on 2.2 m² (CONFIRMED via kyprolis-hcp.com)"
+)
+
+BORDERLINE_ML_MIN = 3.0
+
+
+@dataclass(frozen=True)
+class GuidelineQuote:
+    id: str
+    drugs: tuple[str, ...]
+    quote: str
+    location: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "drugs": list(self.drugs), "quote": self.quote, "location": self.location}
+
+
+_REC = "Supportive care › Recommendations"
+_BOX2 = "Box 2 › Impaired renal function"
+
+GUIDELINE_RENAL_QUOTES: tuple[GuidelineQuote, ...] = (
+    GuidelineQuote(
+        "renal-text-lenalidomide",
+        ("lenalidomide",),
+        "Lenalidomide is typically given at reduced doses according to renal function because it is cleared "
+        "through the kidneys. However, a phase I/II trial demonstrated that lenalidomide can be given at the "
+        "full dose of 25 mg daily to patients without severe renal impairment (creatinine clearance > 30 "
+        "ml/min) and at a dose of ≥ 15 mg daily to those with creatinine clearance < 30 ml/min, even when on "
+        "dialysis.",
+        "Supportive care › Common complications and adverse events in patients with MM › Renal impairment",
+    ),
+    GuidelineQuote(
+        "renal-rec-lenalidomide",
+        ("lenalidomide",),
+        "Lenalidomide is also effective and safe in patients with mild to moderate renal impairment and should "
+        "be administered with dose adjustments according to creatinine clearance [II, B].",
+        f"{_REC} (impaired renal function)",
+    ),
+    GuidelineQuote(
+        "renal-box2-lenalidomide-substitution",
+        ("lenalidomide", "thalidomide", "cyclophosphamide"),
+        "If reversal of renal impairment is observed, thalidomide or cyclophosphamide might be substituted by "
+        "lenalidomide [panel consensus; V, B].",
+        f"{_BOX2}, bullet 3",
+    ),
+    GuidelineQuote(
+        "renal-rec-pomalidomide",
+        ("pomalidomide",),
+        "Pomalidomide can be administered at standard doses in patients with severe renal impairment, even "
+        "those on dialysis [II, B].",
+        f"{_REC} (impaired renal function)",
+    ),
+    GuidelineQuote(
+        "renal-rec-carfilzomib",
+        ("carfilzomib",),
+        "Carfilzomib is another option in patients with RRMM and renal impairment and it needs no dose "
+        "modifications in those with creatinine clearance >15 ml/min, with similar outcomes in patients with "
+        "and without renal impairment [II, B].",
+        f"{_REC} (impaired renal function)",
+    ),
+    GuidelineQuote(
+        "renal-rec-ixazomib",
+        ("ixazomib",),
+        "Ixazomib can be safely administered in combination with lenalidomide and dexamethasone in patients "
+        "with RRMM and creatinine clearance ≥30 ml/min [II, B].",
+        f"{_REC} (impaired renal function)",
+    ),
+    GuidelineQuote(
+        "renal-box2-no-modification",
+        ("pomalidomide", "carfilzomib", "ixazomib", "daratumumab", "isatuximab"),
+        "Pomalidomide, carfilzomib, ixazomib, daratumumab and isatuximab need no dose modifications in patients "
+        "with renal impairment [II, B].",
+        f"{_BOX2}, bullet 4",
+    ),
+    GuidelineQuote(
+        "renal-rec-daratumumab",
+        ("daratumumab",),
+        "Daratumumab can be also given to patients with severe renal impairment [II, B].",
+        f"{_REC} (impaired renal function)",
+    ),
+    GuidelineQuote(
+        "renal-rec-thalidomide",
+        ("thalidomide",),
+        "Thalidomide is effective and safe in patients with MM and renal impairment and can be given without "
+        "dose modifications [II, B].",
+        f"{_REC} (impaired renal function)",
+    ),
+    GuidelineQuote(
+        "renal-rec-melphalan",
+        ("melphalan",),
+        "HDM-ASCT is feasible in patients with MM and renal impairment; the dose of melphalan should be "
+        "restricted to 100–140 mg/m² [III, C].",
+        f"{_REC} (impaired renal function)",
+    ),
+    GuidelineQuote(
+        "renal-box2-car-t",
+        ("ciltacabtagene-autoleucel", "idecabtagene-vicleucel"),
+        "CAR T cells can be given in patients with mild to moderate renal impairment [II, B].",
+        f"{_BOX2}, bullet 5",
+    ),
+    GuidelineQuote(
+        "renal-box2-teclistamab",
+        ("teclistamab",),
+        "Teclistamab can be given to patients with MM-related renal impairment, even including those undergoing "
+        "dialysis [III, C].",
+        f"{_BOX2}, bullet 6",
+    ),
+    GuidelineQuote(
+        "renal-rec-bone",
+        ("aminobisphosphonates", "zoledronic-acid", "denosumab"),
+        "In patients with severe renal impairment aminobisphosphonates are not recommended because they are "
+        "cleared through the kidneys. Denosumab is a reasonable option but caution is needed owing to a high "
+        "risk of hypocalcaemia [III, C].",
+        f"{_REC} (bone disease)",
+    ),
+)
+
+
+def guideline_quotes(drug: str) -> list[dict[str, Any]]:
+    """The guideline's renal statements that name ``drug`` (a drug id), as dicts."""
+    return [q.as_dict() for q in GUIDELINE_RENAL_QUOTES if drug in q.drugs]
+
+
+@dataclass(frozen=True)
+class DoseRow:
+    region: Region
+    band: str
+    dose: str
+    dose_mg: float
+    options: tuple[str, ...]  # canonical "mg every h" keys used to compare regions
+    notes: tuple[str, ...]
+    source: str
+    status: Status
+    status_note: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "region": self.region,
+            "band": self.band,
+            "dose": self.dose,
+            "dose_mg": self.dose_mg,
+            "notes": list(self.notes),
+            "source": self.source,
+            "status": self.status,
+            "status_note": self.status_note,
+        }
+
+
+@dataclass(frozen=True)
+class LenalidomideStart:
+    crcl_ml_min: float
+    dialysis: bool
+    eu: DoseRow
+    us: DoseRow
+    differ: bool
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "crcl_ml_min": self.crcl_ml_min,
+            "dialysis": self.dialysis,
+            "regimen": "multiple myeloma 25 mg regimen (days 1–21 of 28-day cycles): starting dose",
+            "eu": self.eu.as_dict(),
+            "us": self.us.as_dict(),
+            "eu_us_differ": self.differ,
+            "followed": "eu",
+            "guideline": guideline_quotes("lenalidomide"),
+        }
+
+
+_CYCLE = "days 1–21 of repeated 28-day cycles"
+
+
+def _eu_row(c: float, dialysis: bool) -> DoseRow:
+    if dialysis:
+        return DoseRow(
+            "eu",
+            "CLcr < 30 mL/min requiring dialysis (end-stage renal disease)",
+            "5 mg once daily; on dialysis days give the dose after dialysis",
+            5.0,
+            ("5 mg q24h",),
+            (_CYCLE,),
+            LENALIDOMIDE_EU_SOURCE,
+            "CONFIRMED",
+        )
+    if c >= 50:
+        return DoseRow(
+            "eu",
+            "CLcr ≥ 50 mL/min (normal or mild impairment)",
+            "25 mg once daily (no adjustment)",
+            25.0,
+            ("25 mg q24h",),
+            (_CYCLE,),
+            LENALIDOMIDE_EU_SOURCE,
+            "CONFIRMED",
+        )
+    if c >= 30:
+        return DoseRow(
+            "eu",
+            "30 ≤ CLcr < 50 mL/min (moderate impairment)",
+            "10 mg once daily",
+            10.0,
+            ("10 mg q24h",),
+            (
+                _CYCLE,
+                "may be escalated to 15 mg once daily after 2 cycles if the patient is not responding and is "
+                "tolerating the treatment",
+            ),
+            LENALIDOMIDE_EU_SOURCE,
+            "CONFIRMED",
+        )
+    return DoseRow(
+        "eu",
+        "CLcr < 30 mL/min, not requiring dialysis (severe impairment)",
+        "7.5 mg once daily (where the 7.5 mg capsule is available) or 15 mg every other day",
+        7.5,
+        ("7.5 mg q24h", "15 mg q48h"),
+        (_CYCLE, "older SmPC text: 15 mg every other day; may be escalated to 10 mg once daily if tolerated"),
+        LENALIDOMIDE_EU_SOURCE,
+        "UNCONFIRMED",
+        "the 7.5 mg once-daily option of the current SmPC is UNCONFIRMED as table text (the 7.5 mg capsule "
+        "exists); the 15 mg every-other-day option is CONFIRMED from the older SmPC; the current SmPC applies",
+    )
+
+
+def _us_row(c: float, dialysis: bool) -> DoseRow:
+    if dialysis:
+        notes = [_CYCLE]
+        if c < 7:
+            notes.append("dialysis patients with CrCl < 7 mL/min have not been studied (US label)")
+        return DoseRow(
+            "us",
+            "dialysis",
+            "5 mg once daily; on dialysis days give the dose after dialysis",
+            5.0,
+            ("5 mg q24h",),
+            tuple(notes),
+            LENALIDOMIDE_US_SOURCE,
+            "CONFIRMED",
+        )
+    if c >= 60:
+        return DoseRow(
+            "us",
+            "CrCl ≥ 60 mL/min",
+            "25 mg once daily (no adjustment)",
+            25.0,
+            ("25 mg q24h",),
+            (_CYCLE,),
+            LENALIDOMIDE_US_SOURCE,
+            "CONFIRMED",
+        )
+    if c >= 30:
+        return DoseRow(
+            "us",
+            "CrCl 30 to < 60 mL/min",
+            "10 mg every 24 hours",
+            10.0,
+            ("10 mg q24h",),
+            (_CYCLE,),
+            LENALIDOMIDE_US_SOURCE,
+            "CONFIRMED",
+        )
+    notes = [_CYCLE]
+    if c < 11:
+        notes.append("patients with CrCl < 11 mL/min not on dialysis have not been studied (US label)")
+    return DoseRow(
+        "us",
+        "CrCl < 30 mL/min, not requiring dialysis",
+        "15 mg every 48 hours",
+        15.0,
+        ("15 mg q48h",),
+        tuple(notes),
+        LENALIDOMIDE_US_SOURCE,
+        "CONFIRMED",
+    )
+
+
+def lenalidomide_starting_dose(crcl_ml_min: float, *, dialysis: bool = False) -> LenalidomideStart:
+    """Lenalidomide starting dose (myeloma, 25 mg regimen) by CrCl: EU SmPC, with the US label beside it."""
+    if isinstance(crcl_ml_min, bool) or not isinstance(crcl_ml_min, int | float):
+        raise TypeError("crcl_ml_min must be a number")
+    if not math.isfinite(crcl_ml_min) or crcl_ml_min < 0:
+        raise ValueError("crcl_ml_min must be a finite number ≥ 0")
+    c = round(float(crcl_ml_min), 1)
+    eu, us = _eu_row(c, dialysis), _us_row(c, dialysis)
+    differ = set(eu.options) != set(us.options)
+    warnings: list[str] = []
+    if differ:
+        warnings.append(
+            f"lenalidomide at CrCl {c:g} mL/min{' on dialysis' if dialysis else ''}: the EU SmPC gives {eu.dose}, "
+            f"the US label gives {us.dose}; this guide follows the EU SmPC"
+        )
+    if eu.status != "CONFIRMED":
+        warnings.append(f"lenalidomide EU row UNCONFIRMED: {eu.status_note}")
+    if not dialysis:
+        for threshold, who in ((30.0, "EU and US"), (50.0, "EU"), (60.0, "US")):
+            if abs(c - threshold) < BORDERLINE_ML_MIN:
+                warnings.append(
+                    f"CrCl {c:g} mL/min is within {BORDERLINE_ML_MIN:g} mL/min of the {threshold:g} mL/min "
+                    f"lenalidomide threshold ({who}): creatinine-based estimates are imprecise; recheck before "
+                    "choosing the band"
+                )
+        if c < 50:
+            warnings.append(
+                "the guideline cites a phase I/II trial in which lenalidomide was given at the full 25 mg daily "
+                "dose with creatinine clearance > 30 ml/min and at ≥ 15 mg daily below 30 ml/min, even on "
+                "dialysis (Supportive care › Renal impairment): trial data that differ from the label starting "
+                "doses shown"
+            )
+    for row in (eu, us):
+        for note in row.notes:
+            if "not been studied" in note:
+                warnings.append(f"lenalidomide: {note}")
+    return LenalidomideStart(c, dialysis, eu, us, differ, tuple(warnings))
+
+
+@dataclass(frozen=True)
+class DrugNote:
+    drug: str
+    note: str
+    source: str
+    status: Status
+    applies: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "drug": self.drug,
+            "note": self.note,
+            "source": self.source,
+            "status": self.status,
+            "applies": self.applies,
+            "guideline": guideline_quotes(self.drug),
+        }
+
+
+def other_drug_notes(crcl_ml_min: float, *, dialysis: bool = False) -> list[DrugNote]:
+    """Renal notes for pomalidomide, carfilzomib and ixazomib; ``applies`` marks those this CrCl triggers."""
+    c = round(float(crcl_ml_min), 1)
+    severe = dialysis or c < 30
+    return [
+        DrugNote(
+            "pomalidomide",
+            "EU SmPC (Imnovid): no dose adjustment for renal impairment; on haemodialysis days take the dose "
+            "after haemodialysis.",
+            "Imnovid (pomalidomide) EU SmPC, best knowledge; the EU text was not retrieved",
+            "UNCONFIRMED",
+            True,
+        ),
+        DrugNote(
+            "pomalidomide",
+            "US label and Swiss label (2017): severe renal impairment requiring dialysis → start 3 mg/day (25% "
+            "reduction), taken after haemodialysis. The guideline: standard doses even on dialysis.",
+            "POMALYST US Prescribing Information; Swiss label update, compendium.ch 2017 (CONFIRMED)",
+            "DISAGREEMENT",
+            dialysis,
+        ),
+        DrugNote(
+            "carfilzomib",
+            "No starting-dose adjustment for renal impairment, including chronic dialysis; give after "
+            "haemodialysis. The guideline states no dose modification with creatinine clearance > 15 ml/min"
+            + ("; this CrCl is ≤ 15 mL/min, outside that statement." if c <= 15 else ".")
+            + f" Dose on BSA capped at {CARFILZOMIB_BSA_CAP_M2:g} m².",
+            "Kyprolis (carfilzomib) label and SmPC, best knowledge (UNCONFIRMED text); BSA cap CONFIRMED "
+            "(kyprolis-hcp.com)",
+            "UNCONFIRMED",
+            True,
+        ),
+        DrugNote(
+            "ixazomib",
+            "Severe renal impairment (CrCl < 30 mL/min) or end-stage renal disease requiring dialysis: reduce "
+            "the starting dose from 4 mg to 3 mg. Not dialysable: may be given without regard to dialysis "
+            "timing. The guideline's Box 2 lists ixazomib among drugs needing no dose modification, and its "
+            "text supports use with creatinine clearance ≥ 30 ml/min.",
+            "NINLARO (ixazomib) label (CONFIRMED via drugs.com, farmacoinc)",
+            "DISAGREEMENT" if severe else "CONFIRMED",
+            severe,
+        ),
+    ]
