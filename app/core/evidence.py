@@ -51,8 +51,8 @@ def parse_tag(tag: str) -> Evidence:
     if match is None or (match.group("pc") is None and match.group("level") is None):
         raise ValueError(f"not an evidence tag: {tag!r}")
     return Evidence(
-        level=match.group("level"),  # type: ignore[arg-type]
-        grade=match.group("grade"),  # type: ignore[arg-type]
+        level=match.group("level"),
+        grade=match.group("grade"),
         panel_consensus=match.group("pc") is not None,
         text=tag.strip(),
     )

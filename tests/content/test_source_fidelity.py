@@ -20,7 +20,8 @@ def _key_tags(key: str) -> list[int]:
 
 def test_every_quote_is_found_in_the_guideline(bundle, guideline_text):
     seed = quote_key(guideline_text)
-    missing = [f"{where}: {ref.quote[:80]!r}" for where, ref in iter_source_refs(bundle) if quote_key(ref.quote) not in seed]
+    refs = iter_source_refs(bundle)
+    missing = [f"{where}: {ref.quote[:80]!r}" for where, ref in refs if quote_key(ref.quote) not in seed]
     assert not missing, "quotes not found verbatim in the guideline:\n" + "\n".join(missing)
 
 

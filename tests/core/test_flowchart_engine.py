@@ -11,7 +11,9 @@ from .flow_helpers import ev
 
 
 def test_condition_is_three_valued():
-    c = Condition.model_validate({"any": [{"fact": "a", "op": "eq", "value": True}, {"fact": "b", "op": "ge", "value": 3}]})
+    c = Condition.model_validate(
+        {"any": [{"fact": "a", "op": "eq", "value": True}, {"fact": "b", "op": "ge", "value": 3}]}
+    )
     assert c.evaluate({"a": True}) is True
     assert c.evaluate({"a": False}) is None
     assert c.missing({"a": False}) == {"b"}

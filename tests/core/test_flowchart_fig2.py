@@ -66,7 +66,7 @@ def test_bullet3_lenalidomide_refractory(bundle):
     assert r["cilta-cel"] == ("[I, A]", "preferred")
     assert r["DaraPd"] == ("[I, A]", "other")
     assert {"DaraKd", "IsaKd", "BelaPd", "BelaVd", "SelVd"} <= set(r)
-    assert [x.regimen for x in e.recommendations][0] == "cilta-cel"
+    assert e.recommendations[0].regimen == "cilta-cel"
 
 
 def test_bullet3_not_car_t_eligible(bundle):

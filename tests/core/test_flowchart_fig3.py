@@ -49,7 +49,8 @@ def test_refractory_to_car_t_or_adc(bundle):
         e = ev(bundle, "fig3", line=5, **{**TCR, "refractory_to": refractory})
         assert e.path[-1] == "tcr-cart-adc-refractory"
         r = recs(e)
-        assert {k for k, v in r.items() if v[0] == "[II, B]"} == {"talquetamab", "teclistamab", "elranatamab", "linvoseltamab"}
+        bispecifics = {"talquetamab", "teclistamab", "elranatamab", "linvoseltamab"}
+        assert {k for k, v in r.items() if v[0] == "[II, B]"} == bispecifics
         assert r["Sel-d"][0] == "[panel consensus; V, C]"
         assert r["melflufen"][0] == "[panel consensus; V, C]"
         assert "BelaPd" not in r and "cilta-cel" not in r

@@ -1,0 +1,1 @@
+"""The headless ``mmguide`` command (shared/contracts/cli.md)."""
