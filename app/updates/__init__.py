@@ -1,0 +1,68 @@
+"""Signed offline updates of the guide database ("TUF-lite"; see docs/updates-design.md).
+
+Modules, lowest first:
+
+- :mod:`app.updates.keys`: Ed25519 key files, key ids, signing and signature checks.
+- :mod:`app.updates.trust`: the installation's trust root (keys, threshold) and its rotation.
+- :mod:`app.updates.manifest`: the signed manifest: its exact fields, strictly parsed.
+- :mod:`app.updates.active`: which database the app runs on (current → previous → bundled).
+- :mod:`app.updates.package`: building and verifying a package (zip, signatures, staging).
+- :mod:`app.updates.install`: apply, rollback and status over the data-dir layout.
+- :mod:`app.updates.faults`: the kill-at-step-N test hook of ``apply``.
+
+This package may not import :mod:`app.storage` (the import-linter layers make storage and
+updates independent siblings), so it checks SQLite files with the stdlib ``sqlite3`` against
+:class:`~app.updates.active.DatabaseRules` handed in by the layer above.
+"""
+
+from __future__ import annotations
+
+PRODUCT = "myeloma-pocket-guide"
+DEFAULT_CHANNEL = "stable"
+
+
+class UpdateRejected(Exception):
+    """A package, signature or trust root was refused; ``code`` says why (the CLI's exit 3)."""
+
+    def __init__(self, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+
+class UpdateUsageError(Exception):
+    """A request that cannot be carried out as asked (the CLI's exit 2); nothing was changed."""
+
+    def __init__(self, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+
+def _reject_constant(name: str) -> object:
+    raise ValueError(f"{name} is not allowed in JSON here")
+
+
+def _unique_pairs(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"duplicate key {key!r}")
+        out[key] = value
+    return out
+
+
+def strict_json(data: bytes) -> object:
+    """Parse UTF-8 JSON, refusing duplicate object keys, NaN/Infinity and a byte-order mark.
+
+    ``json.loads`` silently keeps the last of two equal keys; a verifier must not (one reader
+    could see one value and another reader the other). Raises ``ValueError``.
+    """
+    import json
+
+    text = data.decode("utf-8")  # strict: a bad byte raises UnicodeDecodeError (a ValueError)
+    if text.startswith("\ufeff"):
+        raise ValueError("a byte-order mark is not allowed")
+    return json.loads(text, object_pairs_hook=_unique_pairs, parse_constant=_reject_constant)

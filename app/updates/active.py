@@ -1,0 +1,396 @@
+"""Which guide database the app runs on: current update → previous update → bundled.
+
+Each candidate must still be what was installed (its length and SHA-256 as recorded when the
+package was applied) and an intact guide database (``PRAGMA quick_check``, application id,
+a supported schema). The first that passes wins; when an earlier one failed, the selection
+carries a visible ``notice`` saying so. :func:`recheck` re-hashes the active file later (the
+GUI runs it in the background after first paint) and returns a notice if it changed.
+
+This module is on the start-up path: it imports no cryptography and no zip code.
+
+Data-dir layout (shared with :mod:`app.updates.install`)::
+
+    DATA_DIR/trust/root.json          the trust root (keys, threshold)
+    DATA_DIR/state.json               sequence floor, time floor, installed versions
+    DATA_DIR/current                  the pointer: {"current": entry|null, "previous": entry|null}
+    DATA_DIR/db/guide-<seq>-<sha8>.sqlite   versioned databases (never overwritten)
+    DATA_DIR/history.jsonl            audit log of applies, rejections, rollbacks
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from app.updates import strict_json
+
+POINTER_FORMAT = 1
+POINTER_CAP = 64 * 1024
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_DB_FILE = re.compile(r"^guide-\d{1,16}-[0-9a-f]{8}(-\d{1,4})?\.sqlite$")
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_CHUNK = 1024 * 1024
+
+
+# --- what a usable guide database is ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DatabaseRules:
+    """What identifies a guide database this app can read.
+
+    The running app builds this from :mod:`app.storage.schema` (the single source of truth,
+    which this package may not import); :data:`DEFAULT_RULES` mirrors it for direct library
+    use and a test pins the two together.
+    """
+
+    application_id: int
+    supported_schema_versions: frozenset[int]
+    required_meta: tuple[str, ...] = ("content_version", "content_date", "schema_version")
+
+
+DEFAULT_RULES = DatabaseRules(application_id=0x4D4D4744, supported_schema_versions=frozenset({1}))
+
+
+class DatabaseCheckFailed(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class DatabaseFacts:
+    application_id: int
+    schema_version: int
+    content_version: str
+    content_date: str
+    meta: dict[str, str]
+
+
+def check_database(path: Path, rules: DatabaseRules = DEFAULT_RULES, *, quick: bool = False) -> DatabaseFacts:
+    """Check that ``path`` is an intact guide database; raises :class:`DatabaseCheckFailed`.
+
+    In order: an SQLite header (not WAL), ``application_id``, ``user_version`` among the
+    supported schemas, ``PRAGMA integrity_check`` (``quick_check`` with ``quick``), the meta
+    table (content version and date, a schema version equal to ``user_version``). Opens the
+    file read-only through a ``file:`` URI built with ``Path.as_uri()``.
+    """
+    path = Path(path)
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(100)
+    except OSError as exc:
+        raise DatabaseCheckFailed("missing", f"cannot read {path.name}: {exc.strerror}") from None
+    if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
+        raise DatabaseCheckFailed("not_sqlite", f"{path.name} is not an SQLite database")
+    if header[18] != 1 or header[19] != 1:
+        raise DatabaseCheckFailed("wal", f"{path.name} is in WAL mode; a guide database uses the rollback journal")
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise DatabaseCheckFailed("unreadable", f"cannot open {path.name}: {exc}") from None
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        if app_id != rules.application_id:
+            raise DatabaseCheckFailed(
+                "wrong_application", f"{path.name} is not a guide database (application_id {app_id:#x})"
+            )
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version not in rules.supported_schema_versions:
+            raise DatabaseCheckFailed(
+                "unsupported_schema", f"{path.name} has schema {version}, which this app cannot read"
+            )
+        check = "quick_check" if quick else "integrity_check"
+        rows = [r[0] for r in conn.execute(f"PRAGMA {check}").fetchall()]
+        if rows != ["ok"]:
+            raise DatabaseCheckFailed("corrupt_database", f"{check} failed: {'; '.join(map(str, rows[:3]))}")
+        try:
+            meta = {str(k): str(v) for k, v in conn.execute("SELECT key, value FROM meta").fetchall()}
+        except sqlite3.Error as exc:
+            raise DatabaseCheckFailed("corrupt_database", f"no readable meta table: {exc}") from None
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseCheckFailed("corrupt_database", f"{path.name} cannot be read as a database: {exc}") from None
+    finally:
+        conn.close()
+    missing = [k for k in rules.required_meta if k not in meta]
+    if missing:
+        raise DatabaseCheckFailed("corrupt_database", f"meta lacks {', '.join(missing)}")
+    if meta["schema_version"] != str(version):
+        raise DatabaseCheckFailed("corrupt_database", "meta schema_version differs from user_version")
+    try:
+        content_date = date.fromisoformat(meta["content_date"]).isoformat()
+    except ValueError:
+        raise DatabaseCheckFailed("corrupt_database", f"bad content_date {meta['content_date']!r}") from None
+    return DatabaseFacts(app_id, version, meta["content_version"], content_date, meta)
+
+
+def sha256_file(path: Path) -> tuple[str, int]:
+    """SHA-256 (hex) and length of a file, read in 1 MiB chunks."""
+    digest = hashlib.sha256()
+    length = 0
+    with Path(path).open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            digest.update(chunk)
+            length += len(chunk)
+    return digest.hexdigest(), length
+
+
+# --- the data-dir layout and the pointer --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Layout:
+    root: Path
+
+    @property
+    def trust_dir(self) -> Path:
+        return self.root / "trust"
+
+    @property
+    def root_file(self) -> Path:
+        return self.trust_dir / "root.json"
+
+    @property
+    def state_file(self) -> Path:
+        return self.root / "state.json"
+
+    @property
+    def pointer_file(self) -> Path:
+        return self.root / "current"
+
+    @property
+    def db_dir(self) -> Path:
+        return self.root / "db"
+
+    @property
+    def history_file(self) -> Path:
+        return self.root / "history.jsonl"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.root / ".update.lock"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One installed database as the pointer records it."""
+
+    file: str
+    sequence: int
+    sha256: str
+    length: int
+    content_version: str
+    content_date: str
+    signers: tuple[str, ...]
+    created: str
+    expires: str
+    installed_at: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": self.file, "sequence": self.sequence, "sha256": self.sha256, "length": self.length,
+            "content_version": self.content_version, "content_date": self.content_date,
+            "signers": list(self.signers), "created": self.created, "expires": self.expires,
+            "installed_at": self.installed_at,
+        }
+
+    @classmethod
+    def from_json(cls, raw: object) -> Entry:
+        if not isinstance(raw, dict):
+            raise ValueError("an entry is an object")
+        file, seq, sha, length = raw.get("file"), raw.get("sequence"), raw.get("sha256"), raw.get("length")
+        if not (isinstance(file, str) and _DB_FILE.match(file)):
+            raise ValueError(f"bad file name {file!r}")
+        if type(seq) is not int or type(length) is not int or not (isinstance(sha, str) and _HEX64.match(sha)):
+            raise ValueError("bad sequence, length or sha256")
+        signers = raw.get("signers")
+        if not isinstance(signers, list) or not all(isinstance(s, str) for s in signers):
+            raise ValueError("bad signers")
+        strings = {}
+        for name in ("content_version", "content_date", "created", "expires", "installed_at"):
+            value = raw.get(name)
+            if not isinstance(value, str):
+                raise ValueError(f"bad {name}")
+            strings[name] = value
+        return cls(file=file, sequence=seq, sha256=sha, length=length, signers=tuple(signers), **strings)
+
+
+@dataclass(frozen=True)
+class Pointer:
+    current: Entry | None = None
+    previous: Entry | None = None
+
+    def to_bytes(self, updated: str) -> bytes:
+        import json
+
+        doc = {
+            "format": POINTER_FORMAT,
+            "current": self.current.to_json() if self.current else None,
+            "previous": self.previous.to_json() if self.previous else None,
+            "updated": updated,
+        }
+        return (json.dumps(doc, indent=2, sort_keys=True) + "\n").encode()
+
+
+class PointerUnreadable(Exception):
+    pass
+
+
+def read_pointer(layout: Layout) -> Pointer | None:
+    """The pointer, ``None`` when there is none; raises :class:`PointerUnreadable` if garbled."""
+    path = layout.pointer_file
+    try:
+        if path.stat().st_size > POINTER_CAP:
+            raise PointerUnreadable("the pointer file is too large")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise PointerUnreadable(f"cannot read the pointer: {exc.strerror}") from None
+    try:
+        doc = strict_json(data)
+        if not isinstance(doc, dict) or doc.get("format") != POINTER_FORMAT:
+            raise ValueError("not a pointer document")
+        current = Entry.from_json(doc["current"]) if doc.get("current") is not None else None
+        previous = Entry.from_json(doc["previous"]) if doc.get("previous") is not None else None
+    except (ValueError, KeyError) as exc:
+        raise PointerUnreadable(f"the pointer is garbled: {exc}") from None
+    return Pointer(current=current, previous=previous)
+
+
+# --- selection -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActiveSelection:
+    path: Path
+    origin: str  # "bundled" | "update"
+    signers: tuple[str, ...] = ()
+    content_version: str | None = None
+    content_date: str | None = None
+    sequence: int | None = None
+    sha256: str | None = None
+    expires: str | None = None
+    notice: str | None = None
+    failures: tuple[str, ...] = field(default=())
+
+
+def _label(entry: Entry) -> str:
+    return f"{entry.content_version} (sequence {entry.sequence})"
+
+
+def check_entry(layout: Layout, entry: Entry, rules: DatabaseRules, *, quick: bool = True) -> Path:
+    """The entry's file if it is still what was installed and intact; raises otherwise."""
+    path = layout.db_dir / entry.file
+    try:
+        size = path.stat().st_size
+    except OSError:
+        raise DatabaseCheckFailed("missing", f"{entry.file} is missing") from None
+    if size != entry.length:
+        raise DatabaseCheckFailed("changed", f"{entry.file} has {size} bytes, {entry.length} were installed")
+    digest, _ = sha256_file(path)
+    if digest != entry.sha256:
+        raise DatabaseCheckFailed("changed", f"{entry.file} no longer has the SHA-256 it was installed with")
+    facts = check_database(path, rules, quick=quick)
+    if facts.content_version != entry.content_version:
+        raise DatabaseCheckFailed("changed", f"{entry.file} holds content {facts.content_version}")
+    return path
+
+
+def select_active(
+    data_dir: Path | None,
+    bundled: Path,
+    *,
+    rules: DatabaseRules = DEFAULT_RULES,
+    now: datetime | None = None,
+) -> ActiveSelection:
+    """The database to run on: current → previous → bundled, each checked; never raises."""
+    failures: list[str] = []
+    sentences: list[str] = []
+    if data_dir is not None:
+        layout = Layout(Path(data_dir))
+        try:
+            pointer = read_pointer(layout)
+        except PointerUnreadable as exc:
+            pointer = None
+            failures.append(f"pointer: {exc}")
+            sentences.append("The record of the installed guideline update is unreadable.")
+        if pointer is not None:
+            for role, entry in (("current", pointer.current), ("previous", pointer.previous)):
+                if entry is None:
+                    continue
+                try:
+                    path = check_entry(layout, entry, rules)
+                except DatabaseCheckFailed as exc:
+                    failures.append(f"{role} {entry.file}: {exc.message}")
+                    sentences.append(
+                        f"The {'installed' if role == 'current' else 'previous'} guideline update {_label(entry)} "
+                        f"failed its start-up check ({exc.message}) and is not used."
+                    )
+                    continue
+                if sentences:
+                    sentences.append(f"The previous guideline update {_label(entry)} is in use; ask IT to reinstall "
+                                     "the newer update.")
+                if _expired(entry, now):
+                    sentences.append(
+                        f"The installed guideline package expired on {entry.expires[:10]}; ask IT for a newer package."
+                    )
+                return ActiveSelection(
+                    path=path, origin="update", signers=entry.signers, content_version=entry.content_version,
+                    content_date=entry.content_date, sequence=entry.sequence, sha256=entry.sha256,
+                    expires=entry.expires, notice=" ".join(sentences) or None, failures=tuple(failures),
+                )
+    return _bundled(Path(bundled), rules, failures, sentences)
+
+
+def _expired(entry: Entry, now: datetime | None) -> bool:
+    moment = now or datetime.now(UTC)
+    try:
+        return datetime.strptime(entry.expires, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC) < moment
+    except ValueError:
+        return False
+
+
+def _bundled(bundled: Path, rules: DatabaseRules, failures: list[str], sentences: list[str]) -> ActiveSelection:
+    content_version = content_date = digest = None
+    try:
+        facts = check_database(bundled, rules, quick=True)
+        content_version, content_date = facts.content_version, facts.content_date
+        digest, _ = sha256_file(bundled)
+        if sentences:
+            sentences.append(f"The guideline bundled with the app ({content_version}) is in use; ask IT to "
+                             "reinstall the update.")
+    except (DatabaseCheckFailed, OSError) as exc:
+        reason = exc.message if isinstance(exc, DatabaseCheckFailed) else str(exc)
+        failures.append(f"bundled: {reason}")
+        sentences.append(f"The guideline database bundled with the app failed its check ({reason}); "
+                         "reinstall the app.")
+    return ActiveSelection(
+        path=bundled, origin="bundled", content_version=content_version, content_date=content_date,
+        sha256=digest, notice=" ".join(sentences) or None, failures=tuple(failures),
+    )
+
+
+def recheck(selection: ActiveSelection) -> str | None:
+    """Re-hash the active file; ``None`` if unchanged, else a notice for the user.
+
+    Meant for a background thread after first paint. On a notice, the caller should call
+    :func:`select_active` again: it will skip the changed file and fall back.
+    """
+    if selection.sha256 is None:
+        return None
+    try:
+        digest, _ = sha256_file(selection.path)
+    except OSError as exc:
+        return (f"The guideline database in use can no longer be read ({exc.strerror}); "
+                "the app will fall back to the previous good database.")
+    if digest != selection.sha256:
+        return ("The guideline database in use changed on disk after start-up; "
+                "the app will fall back to the previous good database.")
+    return None

@@ -1,0 +1,654 @@
+"""Installing packages into a data dir: verify, apply, rollback, status, and the trust root.
+
+Commit protocol of :func:`apply` (each step numbered for :mod:`app.updates.faults`):
+the package is verified and its database streamed to ``db/.staging-*.part``, checked, and
+renamed to a new versioned name ``db/guide-<sequence>-<sha8>.sqlite`` (an existing file is
+never overwritten: a database the GUI has open is never touched). The commit point is one
+``os.replace`` of the small pointer file ``current`` (temp file written and fsynced first,
+the folder fsynced after). ``state.json`` (the sequence floor) and ``history.jsonl`` follow;
+a crash between the pointer and the state is harmless because the floor in force is the
+highest of ``state.json``, the pointer's entries and the accepted applies in the history.
+Databases no longer referenced by the pointer are deleted last, best effort.
+
+A killed apply therefore leaves either the old pointer (and at most an unreferenced staging
+or versioned file, cleaned up by the next apply) or the new one; both name verified files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import json
+import os
+import re
+import secrets
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from app import __version__ as APP_VERSION
+from app.updates import UpdateRejected, UpdateUsageError, strict_json
+from app.updates.active import (
+    DEFAULT_RULES,
+    DatabaseCheckFailed,
+    DatabaseRules,
+    Entry,
+    Layout,
+    Pointer,
+    PointerUnreadable,
+    check_entry,
+    read_pointer,
+    select_active,
+)
+from app.updates.faults import step
+from app.updates.keys import PrivateKey, PublicKey
+from app.updates.manifest import format_timestamp, parse_timestamp
+from app.updates.package import Policy, check_package, check_staged, stage_database
+from app.updates.trust import (
+    TrustRoot,
+    new_root,
+    parse_root,
+    sign_root,
+    verify_initial,
+    verify_rotation,
+)
+
+STATE_FORMAT = 1
+STATE_CAP = 4 * 1024 * 1024
+HISTORY_TAIL = 50
+_DB_FILE = re.compile(r"^guide-\d+-[0-9a-f]{8}(-\d+)?\.sqlite$")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _ts(moment: datetime | None = None) -> str:
+    return format_timestamp(moment or _now())
+
+
+# --- small durable-file helpers ------------------------------------------------------------------
+
+
+def _fsync_dir(path: Path) -> None:
+    if os.name != "posix":  # Windows cannot open a folder for fsync; NTFS journals the rename
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _replace(src: Path, dst: Path) -> None:
+    """``os.replace`` with a few retries: on Windows a reader holding ``dst`` open for a moment
+    makes it fail with a sharing violation."""
+    for attempt in range(10):
+        try:
+            os.replace(src, dst)
+            return
+        except PermissionError:
+            if attempt == 9:
+                raise
+            time.sleep(0.05)
+
+
+def atomic_write(
+    path: Path,
+    data: bytes,
+    *,
+    before_replace: Callable[[], None] | None = None,
+    after_replace: Callable[[], None] | None = None,
+) -> None:
+    """Write ``data`` to a temp file beside ``path``, fsync, replace ``path``, fsync the folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    fd = os.open(tmp, flags, 0o644)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if before_replace:
+            before_replace()
+        _replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    if after_replace:
+        after_replace()
+    _fsync_dir(path.parent)
+
+
+@contextlib.contextmanager
+def _locked(layout: Layout) -> Iterator[None]:
+    """An exclusive OS lock on ``.update.lock`` (released by the OS if the process dies)."""
+    layout.root.mkdir(parents=True, exist_ok=True)
+    fd = os.open(layout.lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+                import msvcrt
+
+                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise UpdateUsageError("busy", "another update, rollback or trust change is running on this data dir",
+                                   "data_dir") from None
+        yield
+    finally:
+        os.close(fd)  # closing releases flock/msvcrt locks
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in this environment
+        return "unknown"
+
+
+def append_history(layout: Layout, record: dict[str, Any]) -> None:
+    """One JSON line per event (never any patient data), appended and fsynced."""
+    layout.root.mkdir(parents=True, exist_ok=True)
+    line = json.dumps({"ts": _ts(), "user": _user(), **record}, ensure_ascii=False, sort_keys=True) + "\n"
+    fd = os.open(layout.history_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0), 0o644)
+    try:
+        os.write(fd, line.encode())
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def read_history(layout: Layout) -> list[dict[str, Any]]:
+    try:
+        lines = layout.history_file.read_text(encoding="utf-8", errors="replace").splitlines()
+    except FileNotFoundError:
+        return []
+    out = []
+    for line in lines:
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue  # a line cut off by a crash mid-append
+        if isinstance(record, dict):
+            out.append(record)
+    return out
+
+
+# --- state -------------------------------------------------------------------------------------
+
+
+@dataclass
+class State:
+    sequence_floor: int = 0
+    time_floor: str | None = None
+    installed: list[dict[str, Any]] = field(default_factory=list)
+    readable: bool = True
+
+    def to_bytes(self) -> bytes:
+        doc = {
+            "format": STATE_FORMAT,
+            "sequence_floor": self.sequence_floor,
+            "time_floor": self.time_floor,
+            "installed": self.installed,
+        }
+        return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def load_state(layout: Layout) -> State:
+    try:
+        if layout.state_file.stat().st_size > STATE_CAP:
+            return State(readable=False)
+        doc = strict_json(layout.state_file.read_bytes())
+    except FileNotFoundError:
+        return State()
+    except (OSError, ValueError):
+        return State(readable=False)
+    if not isinstance(doc, dict) or doc.get("format") != STATE_FORMAT:
+        return State(readable=False)
+    floor, time_floor, installed = doc.get("sequence_floor"), doc.get("time_floor"), doc.get("installed")
+    if type(floor) is not int or not (time_floor is None or isinstance(time_floor, str)):
+        return State(readable=False)
+    if not isinstance(installed, list):
+        installed = []
+    return State(floor, time_floor, [e for e in installed if isinstance(e, dict)])
+
+
+def _safe_pointer(layout: Layout) -> Pointer | None:
+    try:
+        return read_pointer(layout)
+    except PointerUnreadable:
+        return None
+
+
+def floors(layout: Layout, state: State, pointer: Pointer | None) -> tuple[int, datetime | None]:
+    """The sequence floor and time floor in force: the highest of every record that has one."""
+    seqs = [state.sequence_floor]
+    times: list[str] = [state.time_floor] if state.time_floor else []
+    for entry in (pointer.current, pointer.previous) if pointer else ():
+        if entry is not None:
+            seqs.append(entry.sequence)
+            times.append(entry.created)
+    for record in read_history(layout):
+        if record.get("action") == "apply" and type(record.get("sequence")) is int:
+            seqs.append(record["sequence"])
+            if isinstance(record.get("created"), str):
+                times.append(record["created"])
+    parsed = []
+    for text in times:
+        with contextlib.suppress(ValueError):
+            parsed.append(parse_timestamp(text))
+    return max(seqs), (max(parsed) if parsed else None)
+
+
+# --- trust root ---------------------------------------------------------------------------------
+
+
+def load_root(layout: Layout) -> TrustRoot | None:
+    try:
+        data = layout.root_file.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise UpdateRejected("invalid_trust_root", f"cannot read the trust root: {exc.strerror}", "trust") from None
+    try:
+        return parse_root(data)
+    except UpdateRejected as exc:
+        raise UpdateRejected("invalid_trust_root", f"the installed trust root is unusable: {exc.message}",
+                             "trust") from None
+
+
+def require_root(layout: Layout) -> TrustRoot:
+    root = load_root(layout)
+    if root is None:
+        raise UpdateRejected(
+            "no_trust_root",
+            f"no trust root in {layout.root}; install one first with `mmguide admin init-trust`",
+            "trust",
+        )
+    return root
+
+
+def init_trust(
+    data_dir: Path,
+    keys: list[PublicKey],
+    threshold: int,
+    *,
+    rotate_with: list[PrivateKey] | None = None,
+    channel: str | None = None,
+    out: Path | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """Create the first trust root, or rotate to a new one signed by old and new thresholds.
+
+    With ``out`` the signed root is written to that file instead of being installed (for an
+    offline ceremony; IT installs it with :func:`install_root_file`).
+    """
+    layout = Layout(Path(data_dir))
+    current = load_root(layout)
+    rotate_with = rotate_with or []
+    if current is None:
+        root = sign_root(new_root(keys, threshold, channel=channel or "stable", now=now), rotate_with)
+        verify_initial(root)
+    else:
+        if not rotate_with:
+            raise UpdateUsageError(
+                "root_exists",
+                f"{layout.root_file} already holds trust root version {current.version}; replace it only through a "
+                "rotation signed by its threshold (--rotate-with KEY ...)",
+                "rotate_with",
+            )
+        root = new_root(keys, threshold, version=current.version + 1, channel=channel or current.channel, now=now)
+        root = sign_root(root, rotate_with)
+        try:
+            verify_rotation(current, root)
+        except UpdateRejected as exc:
+            if out is None:
+                append_history(layout, {"action": "trust_reject", "code": exc.code, "message": exc.message,
+                                        "version": root.version})
+            raise
+    if out is not None:
+        atomic_write(Path(out), root.to_bytes())
+        return {"written": str(out), "root": root.summary(), "signatures": [s["keyid"] for s in root.signatures]}
+    return _install_root(layout, root, current)
+
+
+def install_root_file(data_dir: Path, path: Path) -> dict[str, Any]:
+    """Install a root prepared elsewhere: the first one as is, a later one only as a valid rotation."""
+    layout = Layout(Path(data_dir))
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise UpdateUsageError("unreadable_root", f"cannot read {path}: {exc.strerror}", "root") from None
+    root = parse_root(data)
+    current = load_root(layout)
+    try:
+        if current is None:
+            verify_initial(root)
+        else:
+            verify_rotation(current, root)
+    except UpdateRejected as exc:
+        if current is not None:
+            append_history(layout, {"action": "trust_reject", "code": exc.code, "message": exc.message,
+                                    "version": root.version})
+        raise
+    return _install_root(layout, root, current)
+
+
+def _install_root(layout: Layout, root: TrustRoot, current: TrustRoot | None) -> dict[str, Any]:
+    with _locked(layout):
+        layout.trust_dir.mkdir(parents=True, exist_ok=True)
+        if current is not None:
+            archive = layout.trust_dir / f"root-{current.version}.json"
+            if not archive.exists():
+                atomic_write(archive, layout.root_file.read_bytes())
+        atomic_write(layout.root_file, root.to_bytes())
+        action = "trust_init" if current is None else "trust_rotate"
+        append_history(layout, {
+            "action": action, "version": root.version, "threshold": root.threshold,
+            "keys": list(root.keys), "signatures": [s["keyid"] for s in root.signatures],
+        })
+    return {"installed": str(layout.root_file), "action": action, "root": root.summary(),
+            "signatures": [s["keyid"] for s in root.signatures]}
+
+
+# --- verify and apply ----------------------------------------------------------------------------
+
+
+def _policy(layout: Layout, now: datetime | None, rules: DatabaseRules, app_version: str) -> Policy:
+    root = require_root(layout)
+    floor, time_floor = floors(layout, load_state(layout), _safe_pointer(layout))
+    return Policy(root=root, sequence_floor=floor, time_floor=time_floor, now=now, app_version=app_version,
+                  rules=rules)
+
+
+def _open_package(package: Path) -> Any:
+    package = Path(package)
+    if not package.is_file():
+        raise UpdateUsageError("package_not_found", f"no package file at {package}", "package")
+    try:
+        return package.open("rb")
+    except OSError as exc:
+        raise UpdateUsageError("unreadable_package", f"cannot read {package}: {exc.strerror}", "package") from None
+
+
+def verify(
+    package: Path,
+    data_dir: Path,
+    *,
+    now: datetime | None = None,
+    rules: DatabaseRules = DEFAULT_RULES,
+    app_version: str = APP_VERSION,
+) -> dict[str, Any]:
+    """Everything :func:`apply` checks, with the database staged in a temp folder; changes nothing."""
+    layout = Layout(Path(data_dir))
+    policy = _policy(layout, now, rules, app_version)
+    with _open_package(package) as fh:
+        checked = check_package(fh, Path(package), policy)
+        with tempfile.TemporaryDirectory(prefix="mmguide-verify-") as tmp:
+            staging = Path(tmp) / "guide.sqlite.part"
+            stage_database(fh, checked, staging)
+            facts = check_staged(staging, checked.manifest, rules)
+    return {"accepted": True, **checked.describe(), "integrity": "ok", "application_id": facts.application_id,
+            "sequence_floor": policy.sequence_floor, "trust_root_version": policy.root.version}
+
+
+def _clean_leftovers(layout: Layout) -> None:
+    """Remove what a killed apply may have left: staging files and temp pointer/state files."""
+    if layout.db_dir.is_dir():
+        for path in layout.db_dir.glob(".staging-*.part"):
+            with contextlib.suppress(OSError):
+                path.unlink()
+    for pattern in (".current.tmp-*", ".state.json.tmp-*"):
+        for path in layout.root.glob(pattern):
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+
+def _reconcile_state(layout: Layout, pointer: Pointer | None) -> None:
+    """Bring ``state.json`` up to the floors in force after an apply was killed between the
+    pointer swap and the state write (or after the state file was lost)."""
+    state = load_state(layout)
+    floor, time_floor = floors(layout, state, pointer)
+    recorded = {e.get("file") for e in state.installed}
+    entries = (pointer.previous, pointer.current) if pointer else ()
+    missing = [e for e in entries if e is not None and e.file not in recorded]
+    stale_time = time_floor is not None and state.time_floor != format_timestamp(time_floor)
+    if state.readable and floor == state.sequence_floor and not missing and not stale_time:
+        return
+    state.sequence_floor = floor
+    state.time_floor = format_timestamp(time_floor) if time_floor else state.time_floor
+    state.installed += [{**e.to_json(), "status": "recovered"} for e in missing]
+    state.readable = True
+    atomic_write(layout.state_file, state.to_bytes())
+    append_history(layout, {"action": "state_repaired", "sequence_floor": floor})
+
+
+def _new_name(layout: Layout, sequence: int, sha256: str) -> Path:
+    base = f"guide-{sequence}-{sha256[:8]}"
+    candidate = layout.db_dir / f"{base}.sqlite"
+    n = 1
+    while candidate.exists() or candidate.is_symlink():
+        candidate = layout.db_dir / f"{base}-{n}.sqlite"
+        n += 1
+    return candidate
+
+
+def _remove_unreferenced(layout: Layout, keep: set[str]) -> list[str]:
+    removed: list[str] = []
+    if not layout.db_dir.is_dir():
+        return removed
+    for path in layout.db_dir.iterdir():
+        if _DB_FILE.match(path.name) and path.name not in keep:
+            try:
+                path.unlink()  # fails on Windows while the GUI has it open: retried next time
+                removed.append(path.name)
+            except OSError:
+                pass
+    return removed
+
+
+def _good(layout: Layout, entry: Entry | None, rules: DatabaseRules) -> bool:
+    if entry is None:
+        return False
+    try:
+        check_entry(layout, entry, rules)
+    except DatabaseCheckFailed:
+        return False
+    return True
+
+
+def apply(
+    package: Path,
+    data_dir: Path,
+    *,
+    now: datetime | None = None,
+    rules: DatabaseRules = DEFAULT_RULES,
+    app_version: str = APP_VERSION,
+) -> dict[str, Any]:
+    """Verify and install ``package``; raises :class:`UpdateRejected` (logged) or
+    :class:`UpdateUsageError`. The previous database stays as the fallback."""
+    step("start")
+    layout = Layout(Path(data_dir))
+    package = Path(package)
+    fh = _open_package(package)
+    with fh, _locked(layout):
+        step("locked")
+        try:
+            return _apply_locked(layout, fh, package, now, rules, app_version)
+        except UpdateRejected as exc:
+            append_history(layout, {
+                "action": "reject", "code": exc.code, "message": exc.message, "field": exc.field,
+                "package": package.name, "package_size": os.fstat(fh.fileno()).st_size,
+            })
+            raise
+
+
+def _apply_locked(
+    layout: Layout, fh: Any, package: Path, now: datetime | None, rules: DatabaseRules, app_version: str
+) -> dict[str, Any]:
+    _clean_leftovers(layout)
+    old = _safe_pointer(layout)
+    _reconcile_state(layout, old)
+    policy = _policy(layout, now, rules, app_version)
+    checked = check_package(fh, package, policy)
+    manifest = checked.manifest
+    step("package_verified")
+    layout.db_dir.mkdir(parents=True, exist_ok=True)
+    staging = layout.db_dir / f".staging-{secrets.token_hex(8)}.part"
+    try:
+        stage_database(fh, checked, staging, on_created=lambda: step("staging_created"),
+                       on_first_chunk=lambda: step("staging_partial"))
+        step("staging_written")
+        check_staged(staging, manifest, rules)
+        step("database_checked")
+        final = _new_name(layout, manifest.sequence, manifest.db_sha256)
+        os.replace(staging, final)  # a fresh name: never over an existing (possibly open) file
+    except BaseException:
+        with contextlib.suppress(OSError):
+            staging.unlink()
+        raise
+    step("staging_renamed")
+    _fsync_dir(layout.db_dir)
+    step("db_dir_synced")
+
+    installed_at = _ts()
+    entry = Entry(
+        file=final.name, sequence=manifest.sequence, sha256=manifest.db_sha256, length=manifest.db_length,
+        content_version=manifest.content_version, content_date=manifest.content_date,
+        signers=checked.signers, created=manifest.created, expires=manifest.expires, installed_at=installed_at,
+    )
+    previous = None
+    if old is not None:
+        previous = next((e for e in (old.current, old.previous) if _good(layout, e, rules)), None)
+    pointer = Pointer(current=entry, previous=previous)
+    atomic_write(layout.pointer_file, pointer.to_bytes(installed_at),
+                 before_replace=lambda: step("pointer_temp_written"), after_replace=lambda: step("pointer_replaced"))
+    step("pointer_dir_synced")
+
+    state = load_state(layout)
+    floor, time_floor = floors(layout, state, pointer)
+    state.installed.append({**entry.to_json(), "status": "installed", "package": package.name})
+    state.sequence_floor = max(floor, manifest.sequence)
+    times = [t for t in (time_floor, manifest.created_at) if t is not None]
+    state.time_floor = format_timestamp(max(times))
+    atomic_write(layout.state_file, state.to_bytes(), before_replace=lambda: step("state_temp_written"),
+                 after_replace=lambda: step("state_replaced"))
+
+    append_history(layout, {
+        "action": "apply", "package": package.name, "sequence": manifest.sequence, "created": manifest.created,
+        "content_version": manifest.content_version, "content_date": manifest.content_date,
+        "db_sha256": manifest.db_sha256, "file": entry.file, "signers": list(entry.signers),
+        "previous": previous.file if previous else None,
+    })
+    step("history_appended")
+    removed = _remove_unreferenced(layout, {entry.file} | ({previous.file} if previous else set()))
+    step("old_files_removed")
+    step("done")
+    return {
+        "applied": checked.describe(),
+        "current": entry.to_json(),
+        "previous": previous.to_json() if previous else None,
+        "removed": removed,
+    }
+
+
+# --- rollback and status -------------------------------------------------------------------------
+
+
+def rollback(data_dir: Path, *, rules: DatabaseRules = DEFAULT_RULES) -> dict[str, Any]:
+    """Return to the previous installed database (or the bundled one); explicit and logged.
+
+    The sequence floor is not lowered: the rolled-back package cannot be re-applied, and the
+    way forward is a package with a higher sequence.
+    """
+    layout = Layout(Path(data_dir))
+    with _locked(layout):
+        reason: str | None = None
+        try:
+            old = read_pointer(layout)
+        except PointerUnreadable as exc:
+            old, reason = None, str(exc)
+        if (old is None and reason is None) or (old is not None and old.current is None):
+            raise UpdateUsageError("nothing_to_roll_back", "the bundled database is already in use", "rollback")
+        target = old.previous if old is not None else None
+        note = None
+        if target is not None and not _good(layout, target, rules):
+            note = f"the previous update {target.file} failed its check; returning to the bundled database"
+            target = None
+        now = _ts()
+        atomic_write(layout.pointer_file, Pointer(current=target, previous=None).to_bytes(now))
+        state = load_state(layout)
+        if state.readable:
+            floor, time_floor = floors(layout, state, old)
+            state.sequence_floor = floor
+            if time_floor is not None:
+                state.time_floor = format_timestamp(time_floor)
+            for item in state.installed:
+                if old is not None and old.current is not None and item.get("file") == old.current.file:
+                    item["status"] = "rolled_back"
+                    item["rolled_back_at"] = now
+            atomic_write(layout.state_file, state.to_bytes())
+        record = {
+            "action": "rollback",
+            "from": old.current.to_json() if old is not None and old.current else None,
+            "to": target.to_json() if target else "bundled",
+            "reason": reason or "explicit rollback (mmguide update rollback)",
+            "note": note,
+        }
+        append_history(layout, record)
+        _remove_unreferenced(layout, {target.file} if target else set())
+    return {"rolled_back_from": record["from"], "now_active": record["to"], "note": note}
+
+
+def status(
+    data_dir: Path,
+    bundled: Path,
+    *,
+    rules: DatabaseRules = DEFAULT_RULES,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    layout = Layout(Path(data_dir))
+    try:
+        root: TrustRoot | None = load_root(layout)
+        root_error = None
+    except UpdateRejected as exc:
+        root, root_error = None, exc.message
+    state = load_state(layout)
+    try:
+        pointer = read_pointer(layout)
+        pointer_error = None
+    except PointerUnreadable as exc:
+        pointer, pointer_error = None, str(exc)
+    floor, time_floor = floors(layout, state, pointer)
+    selection = select_active(layout.root, bundled, rules=rules, now=now)
+    history = read_history(layout)
+    return {
+        "data_dir": str(layout.root),
+        "trust_root": root.summary() if root else None,
+        "trust_root_error": root_error,
+        "sequence_floor": floor,
+        "time_floor": format_timestamp(time_floor) if time_floor else None,
+        "current": pointer.current.to_json() if pointer and pointer.current else None,
+        "previous": pointer.previous.to_json() if pointer and pointer.previous else None,
+        "pointer_error": pointer_error,
+        "state_readable": state.readable,
+        "active": {
+            "origin": selection.origin, "path": str(selection.path), "content_version": selection.content_version,
+            "content_date": selection.content_date, "sequence": selection.sequence,
+            "signer_key_ids": list(selection.signers), "notice": selection.notice,
+        },
+        "installed": state.installed,
+        "history": history[-HISTORY_TAIL:],
+        "history_total": len(history),
+    }
