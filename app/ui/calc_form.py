@@ -1,0 +1,1681 @@
+"""A calculator form generated from the calculator's input JSON Schema, its result pane, and the
+panel that joins the two (used by the Calculators screen and by the CRS / ICANS screens).
+
+- One row per field: quantities get a number field plus a unit combo (default unit from the
+  "SI" / "conventional" preference), booleans a check box (when they default to false), or a combo
+  with "not tested" where null is allowed; enums and small integer ranges are combos; other
+  numbers are line edits with a validator; lists are checkable lists; item sub-forms (Katz ADL,
+  Lawton IADL, Charlson items, ICE items) are checkable groups that replace their total.
+- Nothing typed is ever stored: only the default-unit preference goes to the settings.
+- The calculator does all parsing and checking: its ``CalcInputError`` is shown next to the field
+  it names; an empty required field shows "needed: <field>"; no result is shown for bad input.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import re
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRegularExpression,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QGuiApplication, QRegularExpressionValidator, QTextDocument
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+# --------------------------------------------------------------------------------------------
+# Guard: PySide6 6.12 on Python 3.11 drops a reference to None on every call of a void Qt method
+# and to True/False on every Signal.emit (measured: 1,000 QLabel.clear calls lower
+# sys.getrefcount(None) by 1,000; None starts near 5,000). A live-recomputing form makes thousands
+# of such calls a minute, and the interpreter aborts with "Fatal Python error: none_dealloc" (or
+# "bool_dealloc"). On Python ≥ 3.12 these objects are immortal and nothing happens. Where the drop
+# is detected, the three singletons' counts are raised far out of reach, once per process.
+# --------------------------------------------------------------------------------------------
+
+
+def pin_singleton_refcounts() -> bool:
+    """Make None, True and False effectively immortal if this PySide6 build leaks their
+    references; True if it did so."""
+    import ctypes
+    import sys
+
+    from PySide6.QtCore import QObject
+
+    if sys.version_info >= (3, 12) or getattr(sys, "_mmguide_singletons_pinned", False):
+        return False
+    probe = QObject()
+    before = sys.getrefcount(None)
+    probe.setObjectName("refcount-probe")
+    after = sys.getrefcount(None)
+    if after >= before:
+        return False
+    for singleton in (None, True, False):
+        ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
+    sys._mmguide_singletons_pinned = True  # type: ignore[attr-defined]
+    return True
+
+
+pin_singleton_refcounts()
+
+# --------------------------------------------------------------------------------------------
+# Words shown to the user
+# --------------------------------------------------------------------------------------------
+
+#: readable labels for the contract's field names (the schema titles are machine-made: "T 4 14")
+FIELD_LABELS: dict[str, str] = {
+    "b2m": "β2-microglobulin",
+    "albumin": "Albumin",
+    "ldh_above_uln": "LDH above the upper limit of normal",
+    "del17p": "del(17p)",
+    "t_4_14": "t(4;14)",
+    "t_14_16": "t(14;16)",
+    "t_14_20": "t(14;20)",
+    "gain_1q": "1q+ (gain or amplification)",
+    "del1p32": "del(1p32)",
+    "del17p_ccf_pct": "del(17p) clonal fraction (%)",
+    "tp53_mutation": "TP53 mutation",
+    "creatinine": "Creatinine",
+    "m_protein": "M-protein",
+    "flc_ratio": "FLC ratio (involved/uninvolved)",
+    "bmpc_pct": "Bone-marrow plasma cells (%)",
+    "fish_abnormality": "FISH abnormality",
+    "age": "Age (years)",
+    "cci": "Charlson index (CCI)",
+    "cci_items": "Charlson items",
+    "adl": "Katz ADL (0–6)",
+    "adl_items": "Katz ADL items",
+    "iadl": "Lawton IADL (0–8)",
+    "iadl_items": "Lawton IADL items",
+    "ecog": "ECOG performance status",
+    "orientation": "Orientation (0–4)",
+    "naming": "Naming (0–3)",
+    "commands": "Commands (0–1)",
+    "writing": "Writing (0–1)",
+    "attention": "Attention (0–1)",
+    "ice_score": "ICE score (0–10)",
+    "consciousness": "Level of consciousness",
+    "seizure": "Seizure",
+    "motor_weakness": "Deep focal motor weakness",
+    "cerebral_edema": "Cerebral oedema",
+    "raised_icp_signs": "Signs of raised ICP",
+    "temperature": "Temperature",
+    "fever_masked": "Fever masked (antipyretic / anti-cytokine given)",
+    "hypotension": "Hypotension",
+    "vasopressors": "Vasopressors (not counting vasopressin)",
+    "vasopressin": "Vasopressin given",
+    "oxygen_device": "Oxygen device",
+    "oxygen_flow": "Oxygen flow",
+    "sex": "Sex",
+    "weight": "Weight",
+    "height": "Height",
+    "weight_basis": "Weight used",
+    "dialysis": "On dialysis",
+    "method": "Formula",
+    "drug": "Bispecific antibody",
+    "region": "Label",
+}
+
+#: readable labels for enum values (anything else: underscores become spaces)
+ENUM_LABELS: dict[str, str] = {
+    "awakens_spontaneously": "awakens spontaneously",
+    "awakens_to_voice": "awakens to voice",
+    "awakens_to_tactile": "awakens only to tactile stimulus",
+    "rapidly_resolving": "clinical seizure, resolving rapidly",
+    "eeg_nonconvulsive_resolving": "non-convulsive seizure on EEG, resolving with intervention",
+    "prolonged_or_repetitive": "prolonged (> 5 min) or repetitive seizures",
+    "cn_vi_palsy": "cranial nerve VI palsy",
+    "cushings_triad": "Cushing's triad",
+    "high_flow_nasal_cannula": "high-flow nasal cannula",
+    "nasal_cannula": "nasal cannula",
+    "blow_by": "blow-by",
+    "non_rebreather": "non-rebreather mask",
+    "cpap": "CPAP",
+    "bipap": "BiPAP",
+    "mechanical_ventilation": "mechanical ventilation",
+    "moderate_severe": "moderate–severe",
+    "end_organ_damage": "with end-organ damage",
+    "localized": "localised (within 5 years)",
+    "eu": "EU (SmPC)",
+    "us": "US (label)",
+    "mosteller": "Mosteller",
+    "dubois": "DuBois",
+    "talquetamab-weekly": "talquetamab, weekly",
+    "talquetamab-biweekly": "talquetamab, every 2 weeks",
+}
+
+#: calculator list groups, in order
+CALCULATOR_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Staging and risk", ("iss", "r-iss", "r2-iss", "high-risk", "smm-2-20-20", "smm-imwg-score")),
+    ("Frailty", ("imwg-frailty", "simplified-frailty")),
+    ("CAR-T and bispecific toxicity", ("ice", "crs-grade", "icans-grade")),
+    ("Kidney and body size", ("crcl", "egfr", "bsa")),
+    ("Dosing helpers", ("tocilizumab-dose", "bispecific-step-up")),
+)
+
+#: default unit per dimension (keyed by canonical unit and accepted units) for each preference.
+#: Only the laboratory units differ between the two systems; body measures stay metric.
+_DEFAULT_UNITS: dict[tuple[str, tuple[str, ...]], dict[str, str]] = {
+    ("g/dL", ("g/dL", "g/L")): {"SI": "g/L", "conventional": "g/dL"},
+    ("mg/dL", ("mg/dL", "µmol/L")): {"SI": "µmol/L", "conventional": "mg/dL"},
+    ("mg/L", ("mg/L", "µg/mL", "mg/dL")): {"SI": "mg/L", "conventional": "mg/L"},
+}
+
+UNIT_SYSTEM_KEY = "units/default_system"
+UNIT_SYSTEMS = ("SI", "conventional")
+NOT_TESTED = "not tested"
+CHOOSE = "— choose —"
+
+_NUMBER_RE = QRegularExpression(r"^[+-]?[0-9]*(?:[.,][0-9]*)?$")
+
+WARNING_STYLE = (
+    "QFrame#warningBox { background: #fff4d6; border: 2px solid #a86b00; border-radius: 4px; }"
+    " QFrame#warningBox QLabel { color: #3d2a00; background: transparent; }"
+)
+ERROR_STYLE = "color: #9b1c1c; font-weight: 600;"
+NEEDED_STYLE = "color: #5a5a5a; font-style: italic;"
+
+
+def field_label(name: str, spec_title: str | None = None) -> str:
+    return FIELD_LABELS.get(name) or (spec_title or name.replace("_", " ")).strip()
+
+
+def enum_label(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    text = str(value)
+    return ENUM_LABELS.get(text, text.replace("_", " "))
+
+
+# --------------------------------------------------------------------------------------------
+# Settings: the default-unit preference, the only thing this module ever stores
+# --------------------------------------------------------------------------------------------
+
+
+def _settings_store(context: Any) -> Any:
+    store = getattr(context, "settings", None)
+    if store is not None and hasattr(store, "value") and hasattr(store, "setValue"):
+        return store
+    return QSettings()
+
+
+def read_unit_system(context: Any) -> str:
+    value = _settings_store(context).value(UNIT_SYSTEM_KEY, "SI")
+    return "conventional" if str(value).casefold().startswith("conv") else "SI"
+
+
+def write_unit_system(context: Any, system: str) -> None:
+    _settings_store(context).setValue(UNIT_SYSTEM_KEY, "conventional" if system == "conventional" else "SI")
+
+
+def default_unit(canonical: str | None, accepted: Sequence[str], system: str) -> str:
+    choice = _DEFAULT_UNITS.get((canonical or "", tuple(accepted)))
+    if choice:
+        return choice.get(system, accepted[0])
+    if canonical in accepted:
+        return str(canonical)
+    return accepted[0] if accepted else ""
+
+
+# --------------------------------------------------------------------------------------------
+# Schema → field specifications
+# --------------------------------------------------------------------------------------------
+
+_MISSING = object()
+# Item data for "not tested" and "— choose —". Strings, never None or a Python object: a stored
+# None is returned without a reference by some PySide6 versions and crashes the interpreter after
+# enough reads ("deallocating None").
+_NULL_DATA = "\u0000null"
+_MISSING_DATA = "\u0000missing"
+
+ICE_ITEM_FIELDS = ("orientation", "naming", "commands", "writing", "attention")
+
+
+@dataclass
+class FieldSpec:
+    name: str
+    path: str
+    label: str
+    kind: str  # quantity | bool | enum | int | number | list | items | text
+    description: str = ""
+    required: bool = False
+    nullable: bool = False
+    default: Any = _MISSING
+    units: list[str] = field(default_factory=list)
+    canonical: str | None = None
+    choices: list[Any] = field(default_factory=list)
+    choice_notes: dict[Any, str] = field(default_factory=dict)
+    minimum: float | None = None
+    maximum: float | None = None
+    children: list[FieldSpec] = field(default_factory=list)
+    from_range: bool = False  # a small integer range shown as a combo
+
+    @property
+    def has_default(self) -> bool:
+        return self.default is not _MISSING
+
+
+def parse_schema(schema: dict[str, Any]) -> list[FieldSpec]:
+    defs = schema.get("$defs", {})
+    return _parse_object(schema, defs, "")
+
+
+def _parse_object(schema: dict[str, Any], defs: dict[str, Any], prefix: str) -> list[FieldSpec]:
+    required = set(schema.get("required", []))
+    return [
+        _parse_field(name, prop, name in required, defs, prefix) for name, prop in schema.get("properties", {}).items()
+    ]
+
+
+def _parse_field(name: str, prop: dict[str, Any], required: bool, defs: dict[str, Any], prefix: str) -> FieldSpec:
+    inner = prop
+    nullable = False
+    if "anyOf" in prop:
+        options = [o for o in prop["anyOf"] if o.get("type") != "null"]
+        nullable = len(options) < len(prop["anyOf"])
+        inner = options[0] if options else {}
+    if "$ref" in inner:
+        inner = defs.get(inner["$ref"].rsplit("/", 1)[-1], {})
+    description = str(prop.get("description") or inner.get("description") or "").strip()
+    spec = FieldSpec(
+        name=name,
+        path=f"{prefix}{name}",
+        label=field_label(name, prop.get("title") or inner.get("title")),
+        kind="text",
+        description=description,
+        required=required,
+        nullable=nullable,
+        default=prop.get("default", _MISSING),
+        minimum=_first(inner, "minimum", "ge"),
+        maximum=_first(inner, "maximum", "le"),
+    )
+    units = prop.get("x-accepted-units") or inner.get("x-accepted-units")
+    kind = inner.get("type")
+    if units:
+        spec.kind = "quantity"
+        spec.units = list(units)
+        spec.canonical = prop.get("x-canonical-unit") or inner.get("x-canonical-unit")
+    elif inner.get("properties") is not None and kind in (None, "object"):
+        spec.kind = "items"
+        spec.children = _parse_object(inner, defs, f"{spec.path}.")
+        for child in spec.children:
+            # Charlson items carry their weights in the description: "Dementia (1)"
+            if re.search(r"\(\d\)", child.description) and len(child.description) <= 90:
+                child.label = child.description
+        if not prefix and name.endswith("_items"):
+            spec.label = FIELD_LABELS.get(name, spec.label)
+    elif kind == "boolean":
+        spec.kind = "bool"
+    elif "enum" in inner:
+        spec.kind = "enum"
+        spec.choices = list(inner["enum"])
+        spec.choice_notes = _choice_notes(spec.choices, description)
+    elif kind == "array":
+        spec.kind = "list"
+        spec.choices = list(inner.get("items", {}).get("enum", []))
+    elif kind == "integer":
+        if spec.minimum is not None and spec.maximum is not None and 0 < spec.maximum - spec.minimum <= 8:
+            spec.kind = "enum"
+            spec.from_range = True
+            spec.choices = list(range(int(spec.minimum), int(spec.maximum) + 1))
+        else:
+            spec.kind = "int"
+    elif kind == "number":
+        spec.kind = "number"
+    return spec
+
+
+def _first(d: dict[str, Any], *keys: str) -> float | None:
+    for k in keys:
+        if k in d:
+            return float(d[k])
+    return None
+
+
+def _choice_notes(choices: list[Any], description: str) -> dict[Any, str]:
+    """Integer enums documented as "1 = …; 0 = …" (Lawton items) get those words as labels."""
+    notes: dict[Any, str] = {}
+    for value in choices:
+        if isinstance(value, int) and not isinstance(value, bool):
+            match = re.search(rf"(?:^|[:;]\s*){value} = (.+?)(?=;\s*\d+ = |$)", description)
+            if match:
+                notes[value] = match.group(1).strip()
+    return notes
+
+
+# --------------------------------------------------------------------------------------------
+# One input row
+# --------------------------------------------------------------------------------------------
+
+
+class _Field:
+    """The widgets of one field, how to read them and where its messages go."""
+
+    def __init__(self, spec: FieldSpec, unit_system: str, on_edit: Callable[[bool], None], parent: QWidget) -> None:
+        self.spec = spec
+        self.unit_system = unit_system
+        self.editor: QWidget
+        self.unit: QComboBox | None = None
+        self.children: list[_Field] = []
+        self.label = QLabel(spec.label, parent)
+        self.label.setWordWrap(True)
+        self.label.setMaximumWidth(190)
+        self.message = QLabel("", parent)
+        self.message.setWordWrap(True)
+        self.message.setVisible(False)
+        self.message.setObjectName(f"message_{spec.path}")
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._inner: QWidget | None = None
+        self._build(on_edit, parent)
+        self.label.setBuddy(self.editor)
+        if spec.kind == "items":
+            self.label.setVisible(False)
+        self._name_widgets()
+
+    # -- construction ---------------------------------------------------------------------
+    def _build(self, on_edit: Callable[[bool], None], parent: QWidget) -> None:
+        s = self.spec
+        if s.kind in ("quantity", "int", "number", "text"):
+            edit = QLineEdit(parent)
+            if s.kind != "text":
+                edit.setValidator(QRegularExpressionValidator(_NUMBER_RE, edit))
+            edit.setPlaceholderText(self._placeholder())
+            edit.textEdited.connect(lambda _t: on_edit(True))
+            self.editor = edit
+            if s.kind == "quantity":
+                combo = QComboBox(parent)
+                for unit in s.units:
+                    combo.addItem(unit, unit)
+                combo.setCurrentIndex(max(0, combo.findData(default_unit(s.canonical, s.units, self.unit_system))))
+                combo.currentIndexChanged.connect(lambda _i: (self._name_widgets(), on_edit(False)))
+                combo.setMinimumWidth(84)
+                combo.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+                self.unit = combo
+        elif s.kind == "bool" and s.has_default and not s.nullable and s.default is False:
+            box = QCheckBox(parent)
+            box.setText("yes")
+            box.toggled.connect(lambda _c: on_edit(False))
+            self.editor = box
+        elif s.kind in ("bool", "enum"):
+            combo = QComboBox(parent)
+            values: list[Any] = [True, False] if s.kind == "bool" else list(s.choices)
+            if s.nullable and not s.from_range:
+                combo.addItem(NOT_TESTED, _NULL_DATA)
+            elif not (s.has_default and s.default is not None):
+                combo.addItem(CHOOSE, _MISSING_DATA)
+            for v in values:
+                text = enum_label(v)
+                if v in s.choice_notes:
+                    text = f"{v} — {s.choice_notes[v]}"
+                combo.addItem(text, v)
+                combo.setItemData(combo.count() - 1, text, Qt.ItemDataRole.ToolTipRole)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(10)
+            self._reset_combo(combo)
+            combo.currentIndexChanged.connect(lambda _i: on_edit(False))
+            self.editor = combo
+        elif s.kind == "list":
+            lst = QListWidget(parent)
+            for v in s.choices:
+                item = QListWidgetItem(enum_label(v), lst)
+                item.setData(Qt.ItemDataRole.UserRole, v)
+                item.setFlags(
+                    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable
+                )
+                item.setCheckState(Qt.CheckState.Unchecked)
+            lst.itemChanged.connect(lambda _i: on_edit(False))
+            rows = max(1, len(s.choices))
+            lst.setFixedHeight(lst.sizeHintForRow(0) * rows + 2 * lst.frameWidth() + 4)
+            lst.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            self.editor = lst
+        elif s.kind == "items":
+            group = QGroupBox(self._group_title(), parent)
+            group.setCheckable(True)
+            group.setChecked(False)
+            box = QVBoxLayout(group)
+            box.setContentsMargins(6, 2, 6, 2)
+            self._inner = QWidget(group)
+            box.addWidget(self._inner)
+            grid = QGridLayout(self._inner)
+            grid.setContentsMargins(0, 0, 0, 0)
+            grid.setColumnStretch(1, 1)
+            for child in s.children:
+                f = _Field(child, self.unit_system, on_edit, self._inner)
+                self.children.append(f)
+                _add_row(grid, f)
+            group.toggled.connect(lambda _c: self._sync_group())
+            self.editor = group
+            self._sync_group()
+        else:  # pragma: no cover - every schema kind is handled above
+            self.editor = QLineEdit(parent)
+
+    def _group_title(self) -> str:
+        if self.spec.path == "__ice_items__":
+            return "Answer the ICE items instead of the ICE score"
+        return f"Answer the {self.spec.label} instead of the total"
+
+    def _placeholder(self) -> str:
+        s = self.spec
+        parts = []
+        if s.minimum is not None and s.maximum is not None:
+            parts.append(f"{s.minimum:g}–{s.maximum:g}")
+        if s.has_default and s.default is not None:
+            parts.append(f"default {s.default}")
+        if s.nullable and not s.required:
+            parts.append("empty = not given")
+        return "; ".join(parts)
+
+    def _reset_combo(self, combo: QComboBox) -> None:
+        s = self.spec
+        index = 0
+        if s.has_default and s.default is not None:
+            found = combo.findData(s.default)
+            index = found if found >= 0 else 0
+        combo.setCurrentIndex(index)
+
+    def _sync_group(self) -> None:
+        group = self.editor
+        if isinstance(group, QGroupBox):
+            self._inner.setVisible(group.isChecked())
+            for child in self.children:
+                child.set_enabled(group.isChecked())
+
+    def _name_widgets(self) -> None:
+        s = self.spec
+        name = s.label
+        if self.unit is not None:
+            name = f"{s.label}, in {self.unit.currentData()}"
+            self.unit.setAccessibleName(f"{s.label} unit")
+            self.unit.setAccessibleDescription(f"Unit of {s.label}; accepted: {', '.join(s.units)}")
+            self.unit.setToolTip(f"Unit of {s.label}; accepted: {', '.join(s.units)}")
+        self.editor.setAccessibleName(name)
+        description = s.description or s.label
+        self.editor.setAccessibleDescription(description)
+        self.editor.setToolTip(description)
+        self.message.setAccessibleName(f"{s.label} message")
+
+    # -- reading and writing --------------------------------------------------------------
+    def value(self) -> tuple[bool, Any]:
+        """(present, raw value). Nothing is guessed: unreadable text is passed on for the calculator
+        to reject with its own message."""
+        s = self.spec
+        w = self.editor
+        if isinstance(w, QLineEdit):
+            text = w.text().strip()
+            if not text:
+                return False, None
+            if s.kind == "quantity":
+                assert self.unit is not None
+                return True, f"{text} {self.unit.currentData()}"
+            number = text.replace(",", ".")
+            try:
+                if s.kind == "int":
+                    return True, int(number)
+                if s.kind == "number":
+                    return True, float(number)
+            except ValueError:
+                return True, text
+            return True, text
+        if isinstance(w, QCheckBox):
+            return True, w.isChecked()
+        if isinstance(w, QComboBox):
+            data = w.currentData()
+            if isinstance(data, str) and data == _MISSING_DATA:
+                return False, None
+            if isinstance(data, str) and data == _NULL_DATA:
+                return s.nullable, None
+            return True, data
+        if isinstance(w, QListWidget):
+            return True, [
+                w.item(i).data(Qt.ItemDataRole.UserRole)
+                for i in range(w.count())
+                if w.item(i).checkState() == Qt.CheckState.Checked
+            ]
+        if isinstance(w, QGroupBox):
+            if not w.isChecked():
+                return False, None
+            return True, None  # the caller reads the children
+        return False, None
+
+    def is_active(self) -> bool:
+        return self.editor.isEnabled()
+
+    def set_enabled(self, enabled: bool) -> None:
+        self.editor.setEnabled(enabled)
+        self.label.setEnabled(enabled)
+        if self.unit is not None:
+            self.unit.setEnabled(enabled)
+        if not enabled:
+            self.show_message(None)
+
+    def clear(self) -> None:
+        w = self.editor
+        if isinstance(w, QLineEdit):
+            w.clear()
+            if self.unit is not None:
+                self.unit.setCurrentIndex(
+                    max(0, self.unit.findData(default_unit(self.spec.canonical, self.spec.units, self.unit_system)))
+                )
+        elif isinstance(w, QCheckBox):
+            w.setChecked(False)
+        elif isinstance(w, QComboBox):
+            self._reset_combo(w)
+        elif isinstance(w, QListWidget):
+            for i in range(w.count()):
+                w.item(i).setCheckState(Qt.CheckState.Unchecked)
+        elif isinstance(w, QGroupBox):
+            for child in self.children:
+                child.clear()
+            w.setChecked(False)
+        self.show_message(None)
+
+    def apply_unit_system(self, system: str) -> None:
+        self.unit_system = system
+        if self.unit is not None and isinstance(self.editor, QLineEdit) and not self.editor.text().strip():
+            self.unit.setCurrentIndex(
+                max(0, self.unit.findData(default_unit(self.spec.canonical, self.spec.units, system)))
+            )
+        for child in self.children:
+            child.apply_unit_system(system)
+
+    def show_message(self, text: str | None, *, error: bool = False) -> None:
+        if not text:
+            self.message.clear()
+            self.message.setVisible(False)
+            self.message.setProperty("kind", "")
+            return
+        self.message.setText(f"⚠ Error: {text}" if error else text)
+        self.message.setStyleSheet(ERROR_STYLE if error else NEEDED_STYLE)
+        self.message.setProperty("kind", "error" if error else "needed")
+        self.message.setAccessibleDescription(text)
+        self.message.setVisible(True)
+
+    def focus_widgets(self) -> list[QWidget]:
+        if isinstance(self.editor, QGroupBox):
+            out: list[QWidget] = [self.editor]
+            for child in self.children:
+                out.extend(child.focus_widgets())
+            return out
+        return [self.editor] + ([self.unit] if self.unit is not None else [])
+
+
+def _add_row(grid: QGridLayout, f: _Field) -> None:
+    row = grid.rowCount()
+    if f.spec.kind == "items":
+        grid.addWidget(f.editor, row, 0, 1, 2)
+        grid.addWidget(f.message, row + 1, 0, 1, 2)
+        return
+    grid.addWidget(f.label, row, 0, Qt.AlignmentFlag.AlignTop)
+    if f.unit is not None:
+        box = QHBoxLayout()
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(f.editor, 1)
+        box.addWidget(f.unit, 0)
+        grid.addLayout(box, row, 1)
+    else:
+        grid.addWidget(f.editor, row, 1)
+    grid.addWidget(f.message, row + 1, 1)
+
+
+# --------------------------------------------------------------------------------------------
+# The form
+# --------------------------------------------------------------------------------------------
+
+
+class CalcForm(QWidget):
+    """A form built from a calculator's input schema. ``edited(typing)`` on every change."""
+
+    edited = Signal(bool)
+
+    def __init__(
+        self,
+        schema: dict[str, Any],
+        unit_system: str = "SI",
+        columns: int = 1,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.schema = schema
+        self.unit_system = unit_system
+        self.specs = parse_schema(schema)
+        self.fields: dict[str, _Field] = {}
+        self._alternatives: dict[str, str] = {}  # items group path → the total it replaces
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.general = QLabel("", self)
+        self.general.setWordWrap(True)
+        self.general.setVisible(False)
+        self.general.setStyleSheet(ERROR_STYLE)
+        self.general.setAccessibleName("Form message")
+        outer.addWidget(self.general)
+        columns_box = QHBoxLayout()
+        columns_box.setSpacing(18)
+        outer.addLayout(columns_box)
+        grids = []
+        for _ in range(max(1, columns)):
+            grid = QGridLayout()
+            grid.setColumnStretch(1, 1)
+            grid.setVerticalSpacing(2)
+            grid.setColumnMinimumWidth(0, 120)
+            wrapper = QVBoxLayout()
+            wrapper.addLayout(grid)
+            wrapper.addStretch(1)
+            columns_box.addLayout(wrapper, 1)
+            grids.append(grid)
+        rows = self._rows()
+        weights = [_weight(f) for f in rows]
+        total = sum(weights) or 1
+        per_column = total / len(grids)
+        column, used = 0, 0.0
+        for f, w in zip(rows, weights, strict=True):
+            if used >= per_column * (column + 1) - w / 2 and column < len(grids) - 1:
+                column += 1
+            _add_row(grids[column], f)
+            used += w
+        self._chain_tab_order()
+        self._sync_alternatives()
+
+    def _rows(self) -> list[_Field]:
+        """Create the fields in schema order; pair each items group with its total."""
+        props = {s.name for s in self.specs}
+        ice_group = set(ICE_ITEM_FIELDS) <= props and "ice_score" in props
+        rows: list[_Field] = []
+        for spec in self.specs:
+            if ice_group and spec.name in ICE_ITEM_FIELDS:
+                continue
+            f = _Field(spec, self.unit_system, self._on_edit, self)
+            self.fields[spec.path] = f
+            rows.append(f)
+            if spec.kind == "items" and spec.name.endswith("_items") and spec.name[:-6] in props:
+                self._alternatives[spec.path] = spec.name[:-6]
+            if ice_group and spec.name == "ice_score":
+                children = [
+                    FieldSpec(**{**_spec_dict(s), "required": True, "nullable": False})
+                    for s in self.specs
+                    if s.name in ICE_ITEM_FIELDS
+                ]
+                group_spec = FieldSpec(
+                    name="__ice_items__", path="__ice_items__", label="ICE items", kind="items", children=children
+                )
+                g = _Field(group_spec, self.unit_system, self._on_edit, self)
+                self.fields[group_spec.path] = g
+                rows.append(g)
+                self._alternatives[group_spec.path] = "ice_score"
+        for f in rows:
+            if isinstance(f.editor, QGroupBox):
+                f.editor.toggled.connect(lambda _c: (self._sync_alternatives(), self.edited.emit(False)))
+        return rows
+
+    def _on_edit(self, typing: bool) -> None:
+        self.edited.emit(typing)
+
+    def _sync_alternatives(self) -> None:
+        for group_path, total_name in self._alternatives.items():
+            group = self.fields[group_path]
+            total = self.fields.get(total_name)
+            if total is not None:
+                total.set_enabled(not group.editor.isChecked())  # type: ignore[attr-defined]
+
+    def focus_order(self) -> list[QWidget]:
+        order: list[QWidget] = []
+        for f in self.fields.values():
+            order.extend(f.focus_widgets())
+        return order
+
+    def _chain_tab_order(self) -> None:
+        chain_tab_order(self.focus_order())
+
+    # -- public -----------------------------------------------------------------------------
+    def field(self, path: str) -> _Field:
+        """The field at ``path`` ("b2m", "adl_items.bathing", "__ice_items__.orientation")."""
+        found = self._find(path)
+        if found is None:
+            raise KeyError(path)
+        return found
+
+    def editor(self, path: str) -> QWidget:
+        return self.field(path).editor
+
+    def unit_combo(self, path: str) -> QComboBox:
+        unit = self.field(path).unit
+        if unit is None:
+            raise KeyError(f"{path} has no unit")
+        return unit
+
+    def _all_fields(self) -> Iterable[_Field]:
+        for f in self.fields.values():
+            yield f
+            yield from f.children
+
+    def _find(self, path: str) -> _Field | None:
+        for f in self._all_fields():
+            if f.spec.path == path:
+                return f
+        # flat ICE items live in the synthetic group
+        for f in self._all_fields():
+            if f.spec.name == path and f.spec.path.startswith("__ice_items__."):
+                return f
+        return None
+
+    def collect(self) -> tuple[dict[str, Any], list[_Field]]:
+        """(raw calculator input, fields still needed)."""
+        raw: dict[str, Any] = {}
+        missing: list[_Field] = []
+        for f in self.fields.values():
+            if not f.is_active():
+                continue
+            present, value = f.value()
+            if f.spec.kind == "items":
+                if not present:
+                    continue
+                sub: dict[str, Any] = {}
+                for child in f.children:
+                    c_present, c_value = child.value()
+                    if c_present:
+                        sub[child.spec.name] = c_value
+                    elif child.spec.required:
+                        missing.append(child)
+                if f.spec.path == "__ice_items__":
+                    raw.update(sub)
+                else:
+                    raw[f.spec.name] = sub
+                continue
+            if present:
+                raw[f.spec.name] = value
+            elif f.spec.required:
+                missing.append(f)
+        return raw, missing
+
+    def clear(self) -> None:
+        for f in self.fields.values():
+            f.clear()
+        self._sync_alternatives()
+        self.show_general(None)
+
+    def clear_messages(self) -> None:
+        for f in self._all_fields():
+            f.show_message(None)
+        self.show_general(None)
+
+    def show_needed(self, fields: Iterable[_Field]) -> None:
+        for f in fields:
+            f.show_message(f"needed: {f.spec.label}")
+
+    def show_error(self, path: str, message: str) -> str:
+        """Show ``message`` next to the field ``path`` names; returns the label used."""
+        target = None
+        parts = path.split(".")
+        while parts and target is None:
+            target = self._find(".".join(parts))
+            parts.pop()
+        if target is None or not target.is_active():
+            self.show_general(message)
+            return "form"
+        target.show_message(message, error=True)
+        return target.spec.label
+
+    def show_general(self, message: str | None) -> None:
+        self.general.setText(f"⚠ Error: {message}" if message else "")
+        self.general.setVisible(bool(message))
+
+    def apply_unit_system(self, system: str) -> None:
+        self.unit_system = system
+        for f in self.fields.values():
+            f.apply_unit_system(system)
+
+    def first_input(self) -> QWidget | None:
+        for f in self.fields.values():
+            return f.focus_widgets()[0]
+        return None
+
+
+def chain_tab_order(widgets: Sequence[QWidget]) -> None:
+    """Tab visits ``widgets`` in this order."""
+    for a, b in itertools.pairwise(widgets):
+        QWidget.setTabOrder(a, b)
+
+
+def _spec_dict(s: FieldSpec) -> dict[str, Any]:
+    return {k: getattr(s, k) for k in FieldSpec.__dataclass_fields__} | {"path": f"__ice_items__.{s.name}"}
+
+
+def _weight(f: _Field) -> float:
+    if f.spec.kind == "items":
+        return 1.5 + len(f.children)
+    if f.spec.kind == "list":
+        return 1 + len(f.spec.choices) * 0.8
+    return 1.0
+
+
+# --------------------------------------------------------------------------------------------
+# A read-only table model over plain rows (explanation, doses, schedules, regimens…)
+# --------------------------------------------------------------------------------------------
+
+
+class RowsModel(QAbstractTableModel):
+    """Read-only rows of text. ``alignments`` per column; tooltips show the full text."""
+
+    def __init__(
+        self,
+        headers: Sequence[str],
+        rows: Sequence[Sequence[Any]] = (),
+        parent: Any = None,
+        right_aligned: Sequence[int] = (),
+    ) -> None:
+        super().__init__(parent)
+        self._headers = list(headers)
+        self._rows: list[list[str]] = [self._cells(r) for r in rows]
+        self._right = set(right_aligned)
+
+    def _cells(self, row: Sequence[Any]) -> list[str]:
+        cells = [format_value(v) for v in row]
+        cells += [""] * (len(self._headers) - len(cells))
+        return cells[: len(self._headers)]
+
+    def set_rows(self, rows: Sequence[Sequence[Any]]) -> None:
+        self.beginResetModel()
+        self._rows = [self._cells(r) for r in rows]
+        self.endResetModel()
+
+    def set_headers(self, headers: Sequence[str]) -> None:
+        if list(headers) != self._headers and len(headers) == len(self._headers):
+            self._headers = list(headers)
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._headers) - 1)
+
+    def rows(self) -> list[list[str]]:
+        return [list(r) for r in self._rows]
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
+            return None
+        text = self._rows[index.row()][index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            return text
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            horizontal = Qt.AlignmentFlag.AlignRight if index.column() in self._right else Qt.AlignmentFlag.AlignLeft
+            return int(horizontal | Qt.AlignmentFlag.AlignTop)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self._headers[section] if 0 <= section < len(self._headers) else None
+        return str(section + 1)
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+class FittedTable(QTableView):
+    """A table that grows to show all its rows (it lives inside a scrolling pane)."""
+
+    def __init__(
+        self,
+        model: RowsModel,
+        accessible_name: str,
+        parent: QWidget | None = None,
+        stretch: int | None = None,
+        max_visible_rows: int | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self.setAccessibleName(accessible_name)
+        self.setWordWrap(True)
+        self.setAlternatingRowColors(True)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.verticalHeader().setVisible(False)
+        self.setTabKeyNavigation(False)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self._stretch = stretch
+        self._max_rows = max_visible_rows
+        header = self.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        model.modelReset.connect(self.fit)
+        self.fit()
+
+    def fit(self) -> None:
+        header = self.horizontalHeader()
+        n = self.model().columnCount()
+        stretch = self._stretch if self._stretch is not None else n - 1
+        for c in range(n):
+            mode = QHeaderView.ResizeMode.Stretch if c == stretch else QHeaderView.ResizeMode.Interactive
+            header.setSectionResizeMode(c, mode)
+        width = max(self.viewport().width(), 200)
+        cap = min(0.3, max(0.18, 0.6 / max(1, n - 1)))  # the share of the width a narrow column may take
+        for c in range(n):
+            if c != stretch:
+                self.resizeColumnToContents(c)
+                self.setColumnWidth(c, min(self.columnWidth(c), int(width * cap)))
+        self.resizeRowsToContents()
+        rows = self.model().rowCount()
+        shown = rows if self._max_rows is None else min(rows, self._max_rows)
+        height = header.height() + sum(self.rowHeight(r) for r in range(shown)) + 2 * self.frameWidth() + 2
+        self.setFixedHeight(max(height, header.height() + 2 * self.frameWidth() + 24))
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            QTimer.singleShot(0, self.fit)
+
+
+# --------------------------------------------------------------------------------------------
+# Formatting results
+# --------------------------------------------------------------------------------------------
+
+
+def format_value(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, float):
+        return f"{v:g}" if abs(v) < 1e6 else f"{v:.6g}"
+    if isinstance(v, dict) and set(v) == {"value", "unit"}:
+        return f"{format_value(v['value'])} {v['unit']}"
+    if isinstance(v, list | tuple):
+        return ", ".join(format_value(x) for x in v) or "none"
+    return str(v)
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def primary_text(calc_id: str, result: dict[str, Any]) -> str:
+    """The one line a clinician reads first."""
+    r = result
+    try:
+        match calc_id:
+            case "iss":
+                return f"ISS stage {r['stage']}"
+            case "r-iss":
+                return f"R-ISS stage {r['stage']}"
+            case "r2-iss":
+                return f"R2-ISS {r['group']} risk ({format_value(r['points'])} points)"
+            case "high-risk":
+                return {
+                    True: "High-risk myeloma (a Box 1 criterion is met)",
+                    False: "Not high risk by Box 1",
+                    None: "Cannot exclude high risk (untested markers could change the answer)",
+                }[r["high_risk"]]
+            case "smm-2-20-20":
+                text = f"{_cap(r['group'])} risk: {r['risk_factors']} of 3 risk factors (2/20/20)"
+                if r.get("four_factor_group"):
+                    text += f"; four-factor model: {r['four_factor_group']} risk"
+                return text
+            case "smm-imwg-score":
+                return f"{_cap(r['group'])} risk (IMWG 2020 score {format_value(r['points'])})"
+            case "imwg-frailty":
+                return f"{_cap(r['category'])}: IMWG frailty score {r['points']}"
+            case "simplified-frailty":
+                return f"{_cap(r['category'])}: simplified frailty score {r['points']}"
+            case "ice":
+                return f"ICE score {r['score']} / 10"
+            case "crs-grade" | "icans-grade":
+                name = "CRS" if calc_id == "crs-grade" else "ICANS"
+                return f"No {name} (grade 0)" if r["grade"] == 0 else f"{name} grade {r['grade']}"
+            case "crcl":
+                return f"Creatinine clearance {format_value(r['crcl_ml_min'])} mL/min"
+            case "egfr":
+                cat = f" ({r['kdigo_category']})" if r.get("kdigo_category") else ""
+                return f"eGFR {format_value(r['egfr_ml_min_1_73m2'])} mL/min/1.73 m²{cat}"
+            case "bsa":
+                return f"BSA {format_value(r['bsa_m2'])} m²"
+            case "tocilizumab-dose":
+                return f"Tocilizumab {format_value(r['dose_mg'])} mg per dose"
+            case "bispecific-step-up":
+                days = " · ".join(f"day {d['day']}: {format_value(d['dose_mg'])} mg" for d in r["doses"])
+                return f"{r.get('name', r.get('drug', ''))} ({str(r.get('region', '')).upper()}): {days}"
+    except (KeyError, TypeError, IndexError):
+        pass
+    scalars = [f"{k.replace('_', ' ')}: {format_value(v)}" for k, v in r.items() if not isinstance(v, dict | list)]
+    return "; ".join(scalars[:3]) or "result"
+
+
+def input_rows(inputs: dict[str, Any]) -> list[tuple[str, str]]:
+    """The inputs as the calculator used them (canonical units), one readable row each."""
+    rows: list[tuple[str, str]] = []
+    for name, value in inputs.items():
+        label = field_label(name)
+        if isinstance(value, dict) and set(value) != {"value", "unit"}:
+            for sub, sub_value in value.items():
+                rows.append((f"{label} › {field_label(sub)}", _input_text(sub_value)))
+        else:
+            rows.append((label, _input_text(value)))
+    return rows
+
+
+def _input_text(value: Any) -> str:
+    if value is None:
+        return NOT_TESTED
+    if isinstance(value, str):
+        return enum_label(value)
+    if isinstance(value, list):
+        return ", ".join(enum_label(v) for v in value) or "none"
+    return format_value(value)
+
+
+def schedule_rows(result: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """Step-up schedule rows: day, step, dose, monitoring, premedication."""
+    doses = result.get("doses")
+    if not isinstance(doses, list):
+        return []
+    premed = result.get("premedication") or {}
+    premed_text = "yes, see below" if premed.get("text") else ""
+    rows = []
+    for d in doses:
+        status = d.get("monitoring_status")
+        monitoring = d.get("monitoring", "")
+        if status and status != "CONFIRMED":
+            monitoring = f"{monitoring} [{status}]"
+        rows.append((d.get("day"), d.get("step", ""), f"{format_value(d.get('dose_mg'))} mg", monitoring, premed_text))
+    return rows
+
+
+#: calculators whose explanation numbers are score points; the others show plain numbers
+SCORED_CALCULATORS = frozenset(
+    {
+        "iss",
+        "r-iss",
+        "r2-iss",
+        "high-risk",
+        "smm-2-20-20",
+        "smm-imwg-score",
+        "imwg-frailty",
+        "simplified-frailty",
+        "ice",
+        "crs-grade",
+        "icans-grade",
+    }
+)
+
+
+def points_header(calc_id: str) -> str:
+    return "Points" if calc_id in SCORED_CALCULATORS else "Number"
+
+
+SCHEDULE_HEADERS = ("Day", "Step", "Dose", "Monitoring", "Premed.")
+
+
+# --------------------------------------------------------------------------------------------
+# The result pane
+# --------------------------------------------------------------------------------------------
+
+
+class WarningBox(QFrame):
+    """Warnings in a framed box with an icon and the word "Warning": never colour alone."""
+
+    def __init__(self, title: str = "Warning", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("warningBox")
+        self.setStyleSheet(WARNING_STYLE)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        self.heading = QLabel(f"⚠ {title}", self)
+        font = self.heading.font()
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.body = QLabel("", self)
+        self.body.setWordWrap(True)
+        self.body.setTextFormat(Qt.TextFormat.RichText)
+        self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.body)
+        self.setAccessibleName(title)
+        self._title = title
+
+    def set_items(self, items: Sequence[str]) -> None:
+        self.heading.setText(f"⚠ {self._title}{'s' if len(items) > 1 and self._title == 'Warning' else ''}")
+        self.body.setText("<br>".join(f"• {html.escape(t)}" for t in items))
+        self.body.setAccessibleName("; ".join(items))
+        self.setVisible(bool(items))
+
+
+def _section_label(text: str, parent: QWidget) -> QLabel:
+    label = QLabel(text, parent)
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+def _text_label(parent: QWidget, accessible: str) -> QLabel:
+    label = QLabel("", parent)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setAccessibleName(accessible)
+    return label
+
+
+class ResultPane(QWidget):
+    """Primary result, inputs used, explanation, interpretation, warnings, references, version."""
+
+    def __init__(self, parent: QWidget | None = None, compact: bool = False) -> None:
+        super().__init__(parent)
+        self.compact = compact
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        self.primary = QLabel("", self)
+        self.primary.setWordWrap(True)
+        self.primary.setObjectName("primaryResult")
+        self.primary.setAccessibleName("Result")
+        self.primary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.primary.font()
+        font.setPointSizeF(font.pointSizeF() * (1.45 if compact else 1.8))
+        font.setBold(True)
+        self.primary.setFont(font)
+        self.placeholder = _text_label(self, "Result status")
+        self.placeholder.setStyleSheet(NEEDED_STYLE)
+        self.warnings = WarningBox("Warning", self)
+        self.warnings.setVisible(False)
+        self.interpretation = _text_label(self, "Interpretation")
+        self.inputs_heading = _section_label("Inputs used (canonical units)", self)
+        self.inputs_model = RowsModel(("Input", "Value"))
+        self.inputs_view = FittedTable(self.inputs_model, "Inputs used", self, stretch=1)
+        self.schedule_heading = _section_label("Step-up schedule", self)
+        self.schedule_model = RowsModel(SCHEDULE_HEADERS)
+        self.schedule_view = FittedTable(self.schedule_model, "Step-up schedule", self, stretch=3)
+        self.premedication = _text_label(self, "Premedication")
+        self.explanation_heading = _section_label("Explanation", self)
+        self.explanation_model = RowsModel(("Item", "Value", "Points"), right_aligned=(2,))
+        self.explanation_view = FittedTable(self.explanation_model, "Explanation", self, stretch=1)
+        self.references_heading = _section_label("Rule and references", self)
+        self.references = _text_label(self, "References")
+        self.version = _text_label(self, "Calculator version")
+        self.version.setStyleSheet("color: #555;")
+        schedule = (self.schedule_heading, self.schedule_view, self.premedication)
+        # a helper beside the management panels shows its schedule first; the Calculators
+        # screen shows the warnings first
+        first = (
+            (*schedule, self.warnings, self.interpretation)
+            if compact
+            else (self.warnings, self.interpretation, *schedule)
+        )
+        for w in (
+            self.primary,
+            self.placeholder,
+            *first,
+            self.explanation_heading,
+            self.explanation_view,
+            self.inputs_heading,
+            self.inputs_view,
+            self.references_heading,
+            self.references,
+            self.version,
+        ):
+            layout.addWidget(w)
+        layout.addStretch(1)
+        self.show_message("")
+
+    def _details(self) -> list[QWidget]:
+        return [
+            self.primary,
+            self.warnings,
+            self.interpretation,
+            self.inputs_heading,
+            self.inputs_view,
+            self.schedule_heading,
+            self.schedule_view,
+            self.premedication,
+            self.explanation_heading,
+            self.explanation_view,
+            self.references_heading,
+            self.references,
+            self.version,
+        ]
+
+    def show_message(self, message: str) -> None:
+        for w in self._details():
+            w.setVisible(False)
+        self.primary.clear()
+        self.placeholder.setText(message)
+        self.placeholder.setVisible(bool(message))
+
+    def show_result(self, calc_id: str, result: Any) -> None:
+        self.placeholder.setVisible(False)
+        self.primary.setText(primary_text(calc_id, result.result))
+        self.primary.setAccessibleDescription(self.primary.text())
+        self.primary.setVisible(True)
+        self.warnings.set_items(list(result.warnings))
+        self.interpretation.setText(result.interpretation)
+        self.interpretation.setVisible(bool(result.interpretation))
+        rows = schedule_rows(result.result)
+        self.schedule_model.set_rows(rows)
+        for w in (self.schedule_heading, self.schedule_view):
+            w.setVisible(bool(rows))
+        premed = result.result.get("premedication") if isinstance(result.result, dict) else None
+        if rows and isinstance(premed, dict) and premed.get("text"):
+            status = premed.get("status")
+            flag = f" [{status}]" if status and status != "CONFIRMED" else ""
+            self.premedication.setText(f"Premedication{flag}: {premed['text']}")
+            self.premedication.setVisible(True)
+        else:
+            self.premedication.setVisible(False)
+        explanation = [(r.item, r.value, r.points) for r in result.explanation]
+        self.explanation_model.set_headers(("Item", "Value", points_header(calc_id)))
+        self.explanation_model.set_rows(explanation)
+        self.explanation_view.setColumnHidden(2, all(r[2] is None for r in explanation))
+        for w in (self.explanation_heading, self.explanation_view):
+            w.setVisible(bool(explanation) and not (self.compact and rows))
+        self.inputs_model.set_rows(input_rows(result.inputs))
+        for w in (self.inputs_heading, self.inputs_view):
+            w.setVisible(bool(result.inputs) and not self.compact)
+        self.references.setText("\n".join(f"• {r}" for r in result.references))
+        for w in (self.references_heading, self.references):
+            w.setVisible(bool(result.references))
+        self.version.setText(f"Calculator {result.calculator} version {result.calculator_version}")
+        self.version.setVisible(True)
+        QTimer.singleShot(0, self._refit)
+
+    def _refit(self) -> None:
+        for view in (self.inputs_view, self.schedule_view, self.explanation_view):
+            view.fit()
+
+
+# --------------------------------------------------------------------------------------------
+# Plain text and HTML of a result (Copy as text, print, PDF)
+# --------------------------------------------------------------------------------------------
+
+
+def result_plain_text(title: str, calc_id: str, result: Any, stamp: str) -> str:
+    lines = [title, "=" * min(len(title), 72), ""]
+    lines.append("Inputs:")
+    lines += [f"  {label}: {value}" for label, value in input_rows(result.inputs)] or ["  (none)"]
+    lines += ["", f"Result: {primary_text(calc_id, result.result)}"]
+    rows = schedule_rows(result.result)
+    if rows:
+        lines += ["", "Schedule:"]
+        lines += [f"  Day {r[0]} ({r[1]}): {r[2]}; {r[3]}" for r in rows]
+        premed = result.result.get("premedication") or {}
+        if premed.get("text"):
+            lines.append(f"  Premedication: {premed['text']}")
+    if result.interpretation:
+        lines += ["", f"Interpretation: {result.interpretation}"]
+    if result.explanation:
+        lines += ["", "Explanation:"]
+        for r in result.explanation:
+            unit = "points" if calc_id in SCORED_CALCULATORS else ""
+            pts = f" [{format_value(r.points)}{' ' + unit if unit else ''}]" if r.points is not None else ""
+            lines.append(f"  {r.item}: {r.value}{pts}")
+    if result.warnings:
+        lines += ["", "Warnings:"]
+        lines += [f"  ! {w}" for w in result.warnings]
+    lines += ["", "Rule / references:"]
+    lines += [f"  - {r}" for r in result.references]
+    lines += ["", f"Calculator {result.calculator} version {result.calculator_version}", stamp]
+    return "\n".join(lines)
+
+
+def _esc(text: Any) -> str:
+    return html.escape(str(text))
+
+
+def html_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    head = "".join(f"<th align='left' style='background:#e8e8e8'>{_esc(h)}</th>" for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td valign='top'>{_esc(format_value(c))}</td>" for c in r) + "</tr>" for r in rows
+    )
+    return (
+        "<table border='1' cellspacing='0' cellpadding='4' width='100%' style='border-collapse:collapse'>"
+        f"<tr>{head}</tr>{body}</table>"
+    )
+
+
+def warning_html(items: Sequence[str], title: str = "Warning") -> str:
+    if not items:
+        return ""
+    body = "".join(f"<li>{_esc(w)}</li>" for w in items)
+    return (
+        "<table width='100%' cellpadding='6' style='background:#fff4d6;border:2px solid #a86b00'><tr><td>"
+        f"<b>⚠ {_esc(title)}{'s' if len(items) > 1 and title == 'Warning' else ''}</b><ul>{body}</ul>"
+        "</td></tr></table>"
+    )
+
+
+def result_html(title: str, calc_id: str, result: Any) -> str:
+    parts = [
+        f"<h2>{_esc(title)}</h2>",
+        f"<p style='font-size:16pt'><b>{_esc(primary_text(calc_id, result.result))}</b></p>",
+    ]
+    parts.append(warning_html(list(result.warnings)))
+    if result.interpretation:
+        parts.append(f"<p>{_esc(result.interpretation)}</p>")
+    rows = schedule_rows(result.result)
+    if rows:
+        parts.append("<h3>Step-up schedule</h3>" + html_table(SCHEDULE_HEADERS, rows))
+        premed = result.result.get("premedication") or {}
+        if premed.get("text"):
+            parts.append(f"<p><b>Premedication</b> ({_esc(premed.get('status', ''))}): {_esc(premed['text'])}</p>")
+    parts.append("<h3>Inputs used</h3>" + html_table(("Input", "Value"), input_rows(result.inputs)))
+    if result.explanation:
+        parts.append(
+            "<h3>Explanation</h3>"
+            + html_table(
+                ("Item", "Value", points_header(calc_id)), [(r.item, r.value, r.points) for r in result.explanation]
+            )
+        )
+    parts.append(
+        "<h3>Rule and references</h3><ul>" + "".join(f"<li>{_esc(r)}</li>" for r in result.references) + "</ul>"
+    )
+    parts.append(f"<p>Calculator {_esc(result.calculator)} version {_esc(result.calculator_version)}</p>")
+    return "".join(parts)
+
+
+def html_document(body: str, title: str = "Myeloma Pocket Guide") -> QTextDocument:
+    doc = QTextDocument()
+    doc.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, title)
+    doc.setHtml(f"<html><body>{body}</body></html>")
+    return doc
+
+
+def export_pdf_dialog(parent: QWidget, document: QTextDocument | None, stamp: str, suggested: str) -> None:
+    """Ask where to save, then export the stamped document as PDF."""
+    if document is None:
+        return
+    from pathlib import Path
+
+    from app.ui.printing import export_pdf
+
+    path, _ = QFileDialog.getSaveFileName(parent, "Export to PDF", suggested, "PDF files (*.pdf)")
+    if path:
+        if not path.lower().endswith(".pdf"):
+            path += ".pdf"
+        export_pdf(document, Path(path), stamp)
+
+
+# --------------------------------------------------------------------------------------------
+# Evidence badges: the tag as printed on its grade colour (app.ui.widgets; never colour alone)
+# --------------------------------------------------------------------------------------------
+
+
+def badges_html(evidence: Iterable[dict[str, Any]]) -> str:
+    from app.ui.widgets import badge_html
+
+    return " ".join(badge_html(e) for e in evidence)
+
+
+# --------------------------------------------------------------------------------------------
+# The panel: form + result + buttons, live recompute
+# --------------------------------------------------------------------------------------------
+
+
+class CalculatorPanel(QWidget):
+    """One calculator: its form, its live result and the Copy / Clear / Fig. 1 buttons.
+
+    ``arrangement``: "wide" (form beside the result) or "stacked" (form above the result).
+    """
+
+    result_changed = Signal(object)  # CalcResult or None
+    TYPING_DELAY_MS = 120
+
+    def __init__(
+        self,
+        context: Any,
+        calc_id: str | None = None,
+        *,
+        arrangement: str = "wide",
+        ratio: tuple[int, int] = (5, 6),
+        form_columns: int = 1,
+        compact: bool = False,
+        buttons: Iterable[str] = ("copy", "clear", "pdf", "fig1"),
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.calc_id: str | None = None
+        self.title = ""
+        self.reference = ""
+        self.form: CalcForm | None = None
+        self.result: Any = None
+        self.last_compute_ms: float = 0.0
+        self.form_columns = form_columns
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(self.TYPING_DELAY_MS)
+        self._timer.timeout.connect(self.recompute)
+
+        self.heading = QLabel("", self)
+        self.heading.setWordWrap(True)
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.heading.setVisible(not compact)
+        self.subheading = QLabel("", self)
+        self.subheading.setWordWrap(True)
+        self.subheading.setStyleSheet("color: #555;")
+        self.subheading.setVisible(not compact)
+
+        self.form_host = QWidget(self)
+        self.form_layout = QVBoxLayout(self.form_host)
+        self.form_layout.setContentsMargins(0, 0, 0, 0)
+        self.form_layout.addStretch(1)
+        self.pane = ResultPane(self, compact=compact)
+
+        self.copy_button = QPushButton("Copy as text", self)
+        self.copy_button.setAccessibleDescription("Copy the result as plain text for a clinical note")
+        self.copy_button.clicked.connect(self.copy_text)
+        self.clear_button = QPushButton("Clear", self)
+        self.clear_button.setAccessibleDescription("Empty the form")
+        self.clear_button.clicked.connect(self.clear)
+        self.pdf_button = QPushButton("Export PDF…", self)
+        self.pdf_button.setAccessibleDescription("Export the result to a PDF file")
+        self.pdf_button.clicked.connect(
+            lambda: export_pdf_dialog(self, self.document(), self._stamp(), f"{self.calc_id or 'result'}.pdf")
+        )
+        self.fig1_button = QPushButton("Use in Fig. 1", self)
+        self.fig1_button.setAccessibleDescription("Carry this result into the Fig. 1 flowchart")
+        self.fig1_button.clicked.connect(self.use_in_figure)
+        self.fig1_button.setVisible(False)
+        button_row = QHBoxLayout()
+        for b in (self.copy_button, self.clear_button, self.pdf_button, self.fig1_button):
+            button_row.addWidget(b)
+        button_row.addStretch(1)
+        self.copy_button.setEnabled(False)
+        self.pdf_button.setEnabled(False)
+
+        result_scroll = QScrollArea(self)
+        result_scroll.setWidgetResizable(True)
+        result_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        result_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        result_scroll.setWidget(self.pane)
+        result_scroll.setAccessibleName("Result pane")
+        result_scroll.setAccessibleDescription("The result, its explanation, warnings and references")
+        self.result_scroll = result_scroll
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.subheading)
+        if arrangement == "wide":
+            form_scroll = QScrollArea(self)
+            form_scroll.setWidgetResizable(True)
+            form_scroll.setFrameShape(QFrame.Shape.NoFrame)
+            form_scroll.setWidget(self.form_host)
+            form_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            self.form_scroll: QScrollArea | None = form_scroll
+            row = QHBoxLayout()
+            left = QVBoxLayout()
+            left.addWidget(form_scroll, 1)
+            left.addLayout(button_row)
+            row.addLayout(left, ratio[0])
+            row.addWidget(result_scroll, ratio[1])
+            layout.addLayout(row, 1)
+        else:
+            self.form_scroll = None
+            self.form_layout.takeAt(self.form_layout.count() - 1)  # no stretch: the form keeps its height
+            layout.addWidget(self.form_host, 0)
+            layout.addLayout(button_row)
+            layout.addWidget(result_scroll, 1)
+        self._buttons = set(buttons)
+        for name, b in (("copy", self.copy_button), ("clear", self.clear_button), ("pdf", self.pdf_button)):
+            b.setVisible(name in self._buttons)
+        if calc_id is not None:
+            self.set_calculator(calc_id)
+
+    # -- building ---------------------------------------------------------------------------
+    def _stamp(self) -> str:
+        return self.context.stamp() if self.context is not None else ""
+
+    def set_calculator(self, calc_id: str) -> None:
+        guide = self.context.guide
+        if guide is None:
+            return
+        meta = {c["id"]: c for c in guide.calculators()}.get(calc_id)
+        if meta is None:
+            self.pane.show_message(f"Unknown calculator {calc_id!r}")
+            return
+        self.calc_id = calc_id
+        self.title = meta["title"]
+        self.reference = meta.get("reference", "")
+        self.heading.setText(self.title)
+        self.subheading.setText(self.reference)
+        if self.form is not None:
+            self.form_layout.removeWidget(self.form)
+            self.form.hide()
+            self.form.deleteLater()
+        self.form = CalcForm(
+            guide.calculator_schema(calc_id), read_unit_system(self.context), self.form_columns, self.form_host
+        )
+        self.form.setAccessibleName(f"{self.title} form")
+        self.form.edited.connect(self._on_edited)
+        self.form_layout.insertWidget(0, self.form)
+        chain_tab_order(self.focus_order())
+        self.recompute()
+
+    def focus_order(self) -> list[QWidget]:
+        """The form's inputs, then the buttons, then the result pane (to scroll it by keyboard)."""
+        form = self.form.focus_order() if self.form is not None else []
+        buttons = [self.copy_button, self.clear_button, self.pdf_button, self.fig1_button]
+        return [*form, *buttons, self.result_scroll]
+
+    def _on_edited(self, typing: bool) -> None:
+        if typing:
+            self._timer.start()
+        else:
+            self._timer.stop()
+            self.recompute()
+
+    def apply_unit_system(self, system: str) -> None:
+        if self.form is not None:
+            self.form.apply_unit_system(system)
+
+    # -- computing --------------------------------------------------------------------------
+    def recompute(self) -> None:
+        self._timer.stop()
+        form = self.form
+        if form is None or self.calc_id is None:
+            return
+        form.clear_messages()
+        raw, missing = form.collect()
+        result = None
+        if missing:
+            form.show_needed(missing)
+            names = ", ".join(f.spec.label for f in missing)
+            self.pane.show_message(f"Enter the values still needed: {names}.")
+        else:
+            from app.core.calculators.base import CalcInputError
+
+            started = time.perf_counter()
+            try:
+                result = self.context.guide.calculate(self.calc_id, raw)
+            except CalcInputError as exc:
+                label = form.show_error(exc.field, exc.message)
+                self.pane.show_message(f"No result: check {label} ({exc.message}).")
+            except Exception as exc:  # shown, never a crash
+                form.show_general(f"{type(exc).__name__}: {exc}")
+                self.pane.show_message("No result: the calculator could not use this input.")
+            self.last_compute_ms = (time.perf_counter() - started) * 1000.0
+            if result is not None and (result != self.result or not self.pane.primary.isVisibleTo(self)):
+                self.pane.show_result(self.calc_id, result)
+        self.result = result
+        facts = (result.flowchart_facts or {}).get("fig1") if result is not None else None
+        self.fig1_button.setVisible(bool(facts) and "fig1" in self._buttons)
+        if facts:
+            self.fig1_button.setText("Use in Fig. 1")
+            self.fig1_button.setToolTip(
+                "Carry " + ", ".join(f"{k} = {format_value(v)}" for k, v in facts.items()) + " into Fig. 1"
+            )
+        self.copy_button.setEnabled(result is not None)
+        self.pdf_button.setEnabled(result is not None)
+        self.result_changed.emit(result)
+
+    # -- actions ----------------------------------------------------------------------------
+    def clear(self) -> None:
+        if self.form is not None:
+            blocker = self.form.blockSignals(True)
+            self.form.clear()
+            self.form.blockSignals(blocker)
+        self.recompute()
+
+    def use_in_figure(self) -> None:
+        if self.result is None:
+            return
+        facts = (self.result.flowchart_facts or {}).get("fig1")
+        if not facts:
+            return
+        self.context.carry_facts.emit("fig1", dict(facts))
+        self.context.navigate.emit("fig1", None)
+
+    def plain_text(self) -> str:
+        if self.result is None or self.calc_id is None:
+            return ""
+        return result_plain_text(self.title, self.calc_id, self.result, self._stamp())
+
+    def html(self) -> str:
+        if self.result is None or self.calc_id is None:
+            return ""
+        return result_html(self.title, self.calc_id, self.result)
+
+    def document(self) -> QTextDocument | None:
+        body = self.html()
+        return html_document(body, self.title) if body else None
+
+    def copy_text(self) -> None:
+        text = self.plain_text()
+        if text:
+            QGuiApplication.clipboard().setText(text)

@@ -1,0 +1,35 @@
+"""What every screen shares: the services, the settings and the app-wide signals."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from app import __version__
+
+
+class UiContext(QObject):
+    """Passed to every screen. ``guide`` is None until the services have loaded."""
+
+    guide_ready = Signal()
+    navigate = Signal(str, object)  # screen id, optional payload (e.g. a statement id)
+    carry_facts = Signal(str, dict)  # figure id, facts to apply (calculator → flowchart)
+
+    def __init__(self, settings: Any = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.guide: Any = None
+        self.settings = settings
+
+    def set_guide(self, guide: Any) -> None:
+        self.guide = guide
+        self.guide_ready.emit()
+
+    def stamp(self) -> str:
+        """The line printed on every copy, print and PDF: app and content versions, date."""
+        content = "content not loaded"
+        if self.guide is not None:
+            v = self.guide.version()
+            content = f"content {v['content_version']} ({v['content_date']})"
+        return f"Myeloma Pocket Guide {__version__} · {content} · printed {date.today().isoformat()}"

@@ -1,0 +1,1004 @@
+"""The diagram of one flowchart figure: a QGraphicsScene laid out from its decision graph.
+
+Layout, top-down like the paper's figures: a tree is taken from the graph by a depth-first walk
+from the start node; every subtree gets a column as wide as its leaves need, a node is centred
+over its children and sits under its parent, so subtrees never share columns and boxes never
+overlap. Edges are orthogonal arrows; each option of a question is a chip on the edge it labels.
+A start box that only leads on to a question (Fig. 2's second-line ASCT, "evaluated alongside
+every column") is drawn beside that question as a side box.
+
+The scene is built once per figure. :meth:`FlowScene.apply` styles it for an evaluation by
+changing pens, brushes, marks and opacity only, never rebuilding, so highlighting stays well
+within a frame.
+
+Every state is written as well as coloured: badges print the evidence tag as printed, boxes
+print "on path" / "possible" / "not applicable", regimens carry ✓ / ? marks and a tier label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFocusEvent,
+    QFont,
+    QFontMetricsF,
+    QKeyEvent,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPolygonF,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QGraphicsItem,
+    QGraphicsScene,
+    QGraphicsSceneMouseEvent,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
+
+from app.core.evidence import evidence_from_short
+from app.core.flowchart.model import Figure, Option, QuestionNode, RecItem, RecommendationNode
+
+# ------------------------------------------------------------------------------- palette
+INK = QColor("#1f1f1f")
+MUTED = QColor("#5f5f5f")
+PAPER = QColor("#fbfbf8")
+LINE = QColor("#8a8a8a")
+PATH = QColor("#0b3d91")  # the taken path
+POSSIBLE = QColor("#1565c0")
+QUESTION_FILL = QColor("#e9eef6")
+QUESTION_PATH_FILL = QColor("#d3e2fb")
+REC_FILL = QColor("#ffffff")
+REC_PATH_FILL = QColor("#f1f6ff")
+FOCUS_OUTER = QColor("#ffd600")
+FOCUS_INNER = QColor("#000000")
+FADED_OPACITY = 0.28
+EXCLUDED_OPACITY = 0.38
+
+GRADE_BAND = {"A": "#2e7d32", "B": "#1565c0", "C": "#e65100", "D": "#c62828", "E": "#6a1b9a"}
+GRADE_TINT = {"A": "#e8f5e9", "B": "#e3f2fd", "C": "#fff3e0", "D": "#ffebee", "E": "#f3e5f5"}
+NO_GRADE_BAND = "#616161"
+NO_GRADE_TINT = "#eeeeee"
+
+TIER_TEXT = {
+    "preferred": "PREFERRED",
+    "other": "OTHER OPTION",
+    "if-unavailable": "IF UNAVAILABLE",
+    "conditional": "CONDITIONAL",
+}
+TIER_COLOUR = {"preferred": "#1b5e20", "other": "#424242", "if-unavailable": "#6d4c41", "conditional": "#4a148c"}
+
+# ------------------------------------------------------------------------------- geometry
+QUESTION_WIDTH = 230.0
+REC_WIDTH = 262.0
+SIDE_WIDTH = 262.0
+PAD = 9.0
+H_GAP = 34.0
+REC_V_GAP = 34.0
+BUS_DROP = 22.0
+CHIP_MARGIN = 12.0
+CHIP_MAX_WIDTH = 200.0
+CHIP_STACK_GAP = 6.0
+ENTRY_GAP = 5.0
+BADGE_HEIGHT = 18.0
+
+
+def _font(point_size: float, bold: bool = False, italic: bool = False) -> QFont:
+    font = QFont(QApplication.font())
+    font.setPointSizeF(point_size)
+    font.setBold(bold)
+    font.setItalic(italic)
+    return font
+
+
+@dataclass(frozen=True)
+class Fonts:
+    caption: QFont
+    title: QFont
+    body: QFont
+    name: QFont
+    badge: QFont
+    tier: QFont
+    chip: QFont
+
+    @classmethod
+    def default(cls) -> Fonts:
+        return cls(
+            caption=_font(7.2, bold=True),
+            title=_font(9.6, bold=True),
+            body=_font(8.8, italic=True),
+            name=_font(9.4, bold=True),
+            badge=_font(8.4),
+            tier=_font(7.0, bold=True),
+            chip=_font(8.4),
+        )
+
+
+def _wrapped_height(font: QFont, text: str, width: float) -> float:
+    rect = QFontMetricsF(font).boundingRect(QRectF(0, 0, width, 1e6), int(Qt.TextFlag.TextWordWrap), text)
+    return rect.height()
+
+
+# ------------------------------------------------------------------------------- badges
+@dataclass(frozen=True)
+class BadgeSpec:
+    """One evidence badge: the tag as printed, its grade (for the colour band) and a qualifier."""
+
+    text: str
+    grade: str | None
+    label: str | None = None
+
+    @property
+    def display(self) -> str:
+        return f"{self.text} {self.label}" if self.label else self.text
+
+
+def badge_from_short(short: str, label: str | None = None) -> BadgeSpec:
+    ev = evidence_from_short(short)
+    return BadgeSpec(ev.text, ev.grade, label)
+
+
+def static_badges(item: RecItem) -> list[BadgeSpec]:
+    """Every grade an item can carry, before any fact is known."""
+    out = [badge_from_short(item.evidence)] if item.evidence else []
+    out += [badge_from_short(rule.evidence, _short_label(rule.label)) for rule in item.evidence_rules]
+    return out
+
+
+def badges_from_rec(rec: Any) -> list[BadgeSpec]:
+    """The grades of an evaluated recommendation (``RecommendationOut``)."""
+    out = [BadgeSpec(rec.evidence.text, rec.evidence.grade)] if rec.evidence is not None else []
+    out += [BadgeSpec(c.evidence.text, c.evidence.grade, _short_label(c.when)) for c in rec.evidence_by_condition]
+    return out
+
+
+def _short_label(label: str) -> str:
+    """A qualifier short enough for a badge; the full wording is in the results and the detail."""
+    short = {"third or fourth line": "3rd–4th line", "fifth line and beyond": "≥5th line"}
+    if label in short:
+        return short[label]
+    label = label.split(" (")[0]
+    if len(label) <= 18:
+        return label
+    return label[:18].rsplit(" ", 1)[0] + "…"
+
+
+def badge_width(font: QFont, badge: BadgeSpec) -> float:
+    return QFontMetricsF(font).horizontalAdvance(badge.display) + 16.0
+
+
+def paint_badge(
+    painter: QPainter, font: QFont, badge: BadgeSpec, x: float, y: float, max_width: float | None = None
+) -> float:
+    """Draw one badge at (x, y); return its width. Colour band + tint + the printed tag."""
+    width = badge_width(font, badge)
+    text = badge.display
+    if max_width is not None and width > max_width:
+        width = max(max_width, 40.0)
+        text = QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideRight, width - 14)
+    rect = QRectF(x, y, width, BADGE_HEIGHT)
+    band = QColor(GRADE_BAND.get(badge.grade or "", NO_GRADE_BAND))
+    tint = QColor(GRADE_TINT.get(badge.grade or "", NO_GRADE_TINT))
+    painter.setPen(QPen(band, 1.0))
+    painter.setBrush(QBrush(tint))
+    painter.drawRoundedRect(rect, 3, 3)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QBrush(band))
+    painter.drawRect(QRectF(x + 0.5, y + 0.5, 5, BADGE_HEIGHT - 1))
+    painter.setPen(QPen(INK))
+    painter.setFont(font)
+    painter.drawText(QRectF(x + 9, y, width - 10, BADGE_HEIGHT), int(Qt.AlignmentFlag.AlignVCenter), text)
+    return width
+
+
+# ------------------------------------------------------------------------------- items
+class _Activatable(QGraphicsItem):
+    """A focusable, clickable item: Enter/Space or a click activates it; focus is drawn."""
+
+    def __init__(self, parent: QGraphicsItem | None = None) -> None:
+        super().__init__(parent)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsFocusable, True)
+        self.setAcceptHoverEvents(True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self._pressed = False
+
+    def activate(self) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space, Qt.Key.Key_Select):
+            event.accept()
+            self.activate()
+            return
+        event.ignore()
+
+    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._pressed = True
+            event.accept()
+            return
+        event.ignore()
+
+    def mouseReleaseEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if self._pressed and event.button() == Qt.MouseButton.LeftButton:
+            self._pressed = False
+            if self.boundingRect().contains(event.pos()):
+                self.setFocus(Qt.FocusReason.MouseFocusReason)
+                self.activate()
+            event.accept()
+            return
+        event.ignore()
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self.update()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.update()
+
+    def _paint_focus(self, painter: QPainter, rect: QRectF, radius: float) -> None:
+        if not self.hasFocus():
+            return
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setPen(QPen(FOCUS_OUTER, 5.0))
+        painter.drawRoundedRect(rect.adjusted(-3, -3, 3, 3), radius + 3, radius + 3)
+        pen = QPen(FOCUS_INNER, 1.6, Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.drawRoundedRect(rect.adjusted(-3, -3, 3, 3), radius + 3, radius + 3)
+
+
+class RegimenEntryItem(_Activatable):
+    """One regimen of a recommendation box: mark, name, tier label, evidence badges."""
+
+    def __init__(
+        self,
+        node_id: str,
+        item: RecItem,
+        width: float,
+        fonts: Fonts,
+        substitute_of: str | None = None,
+        badges: Sequence[BadgeSpec] = (),
+        parent: QGraphicsItem | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.node_id = node_id
+        self.substitutes_for = substitute_of
+        self.regimen = item.regimen
+        self.tier = "if-unavailable" if substitute_of is not None else item.tier
+        self.interpretive = item.interpretive_tier and substitute_of is None
+        self.fonts = fonts
+        self.width = width
+        self.default_badges = list(badges) or static_badges(item)
+        self.badges = list(self.default_badges)
+        self.state = "neutral"  # neutral | applies | possible | excluded
+        self._badge_rows = self._rows_needed(self.default_badges)
+        extra_line = 15 if substitute_of is not None else 0  # "instead of …"
+        self.height = 5 + 17 + 3 + self._badge_rows * (BADGE_HEIGHT + 3) + 3 + extra_line
+        self.setToolTip(self._tooltip())
+
+    @classmethod
+    def for_substitute(
+        cls, node_id: str, item: RecItem, sub: Any, width: float, fonts: Fonts, parent: QGraphicsItem | None = None
+    ) -> RegimenEntryItem:
+        entry = cls(
+            node_id,
+            item,
+            width,
+            fonts,
+            substitute_of=item.regimen,
+            badges=[badge_from_short(sub.evidence)],
+            parent=parent,
+        )
+        entry.regimen = sub.regimen
+        entry.setToolTip(entry._tooltip())
+        return entry
+
+    @property
+    def key(self) -> tuple[str, str, str | None]:
+        return (self.node_id, self.regimen, self.substitutes_for)
+
+    @property
+    def accessible_text(self) -> str:
+        badges = ", ".join(b.display for b in self.badges)
+        extra = f", instead of {self.substitutes_for}" if self.substitutes_for else ""
+        state = {"applies": ", applies", "possible": ", possible", "excluded": ", not applicable"}.get(self.state, "")
+        return f"{self.regimen}{extra}, {badges}, {TIER_TEXT[self.tier].lower()}{state}"
+
+    def _tooltip(self) -> str:
+        tip = f"{self.regimen}: open its details (Enter or click)"
+        if self.substitutes_for:
+            tip += f"\nNamed for use if {self.substitutes_for} is unavailable"
+        if self.interpretive:
+            tip += "\n* The tier is this guide's reading of the text"
+        return tip
+
+    def _rows_needed(self, badges: Sequence[BadgeSpec]) -> int:
+        avail = self.width - 22
+        rows, x = 1, 0.0
+        for b in badges:
+            w = badge_width(self.fonts.badge, b) + 4
+            if x > 0 and x + w > avail:
+                rows, x = rows + 1, 0.0
+            x += w
+        return rows
+
+    def set_state(self, state: str, badges: Sequence[BadgeSpec] | None = None) -> None:
+        changed = state != self.state
+        self.state = state
+        if badges is not None and list(badges) != self.badges:
+            self.badges = list(badges)
+            changed = True
+        self.setOpacity(EXCLUDED_OPACITY if state == "excluded" else 1.0)
+        if changed:
+            self.update()
+
+    def activate(self) -> None:
+        scene = self.scene()
+        if isinstance(scene, FlowScene):
+            scene.regimen_activated.emit(self.node_id, self.regimen, self.substitutes_for or "")
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(-5, -5, self.width + 10, self.height + 10)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRect(QRectF(0, 0, self.width, self.height))
+        return path
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        rect = QRectF(0, 0, self.width, self.height)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if self.state == "applies":
+            pen = QPen(PATH, 2.0)
+            fill = QColor("#ffffff")
+        elif self.state == "possible":
+            pen = QPen(POSSIBLE, 1.4, Qt.PenStyle.DashLine)
+            fill = QColor("#ffffff")
+        else:
+            pen = QPen(QColor("#c4c4c4"), 1.0)
+            fill = QColor("#ffffff")
+        painter.setPen(pen)
+        painter.setBrush(QBrush(fill))
+        painter.drawRoundedRect(rect, 4, 4)
+        # state mark, never colour alone
+        mark = {"applies": "✓", "possible": "?", "excluded": "–"}.get(self.state, "")
+        x = 6.0
+        if mark:
+            painter.setPen(QPen(PATH if self.state == "applies" else MUTED))
+            painter.setFont(self.fonts.name)
+            painter.drawText(QRectF(4, 4, 14, 17), int(Qt.AlignmentFlag.AlignCenter), mark)
+        x = 20.0
+        # tier label on the right
+        tier = TIER_TEXT[self.tier] + ("*" if self.interpretive else "")
+        tier_w = QFontMetricsF(self.fonts.tier).horizontalAdvance(tier) + 2
+        painter.setFont(self.fonts.tier)
+        painter.setPen(QPen(QColor(TIER_COLOUR[self.tier])))
+        painter.drawText(
+            QRectF(self.width - tier_w - 6, 5, tier_w, 17),
+            int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+            tier,
+        )
+        # name (and "instead of …")
+        name_room = self.width - tier_w - 12 - x
+        painter.setFont(self.fonts.name)
+        painter.setPen(QPen(INK))
+        fm = QFontMetricsF(self.fonts.name)
+        name = fm.elidedText(self.regimen, Qt.TextElideMode.ElideRight, name_room)
+        painter.drawText(QRectF(x, 5, name_room, 17), int(Qt.AlignmentFlag.AlignVCenter), name)
+        # badges
+        bx, by = x, 25.0
+        for badge in self.badges:
+            w = badge_width(self.fonts.badge, badge)
+            if bx > x and bx + w > self.width - 4:
+                bx, by = x, by + BADGE_HEIGHT + 3
+            paint_badge(painter, self.fonts.badge, badge, bx, by, self.width - 4 - bx)
+            bx += w + 4
+        if self.substitutes_for:
+            painter.setFont(self.fonts.badge)
+            painter.setPen(QPen(MUTED))
+            room = self.width - x - 4
+            instead = QFontMetricsF(self.fonts.badge).elidedText(
+                f"instead of {self.substitutes_for} (if unavailable)", Qt.TextElideMode.ElideRight, room
+            )
+            painter.drawText(QRectF(x, self.height - 19, room, 15), int(Qt.AlignmentFlag.AlignVCenter), instead)
+        self._paint_focus(painter, rect, 4)
+
+
+class ChipItem(_Activatable):
+    """An option of a question, drawn on the edge it labels."""
+
+    def __init__(self, node_id: str, index: int, option: Option, fonts: Fonts, max_width: float) -> None:
+        super().__init__()
+        self.node_id = node_id
+        self.index = index
+        self.option = option
+        self.fonts = fonts
+        self.state = "neutral"  # neutral | chosen | open | excluded
+        fm = QFontMetricsF(fonts.chip)
+        text_w = min(fm.horizontalAdvance(option.label) + 2, max_width - 30)
+        self.text_width = text_w
+        self.text_height = _wrapped_height(fonts.chip, option.label, text_w)
+        self.width = text_w + 30
+        self.height = max(22.0, self.text_height + 8)
+        self.setZValue(3)
+        tip = f"Answer: {option.label}\nCondition: {option.when.describe()}"
+        if option.note:
+            tip += f"\nNote: {option.note}"
+        self.setToolTip(tip + "\n(Enter, Space or click to choose)")
+
+    @property
+    def accessible_text(self) -> str:
+        state = {"chosen": ", chosen", "excluded": ", ruled out"}.get(self.state, "")
+        return f"Option {self.option.label}{state}"
+
+    def set_state(self, state: str) -> None:
+        if state == self.state:
+            return
+        self.state = state
+        self.setOpacity(FADED_OPACITY if state == "excluded" else 1.0)
+        self.update()
+
+    def activate(self) -> None:
+        scene = self.scene()
+        if isinstance(scene, FlowScene):
+            scene.option_activated.emit(self.node_id, self.index)
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(-self.width / 2 - 5, -self.height / 2 - 5, self.width + 10, self.height + 10)
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRect(QRectF(-self.width / 2, -self.height / 2, self.width, self.height))
+        return path
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = QRectF(-self.width / 2, -self.height / 2, self.width, self.height)
+        radius = min(self.height / 2, 11.0)
+        if self.state == "chosen":
+            painter.setPen(QPen(PATH, 2.0))
+            painter.setBrush(QBrush(PATH))
+            ink = QColor("#ffffff")
+        else:
+            painter.setPen(QPen(POSSIBLE if self.state == "open" else LINE, 1.3))
+            painter.setBrush(QBrush(QColor("#ffffff")))
+            ink = INK
+        painter.drawRoundedRect(rect, radius, radius)
+        painter.setPen(QPen(ink))
+        painter.setFont(self.fonts.chip)
+        mark = "✓" if self.state == "chosen" else ("✕" if self.state == "excluded" else "○")
+        painter.drawText(
+            QRectF(rect.left() + 6, rect.top(), 14, rect.height()), int(Qt.AlignmentFlag.AlignCenter), mark
+        )
+        painter.drawText(
+            QRectF(rect.left() + 22, rect.top() + 4, self.text_width, rect.height() - 8),
+            int(Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap),
+            self.option.label,
+        )
+        self._paint_focus(painter, rect, radius)
+
+
+class NodeItem(QGraphicsItem):
+    """A question (rounded) or a recommendation box (square corners, regimen entries inside)."""
+
+    def __init__(self, node: QuestionNode | RecommendationNode, width: float, fonts: Fonts, side: bool = False) -> None:
+        super().__init__()
+        self.node = node
+        self.node_id = node.id
+        self.is_question = isinstance(node, QuestionNode)
+        self.side = side
+        self.width = width
+        self.fonts = fonts
+        self.state = "neutral"  # neutral | path | possible | faded
+        self.entries: list[RegimenEntryItem] = []
+        self.setZValue(1)
+        inner = width - 2 * PAD
+        self.caption = self._caption()
+        self.text = node.prompt if isinstance(node, QuestionNode) else node.title
+        self.title_height = _wrapped_height(fonts.title, self.text, inner)
+        y = PAD + 13 + 4 + self.title_height + 7
+        self.empty_text = ""
+        if isinstance(node, RecommendationNode):
+            for item in node.items:
+                entry = RegimenEntryItem(node.id, item, inner, fonts, parent=self)
+                entry.setPos(PAD, y)
+                self.entries.append(entry)
+                y += entry.height + ENTRY_GAP
+                for sub in item.substitutes:
+                    s_entry = RegimenEntryItem.for_substitute(node.id, item, sub, inner - 12, fonts, parent=self)
+                    s_entry.setPos(PAD + 12, y)
+                    self.entries.append(s_entry)
+                    y += s_entry.height + ENTRY_GAP
+            if not node.items:
+                self.empty_text = (
+                    "No regimen listed: no recommendation of the text covers these patients. See the notes."
+                )
+                y += _wrapped_height(fonts.body, self.empty_text, inner) + 6
+        self.height = y + PAD - (ENTRY_GAP if self.entries else 0)
+        tip = self.text
+        if isinstance(node, QuestionNode) and node.source is not None:
+            tip += f"\n\nSource ({node.source.location}):\n“{node.source.quote}”"
+        self.setToolTip(tip)
+
+    def _caption(self) -> str:
+        if isinstance(self.node, QuestionNode):
+            return "RECONSTRUCTED" if self.node.reconstructed else "QUESTION"
+        if self.side:
+            return "SIDE BOX"
+        stage = (self.node.stage or "").replace("-", " ").upper()
+        return stage if stage else "REGIMENS"
+
+    def set_state(self, state: str) -> None:
+        if state == self.state:
+            return
+        self.state = state
+        self.setOpacity(FADED_OPACITY if state == "faded" else 1.0)
+        self.update()
+
+    @property
+    def rect(self) -> QRectF:
+        return QRectF(0, 0, self.width, self.height)
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(-3, -3, self.width + 6, self.height + 6)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = self.rect
+        radius = 16.0 if self.is_question else 5.0
+        on_path = self.state == "path"
+        if self.is_question:
+            fill = QUESTION_PATH_FILL if on_path else QUESTION_FILL
+        else:
+            fill = REC_PATH_FILL if on_path else REC_FILL
+        if on_path:
+            pen = QPen(PATH, 3.0)
+        elif self.state == "possible":
+            pen = QPen(POSSIBLE, 1.5, Qt.PenStyle.DashLine)
+        else:
+            pen = QPen(LINE, 1.2)
+        if self.side and not on_path:
+            pen.setStyle(Qt.PenStyle.DashDotLine)
+        painter.setPen(pen)
+        painter.setBrush(QBrush(fill))
+        painter.drawRoundedRect(rect, radius, radius)
+        inner = self.width - 2 * PAD
+        # caption line with the written state
+        indent = 6.0 if self.is_question else 0.0
+        painter.setFont(self.fonts.caption)
+        fm = QFontMetricsF(self.fonts.caption)
+        state_text = {"path": "✓ ON PATH", "possible": "POSSIBLE", "faded": "NOT APPLICABLE"}.get(self.state, "")
+        state_w = fm.horizontalAdvance(state_text) + 8 if state_text else 0.0
+        if state_text:
+            painter.setPen(QPen(PATH if on_path else MUTED))
+            painter.drawText(
+                QRectF(PAD, PAD - 1, inner - indent, 13),
+                int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                state_text,
+            )
+        painter.setPen(QPen(MUTED))
+        caption_room = inner - 2 * indent - state_w
+        caption = fm.elidedText(self.caption, Qt.TextElideMode.ElideRight, caption_room)
+        painter.drawText(QRectF(PAD + indent, PAD - 1, caption_room, 13), int(Qt.AlignmentFlag.AlignVCenter), caption)
+        painter.setFont(self.fonts.title)
+        painter.setPen(QPen(INK))
+        align = Qt.AlignmentFlag.AlignHCenter if self.is_question else Qt.AlignmentFlag.AlignLeft
+        painter.drawText(
+            QRectF(PAD, PAD + 17, inner, self.title_height + 2), int(align | Qt.TextFlag.TextWordWrap), self.text
+        )
+        if self.empty_text:
+            painter.setFont(self.fonts.body)
+            painter.setPen(QPen(MUTED))
+            painter.drawText(
+                QRectF(PAD, PAD + 17 + self.title_height + 8, inner, 200),
+                int(Qt.TextFlag.TextWordWrap),
+                self.empty_text,
+            )
+
+
+class EdgeItem(QGraphicsItem):
+    """An orthogonal arrow from one box to the next (dashed, no arrow, for a side box)."""
+
+    def __init__(self, source: str, target: str, points: list[QPointF], option_index: int | None, side: bool = False):
+        super().__init__()
+        self.source = source
+        self.target = target
+        self.option_index = option_index
+        self.side = side
+        self.points = points
+        self.state = "neutral"  # neutral | taken | possible | faded
+        self.setZValue(0)
+        path = QPainterPath(points[0])
+        for p in points[1:]:
+            path.lineTo(p)
+        self.path = path
+        self._bounds = path.boundingRect().adjusted(-8, -8, 8, 8)
+
+    def set_state(self, state: str) -> None:
+        if state == self.state:
+            return
+        self.state = state
+        self.setOpacity(FADED_OPACITY if state == "faded" else 1.0)
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if self.state == "taken":
+            colour, width, style = PATH, 3.2, Qt.PenStyle.SolidLine
+        elif self.state == "possible":
+            colour, width, style = POSSIBLE, 1.5, Qt.PenStyle.DashLine
+        else:
+            colour, width, style = LINE, 1.4, Qt.PenStyle.SolidLine
+        if self.side:
+            style = Qt.PenStyle.DotLine
+        painter.setPen(QPen(colour, width, style, Qt.PenCapStyle.FlatCap, Qt.PenJoinStyle.MiterJoin))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self.path)
+        if self.side:
+            return
+        tip = self.points[-1]
+        size = 7.0 + (1.5 if self.state == "taken" else 0)
+        arrow = QPolygonF(
+            [tip, QPointF(tip.x() - size * 0.65, tip.y() - size), QPointF(tip.x() + size * 0.65, tip.y() - size)]
+        )
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QBrush(colour))
+        painter.drawPolygon(arrow)
+
+
+# ------------------------------------------------------------------------------- layout
+@dataclass
+class Layout:
+    """Top-left positions of the boxes and centres of the chips, in scene coordinates."""
+
+    nodes: dict[str, QPointF]
+    chips: dict[tuple[str, int], QPointF]
+    edges: list[tuple[str, str, int | None, list[QPointF], bool]]
+    side: str | None
+
+
+def _children(node: QuestionNode | RecommendationNode) -> list[str]:
+    if isinstance(node, QuestionNode):
+        out: list[str] = []
+        for opt in node.options:
+            if opt.next not in out:
+                out.append(opt.next)
+        return out
+    return [node.next] if node.next else []
+
+
+def compute_layout(
+    figure: Figure, sizes: dict[str, tuple[float, float]], chips: dict[tuple[str, int], tuple[float, float]]
+) -> Layout:
+    """Lay the figure out top-down; see the module docstring. ``sizes``/``chips`` are (w, h)."""
+    nodes = {n.id: n for n in figure.nodes}
+    start = nodes[figure.start]
+    side: str | None = None
+    root = figure.start
+    if isinstance(start, RecommendationNode) and start.next and isinstance(nodes[start.next], QuestionNode):
+        side, root = start.id, start.next
+
+    tree: dict[str, list[str]] = {}
+    seen: set[str] = {side} if side else set()
+
+    def walk(node_id: str) -> None:
+        seen.add(node_id)
+        tree[node_id] = []
+        for child in _children(nodes[node_id]):
+            if child not in seen:
+                tree[node_id].append(child)
+                walk(child)
+
+    walk(root)
+    for node in figure.nodes:  # unreachable boxes still get drawn, as extra roots
+        if node.id not in seen:
+            walk(node.id)
+    roots = [root] + [
+        n.id for n in figure.nodes if n.id in tree and n.id != root and not any(n.id in kids for kids in tree.values())
+    ]
+
+    sub_w: dict[str, float] = {}
+
+    def width(node_id: str) -> float:
+        kids = tree[node_id]
+        total = sum(width(k) for k in kids) + H_GAP * max(0, len(kids) - 1)
+        sub_w[node_id] = max(sizes[node_id][0], total)
+        return sub_w[node_id]
+
+    def gap_below(node_id: str) -> float:
+        node = nodes[node_id]
+        if isinstance(node, QuestionNode):
+            stacks: dict[str, float] = {}
+            for i, opt in enumerate(node.options):
+                stacks[opt.next] = stacks.get(opt.next, -CHIP_STACK_GAP) + chips[(node_id, i)][1] + CHIP_STACK_GAP
+            return BUS_DROP + 2 * CHIP_MARGIN + max(stacks.values(), default=0.0)
+        return REC_V_GAP
+
+    pos: dict[str, QPointF] = {}
+
+    def place(node_id: str, left: float, top: float) -> float:
+        """Place a subtree in [left, left + sub_w]; return the centre x of its root."""
+        kids = tree[node_id]
+        w, h = sizes[node_id]
+        total = sum(sub_w[k] for k in kids) + H_GAP * max(0, len(kids) - 1)
+        x = left + (sub_w[node_id] - total) / 2
+        centres = []
+        child_top = top + h + gap_below(node_id)
+        for k in kids:
+            centres.append(place(k, x, child_top))
+            x += sub_w[k] + H_GAP
+        centre = (centres[0] + centres[-1]) / 2 if centres else left + sub_w[node_id] / 2
+        centre = min(max(centre, left + w / 2), left + sub_w[node_id] - w / 2)
+        pos[node_id] = QPointF(centre - w / 2, top)
+        return centre
+
+    left = 0.0
+    for r in roots:
+        width(r)
+        place(r, left, 0.0)
+        left += sub_w[r] + H_GAP * 2
+    if side:
+        sw = sizes[side][0]
+        root_pos = pos[root]
+        tree_left = min(p.x() for p in pos.values())
+        pos[side] = QPointF(min(tree_left, root_pos.x()) - 2 * H_GAP - sw, root_pos.y())
+
+    def centre_x(n: str) -> float:
+        return pos[n].x() + sizes[n][0] / 2
+
+    chip_pos: dict[tuple[str, int], QPointF] = {}
+    edges: list[tuple[str, str, int | None, list[QPointF], bool]] = []
+    for node in figure.nodes:
+        src = node.id
+        sx, bottom = centre_x(src), pos[src].y() + sizes[src][1]
+        if isinstance(node, QuestionNode):
+            bus = bottom + BUS_DROP
+            stack: dict[str, float] = {}
+            for i, opt in enumerate(node.options):
+                t = opt.next
+                tx, ttop = centre_x(t), pos[t].y()
+                ch = chips[(src, i)][1]
+                offset = stack.get(t, 0.0)
+                stack[t] = offset + ch + CHIP_STACK_GAP
+                chip_pos[(src, i)] = QPointF(tx, bus + CHIP_MARGIN + offset + ch / 2)
+                pts = [QPointF(sx, bottom), QPointF(sx, bus), QPointF(tx, bus), QPointF(tx, ttop)]
+                edges.append((src, t, i, _simplify(pts), False))
+        elif node.next:
+            t = node.next
+            if src == side:
+                sy = pos[src].y() + min(sizes[src][1], sizes[t][1]) / 2
+                pts = [QPointF(pos[src].x() + sizes[src][0], sy), QPointF(pos[t].x(), sy)]
+                edges.append((src, t, None, pts, True))
+                continue
+            tx, ttop = centre_x(t), pos[t].y()
+            mid = bottom + (ttop - bottom) / 2
+            pts = [QPointF(sx, bottom), QPointF(sx, mid), QPointF(tx, mid), QPointF(tx, ttop)]
+            edges.append((src, t, None, _simplify(pts), False))
+    return Layout(nodes=pos, chips=chip_pos, edges=edges, side=side)
+
+
+def _simplify(points: list[QPointF]) -> list[QPointF]:
+    """Drop repeated points and collinear midpoints (a straight edge is two points)."""
+    out: list[QPointF] = []
+    for p in points:
+        if out and abs(out[-1].x() - p.x()) < 0.5 and abs(out[-1].y() - p.y()) < 0.5:
+            continue
+        out.append(p)
+    i = 1
+    while i < len(out) - 1:
+        a, b, c = out[i - 1], out[i], out[i + 1]
+        if (abs(a.x() - b.x()) < 0.5 and abs(b.x() - c.x()) < 0.5) or (
+            abs(a.y() - b.y()) < 0.5 and abs(b.y() - c.y()) < 0.5
+        ):
+            out.pop(i)
+        else:
+            i += 1
+    return out
+
+
+# ------------------------------------------------------------------------------- scene
+class FlowScene(QGraphicsScene):
+    """The diagram of one figure. Signals carry what the user activated on it."""
+
+    option_activated = Signal(str, int)  # question node id, option index
+    regimen_activated = Signal(str, str, str)  # node id, regimen, substitutes_for ("" if none)
+
+    def __init__(self, figure: Figure, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.figure = figure
+        self.fonts = Fonts.default()
+        self.nodes: dict[str, NodeItem] = {}
+        self.chips: dict[tuple[str, int], ChipItem] = {}
+        self.edges: list[EdgeItem] = []
+        self.entries: dict[tuple[str, str, str | None], RegimenEntryItem] = {}
+        self.focus_chain: list[_Activatable] = []
+        self.setBackgroundBrush(QBrush(PAPER))
+        self._build()
+
+    # -- building ---------------------------------------------------------------------------
+    def _build(self) -> None:
+        fig = self.figure
+        side_id = None
+        start = fig.node(fig.start)
+        if isinstance(start, RecommendationNode) and start.next and isinstance(fig.node(start.next), QuestionNode):
+            side_id = start.id
+        for node in fig.nodes:
+            w = QUESTION_WIDTH if isinstance(node, QuestionNode) else SIDE_WIDTH if node.id == side_id else REC_WIDTH
+            item = NodeItem(node, w, self.fonts, side=node.id == side_id)
+            self.nodes[node.id] = item
+            for entry in item.entries:
+                self.entries[entry.key] = entry
+        sizes = {nid: (it.width, it.height) for nid, it in self.nodes.items()}
+        for node in fig.nodes:
+            if isinstance(node, QuestionNode):
+                for i, opt in enumerate(node.options):
+                    target_w = sizes[opt.next][0]
+                    chip = ChipItem(node.id, i, opt, self.fonts, min(CHIP_MAX_WIDTH, max(target_w, 150.0)))
+                    self.chips[(node.id, i)] = chip
+        layout = compute_layout(fig, sizes, {k: (c.width, c.height) for k, c in self.chips.items()})
+        for edge in layout.edges:
+            src, dst, idx, pts, side = edge
+            item = EdgeItem(src, dst, pts, idx, side=side)
+            self.edges.append(item)
+            self.addItem(item)
+        for nid, item in self.nodes.items():
+            item.setPos(layout.nodes[nid])
+            self.addItem(item)
+        for key, chip in self.chips.items():
+            chip.setPos(layout.chips[key])
+            self.addItem(chip)
+        self.focus_chain = self._focus_order(layout.side)
+        # Each item renders once into a pixmap and is blitted on pan, hover and focus moves;
+        # a style change re-renders only the items whose state changed.
+        for item in iter_items(self):
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        rect = self.itemsBoundingRect().adjusted(-30, -30, 30, 30)
+        self.setSceneRect(rect)
+
+    def _focus_order(self, side: str | None) -> list[_Activatable]:
+        """Reading order: depth-first from the start; a question's chips, then its branches."""
+        order: list[_Activatable] = []
+        seen: set[str] = set()
+
+        def walk(node_id: str) -> None:
+            if node_id in seen:
+                return
+            seen.add(node_id)
+            node = self.figure.node(node_id)
+            order.extend(self.nodes[node_id].entries)
+            if isinstance(node, QuestionNode):
+                order.extend(self.chips[(node_id, i)] for i in range(len(node.options)))
+            for child in _children(node):
+                walk(child)
+
+        walk(self.figure.start)
+        for node in self.figure.nodes:
+            walk(node.id)
+        return order
+
+    # -- evaluation styling -----------------------------------------------------------------
+    def apply(self, evaluation: Any) -> None:
+        """Highlight the path, dash what is possible, fade what is ruled out. Styles only."""
+        if evaluation is None:
+            self.clear_styles()
+            return
+        path = set(evaluation.path)
+        possible = set(evaluation.possible_nodes)
+        reached = path | possible
+        for nid, node in self.nodes.items():
+            node.set_state("path" if nid in path else "possible" if nid in possible else "faded")
+        chosen_edges: set[tuple[str, int]] = set()
+        facts = evaluation.facts
+        for node in self.figure.nodes:
+            if isinstance(node, QuestionNode) and node.id in path:
+                for i, opt in enumerate(node.options):
+                    if opt.when.evaluate(facts) is True:
+                        chosen_edges.add((node.id, i))
+                        break
+        for edge in self.edges:
+            if edge.option_index is not None:
+                key = (edge.source, edge.option_index)
+                opt = self.figure.node(edge.source).options[edge.option_index]  # type: ignore[union-attr]
+                ruled_out = edge.source in reached and opt.when.evaluate(facts) is False
+                if key in chosen_edges:
+                    state = "taken"
+                elif edge.source in reached and edge.target in reached and not ruled_out:
+                    state = "possible"
+                else:
+                    state = "faded"
+                edge.set_state(state)
+                self.chips[key].set_state({"taken": "chosen", "possible": "open", "faded": "excluded"}[state])
+            elif edge.source in path and edge.target in path:
+                edge.set_state("taken")
+            elif edge.source in reached and edge.target in reached:
+                edge.set_state("possible")
+            else:
+                edge.set_state("faded")
+        recs = {(r.node, r.regimen, r.substitutes_for): r for r in evaluation.recommendations}
+        for key, entry in self.entries.items():
+            rec = recs.get(key)
+            if rec is None:
+                entry.set_state("excluded", entry.default_badges)
+            else:
+                entry.set_state("applies" if rec.status == "applies" else "possible", badges_from_rec(rec) or None)
+
+    def clear_styles(self) -> None:
+        for node in self.nodes.values():
+            node.set_state("neutral")
+        for edge in self.edges:
+            edge.set_state("neutral")
+        for chip in self.chips.values():
+            chip.set_state("neutral")
+        for entry in self.entries.values():
+            entry.set_state("neutral", entry.default_badges)
+
+    # -- queries ----------------------------------------------------------------------------
+    def node_rect(self, node_id: str) -> QRectF:
+        item = self.nodes[node_id]
+        return item.mapRectToScene(item.rect)
+
+    def entries_of(self, node_id: str) -> list[RegimenEntryItem]:
+        return list(self.nodes[node_id].entries)
+
+    def chip(self, node_id: str, index: int) -> ChipItem:
+        return self.chips[(node_id, index)]
+
+    def chip_for_label(self, node_id: str, label: str) -> ChipItem:
+        for (nid, _), chip in self.chips.items():
+            if nid == node_id and chip.option.label == label:
+                return chip
+        raise KeyError((node_id, label))
+
+    def entry(self, node_id: str, regimen: str, substitutes_for: str | None = None) -> RegimenEntryItem:
+        return self.entries[(node_id, regimen, substitutes_for)]
+
+    def overlapping_boxes(self) -> list[tuple[str, str]]:
+        """Pairs of boxes whose rectangles intersect (a layout check; empty when sound)."""
+        rects = [(nid, self.node_rect(nid)) for nid in self.nodes]
+        out = []
+        for i, (a, ra) in enumerate(rects):
+            for b, rb in rects[i + 1 :]:
+                if ra.intersects(rb):
+                    out.append((a, b))
+        return out
+
+    # -- keyboard ---------------------------------------------------------------------------
+    def focus_first(self, forward: bool = True) -> bool:
+        if not self.focus_chain:
+            return False
+        item = self.focus_chain[0 if forward else -1]
+        item.setFocus(Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason)
+        return True
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab/Shift+Tab walk the chips and regimens; past either end, focus leaves the view."""
+        chain = self.focus_chain
+        if not chain:
+            return False
+        current = self.focusItem()
+        if current not in chain:
+            return self.focus_first(next)
+        i = chain.index(current) + (1 if next else -1)  # type: ignore[arg-type]
+        if i < 0 or i >= len(chain):
+            return False
+        chain[i].setFocus(Qt.FocusReason.TabFocusReason if next else Qt.FocusReason.BacktabFocusReason)
+        return True
+
+
+def iter_items(scene: FlowScene) -> Iterable[QGraphicsItem]:
+    """Every item of the diagram (boxes, regimens, chips, edges)."""
+    yield from scene.nodes.values()
+    yield from scene.entries.values()
+    yield from scene.chips.values()
+    yield from scene.edges

@@ -1,0 +1,160 @@
+"""Calculators: a list of every calculator, its generated form and its live result.
+
+Inputs live only in the widgets: nothing typed is written anywhere (the default-unit preference,
+SI or conventional, is the one setting this screen stores).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette, QTextDocument
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.ui.calc_form import (
+    CALCULATOR_GROUPS,
+    CalculatorPanel,
+    chain_tab_order,
+    read_unit_system,
+    write_unit_system,
+)
+from app.ui.context import UiContext
+from app.ui.screens.base import Screen
+
+_ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+class CalculatorsScreen(Screen):
+    title = "Calculators"
+
+    def __init__(self, context: UiContext, parent: QWidget | None = None, **kwargs: Any) -> None:
+        super().__init__(context, parent, **kwargs)
+        self.setAccessibleName("Calculators")
+
+        self.list = QListWidget(self)
+        self.list.setAccessibleName("Calculator list")
+        self.list.setWordWrap(True)
+        self.list.setSpacing(1)
+        self.list.setAccessibleDescription("Choose a calculator; its form opens on the right")
+        self.list.currentItemChanged.connect(self._on_current)
+
+        self.units = QComboBox(self)
+        self.units.addItem("SI units (g/L, µmol/L)", "SI")
+        self.units.addItem("Conventional units (g/dL, mg/dL)", "conventional")
+        self.units.setAccessibleName("Default units")
+        self.units.setAccessibleDescription(
+            "Unit preselected beside each laboratory value; the only setting this screen remembers"
+        )
+        self.units.setCurrentIndex(max(0, self.units.findData(read_unit_system(context))))
+        self.units.currentIndexChanged.connect(self._on_units)
+        units_label = QLabel("Default &units:", self)
+        units_label.setBuddy(self.units)
+
+        self.panel = CalculatorPanel(context, arrangement="wide", parent=self)
+
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        heading = QLabel("Calculators", left)
+        font = heading.font()
+        font.setBold(True)
+        heading.setFont(font)
+        left_layout.addWidget(heading)
+        left_layout.addWidget(self.list, 1)
+        units_row = QHBoxLayout()
+        units_row.addWidget(units_label)
+        left_layout.addLayout(units_row)
+        left_layout.addWidget(self.units)
+        note = QLabel("Inputs are never saved. Results support, not replace, clinical judgement.", left)
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #555;")
+        left_layout.addWidget(note)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(left)
+        splitter.addWidget(self.panel)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([250, 1030])
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(splitter)
+
+        QWidget.setTabOrder(self.list, self.units)
+        if context.guide is not None:
+            self.on_guide_ready()
+
+    # -- filling ----------------------------------------------------------------------------
+    def on_guide_ready(self) -> None:
+        if self.list.count():
+            return
+        calculators = {c["id"]: c for c in self.context.guide.calculators()}
+        placed: set[str] = set()
+        groups = [(name, [i for i in ids if i in calculators]) for name, ids in CALCULATOR_GROUPS]
+        rest = [i for i in calculators if all(i not in ids for _, ids in CALCULATOR_GROUPS)]
+        if rest:
+            groups.append(("Other", rest))
+        for name, ids in groups:
+            if not ids:
+                continue
+            header = QListWidgetItem(name.upper(), self.list)
+            header.setFlags(Qt.ItemFlag.NoItemFlags)
+            header.setForeground(self.palette().color(QPalette.ColorRole.WindowText))
+            font = header.font()
+            font.setBold(True)
+            font.setPointSizeF(font.pointSizeF() * 0.85)
+            header.setFont(font)
+            for calc_id in ids:
+                meta = calculators[calc_id]
+                item = QListWidgetItem(meta["title"], self.list)
+                item.setData(_ID_ROLE, calc_id)
+                item.setToolTip(f"{meta['title']}\n{meta['reference']}")
+                item.setData(Qt.ItemDataRole.AccessibleTextRole, meta["title"])
+                placed.add(calc_id)
+        self.open_item("iss" if "iss" in placed else next(iter(placed), None))
+
+    def _item_for(self, calc_id: str) -> QListWidgetItem | None:
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            if item.data(_ID_ROLE) == calc_id:
+                return item
+        return None
+
+    def _on_current(self, current: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
+        if current is None:
+            return
+        calc_id = current.data(_ID_ROLE)
+        if calc_id and calc_id != self.panel.calc_id:
+            self.panel.set_calculator(calc_id)
+            chain_tab_order([self.list, self.units, *self.panel.focus_order()])
+
+    def _on_units(self, _index: int) -> None:
+        system = self.units.currentData()
+        write_unit_system(self.context, system)
+        self.panel.apply_unit_system(system)
+
+    # -- Screen API -------------------------------------------------------------------------
+    def open_item(self, payload: Any) -> None:
+        """Select a calculator by id (e.g. "iss", "imwg-frailty")."""
+        if not payload:
+            return
+        item = self._item_for(str(payload))
+        if item is not None:
+            self.list.setCurrentItem(item)
+
+    def plain_text(self) -> str:
+        return self.panel.plain_text()
+
+    def document(self) -> QTextDocument | None:
+        return self.panel.document()

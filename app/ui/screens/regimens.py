@@ -1,0 +1,691 @@
+"""Regimens & dosing: every regimen the guideline names, filterable, with its detail and the
+pharmacist's dosing notes (the guideline's renal statements for its drugs; lenalidomide's EU SmPC
+starting doses with the US label beside them; carfilzomib's BSA cap; label notes with sources).
+
+Regimens the guideline discusses but does not recommend (KPd, IsaKRd, DaraKRd…) say so in a
+banner above everything else, with the verbatim reason and where it stands.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QUrl,
+)
+from PySide6.QtGui import QGuiApplication, QTextDocument
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.ui.calc_form import badges_html, export_pdf_dialog, html_document, html_table
+from app.ui.context import UiContext
+from app.ui.screens.base import Screen
+
+Index = QModelIndex | QPersistentModelIndex
+ABBR_ROLE = Qt.ItemDataRole.UserRole
+NOT_RECOMMENDED = "Discussed in the guideline but not recommended"
+RENAL_TOPICS = frozenset({"renal", "renal-impairment", "severe-renal-impairment", "dialysis", "renal-recovery"})
+#: regimen component → the bispecific-step-up drug choice(s)
+STEP_UP_DRUGS = {
+    "teclistamab": ("teclistamab",),
+    "elranatamab": ("elranatamab",),
+    "talquetamab": ("talquetamab-weekly", "talquetamab-biweekly"),
+    "linvoseltamab": ("linvoseltamab",),
+}
+#: representative creatinine clearances for the lenalidomide band table (label bands)
+_LENALIDOMIDE_BANDS = (
+    ("≥ 60 mL/min", 70.0, False),
+    ("50 to < 60 mL/min", 55.0, False),
+    ("30 to < 50 mL/min", 40.0, False),
+    ("< 30 mL/min, not on dialysis", 20.0, False),
+    ("on dialysis", 10.0, True),
+)
+BANNER_STYLE = (
+    "QFrame#notRecommended { background: #fde8e8; border: 3px solid #9b1c1c; border-radius: 4px; }"
+    " QFrame#notRecommended QLabel { color: #3b0a0a; background: transparent; }"
+)
+
+
+def _esc(text: Any) -> str:
+    return html.escape(str(text))
+
+
+# --------------------------------------------------------------------------------------------
+# The list model
+# --------------------------------------------------------------------------------------------
+
+
+class RegimenTableModel(QAbstractTableModel):
+    """Regimens as rows: abbreviation, name, classes, status."""
+
+    HEADERS = ("Regimen", "Name", "Classes", "Status")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._regimens: list[Any] = []
+
+    def set_regimens(self, regimens: list[Any]) -> None:
+        self.beginResetModel()
+        self._regimens = list(regimens)
+        self.endResetModel()
+
+    def regimen(self, row: int) -> Any:
+        return self._regimens[row]
+
+    def row_of(self, abbr: str) -> int:
+        key = abbr.casefold()
+        for i, r in enumerate(self._regimens):
+            if r.abbr.casefold() == key or key in (a.casefold() for a in r.aliases):
+                return i
+        return -1
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._regimens)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._regimens)):
+            return None
+        r = self._regimens[index.row()]
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            if column == 0:
+                return r.abbr
+            if column == 1:
+                return r.name
+            if column == 2:
+                return ", ".join(r.classes)
+            return "recommended" if r.recommended else "⚠ not recommended"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            status = "recommended in the guideline" if r.recommended else NOT_RECOMMENDED.lower()
+            return f"{r.abbr}: {r.name}\nClasses: {', '.join(r.classes) or '—'}\n{status}"
+        if role == ABBR_ROLE:
+            return r.abbr
+        if role == Qt.ItemDataRole.ForegroundRole and column == 3 and not r.recommended:
+            from PySide6.QtGui import QColor
+
+            return QColor("#9b1c1c")
+        if role == Qt.ItemDataRole.FontRole and column == 0:
+            from PySide6.QtGui import QFont
+
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.HEADERS):
+            return self.HEADERS[section]
+        return str(section + 1) if orientation == Qt.Orientation.Vertical else None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+class RegimenFilter(QSortFilterProxyModel):
+    """Matches the text in the abbreviation, name, classes, aliases and drug names; and the status."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._needle = ""
+        self._status = "all"
+        self._drug_names: dict[str, str] = {}
+
+    def _refilter(self, change: Any) -> None:
+        """Apply ``change`` and re-run the filter (Qt ≥ 6.10 API; older: invalidateFilter)."""
+        if hasattr(self, "beginFilterChange"):
+            self.beginFilterChange()
+            change()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:  # pragma: no cover - older Qt
+            change()
+            self.invalidateFilter()
+
+    def set_drug_names(self, names: dict[str, str]) -> None:
+        self._refilter(lambda: setattr(self, "_drug_names", names))
+
+    def set_text(self, text: str) -> None:
+        self._refilter(lambda: setattr(self, "_needle", text.strip().casefold()))
+
+    def set_status(self, status: str) -> None:
+        self._refilter(lambda: setattr(self, "_status", status))
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        model = self.sourceModel()
+        if not isinstance(model, RegimenTableModel):
+            return True
+        r = model.regimen(source_row)
+        if self._status == "recommended" and not r.recommended:
+            return False
+        if self._status == "not-recommended" and r.recommended:
+            return False
+        if not self._needle:
+            return True
+        haystack = " ".join(
+            [
+                r.abbr,
+                r.name,
+                *r.classes,
+                *r.aliases,
+                *r.components,
+                *(self._drug_names.get(c, "") for c in r.components),
+            ]
+        ).casefold()
+        return all(word in haystack for word in self._needle.split())
+
+
+# --------------------------------------------------------------------------------------------
+# Gathering a regimen's detail
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class RegimenDetail:
+    regimen: Any
+    components: list[tuple[str, str, list[str]]]  # (id, name, classes)
+    recommending: list[dict[str, Any]]
+    trials: list[Any]
+    missing_trials: list[str]
+    renal: list[dict[str, Any]]
+    lenalidomide_rows: list[tuple[str, str, str, str]] = field(default_factory=list)
+    lenalidomide_notes: list[str] = field(default_factory=list)
+    label_notes: list[tuple[str, str, str, str]] = field(default_factory=list)  # drug, note, status, source
+    carfilzomib_cap: tuple[str, str] | None = None
+    step_up: list[str] = field(default_factory=list)
+    checked: str = ""
+
+
+def _statement_dict(s: Any) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "text": s.text,
+        "evidence": [e.model_dump() for e in s.evidence],
+        "location": s.source.location,
+        "notes": list(s.notes),
+    }
+
+
+def gather(guide: Any, abbr: str, statements: list[Any]) -> RegimenDetail:
+    repo = guide.repo
+    regimen = repo.regimen(abbr)
+    components = []
+    for cid in regimen.components:
+        try:
+            drug = repo.drug(cid)
+            components.append((cid, drug.name, list(drug.classes)))
+        except KeyError:
+            components.append((cid, cid, []))
+    drug_ids = set(regimen.components)
+    car_t = any("CAR-T" in c for c in regimen.classes)
+    recommending = [_statement_dict(s) for s in statements if regimen.abbr in s.regimens]
+    renal = []
+    for s in statements:
+        topics = set(s.topics)
+        if not topics & RENAL_TOPICS:
+            continue
+        if drug_ids & (set(s.drugs) | topics) or regimen.abbr in s.regimens or (car_t and "car-t" in topics):
+            renal.append(_statement_dict(s))
+    trials, missing = [], []
+    for tid in regimen.trials:
+        try:
+            trials.append(repo.trial(tid))
+        except KeyError:
+            missing.append(tid)
+    detail = RegimenDetail(regimen, components, recommending, trials, missing, renal)
+    _add_label_notes(detail, drug_ids)
+    return detail
+
+
+def _add_label_notes(detail: RegimenDetail, drug_ids: set[str]) -> None:
+    """The label facts of app.core.calculators.renal_dosing (and dosing) for this regimen's drugs."""
+    try:
+        from app.core.calculators import renal_dosing
+    except ImportError:  # the dosing data is optional: the guideline statements still show
+        return
+    from app.core.calculators import dosing
+
+    detail.checked = str(getattr(renal_dosing, "LABEL_TEXT_CHECKED", "") or "")
+    if "lenalidomide" in drug_ids:
+        for band, crcl, dialysis in _LENALIDOMIDE_BANDS:
+            start = renal_dosing.lenalidomide_starting_dose(crcl, dialysis=dialysis)
+            eu = f"{start.eu.dose}" + (f" [{start.eu.status}]" if start.eu.status != "CONFIRMED" else "")
+            us = f"{start.us.dose}" + (f" [{start.us.status}]" if start.us.status != "CONFIRMED" else "")
+            detail.lenalidomide_rows.append((band, eu, us, "⚠ differ" if start.differ else "same"))
+        detail.lenalidomide_notes = [
+            "EU SmPC bands: ≥ 50, 30–< 50, < 30 mL/min; US label bands: ≥ 60, 30–< 60, < 30 mL/min. "
+            "This guide follows the EU SmPC.",
+            f"EU source: {renal_dosing.LENALIDOMIDE_EU_SOURCE}",
+            f"US source: {renal_dosing.LENALIDOMIDE_US_SOURCE}",
+        ]
+        eu_low = renal_dosing.lenalidomide_starting_dose(20.0).eu
+        if eu_low.status_note:
+            detail.lenalidomide_notes.append(f"< 30 mL/min EU row: {eu_low.status_note}")
+    for note in renal_dosing.other_drug_notes(60.0):
+        if note.drug in drug_ids:
+            detail.label_notes.append((note.drug, note.note, note.status, note.source))
+    if "carfilzomib" in drug_ids:
+        detail.carfilzomib_cap = (
+            "Carfilzomib doses (mg/m²) are calculated on actual BSA capped at "
+            f"{renal_dosing.CARFILZOMIB_BSA_CAP_M2:g} m² (the BSA calculator shows the dosing BSA).",
+            renal_dosing.CARFILZOMIB_CAP_SOURCE,
+        )
+    for drug_id in drug_ids:
+        detail.step_up.extend(STEP_UP_DRUGS.get(drug_id, ()))
+    if detail.step_up:
+        detail.checked = detail.checked or dosing.LABEL_TEXT_CHECKED
+
+
+# --------------------------------------------------------------------------------------------
+# HTML and text of the detail
+# --------------------------------------------------------------------------------------------
+
+
+def _statements_html(items: list[dict[str, Any]]) -> str:
+    if not items:
+        return "<p><i>None.</i></p>"
+    out = []
+    for s in items:
+        notes = "".join(f"<br><i>Note: {_esc(n)}</i>" for n in s["notes"])
+        out.append(
+            f"<p>• {badges_html(s['evidence'])} {_esc(s['text'])}<br>"
+            f"<span style='color:#555555; font-size:small'>{_esc(s['location'])}</span>{notes}</p>"
+        )
+    return "".join(out)
+
+
+def banner_html(regimen: Any) -> str:
+    if regimen.recommended:
+        return ""
+    reason = regimen.not_recommended_reason
+    quote = f"<br>“{_esc(reason.quote)}” <i>({_esc(reason.location)})</i>" if reason is not None else ""
+    return (
+        "<table width='100%' cellpadding='6' style='background:#fde8e8;border:3px solid #9b1c1c'><tr><td>"
+        f"<b>⚠ {NOT_RECOMMENDED}</b>{quote}</td></tr></table>"
+    )
+
+
+def detail_html(d: RegimenDetail, *, with_banner: bool = True) -> str:
+    r = d.regimen
+    out = [f"<h2>{_esc(r.abbr)} <span style='font-weight:normal'>— {_esc(r.name)}</span></h2>"]
+    if with_banner:
+        out.append(banner_html(r))
+    if r.recommended:
+        out.append("<p><b>Status:</b> recommended in the guideline (see the statements below for where and how).</p>")
+    out.append("<h3>Components</h3>")
+    out.append(
+        html_table(("Drug", "Class"), [(name, ", ".join(classes) or "—") for _cid, name, classes in d.components])
+    )
+    out.append(f"<p><b>Classes:</b> {_esc(', '.join(r.classes) or '—')}")
+    if r.aliases:
+        out.append(f"<br><b>Also written:</b> {_esc(', '.join(r.aliases))}")
+    out.append("</p>")
+    out.append("<h3>What the guideline says about it</h3>")
+    out.append(_statements_html(d.recommending))
+    if r.approval_notes:
+        out.append("<h3>Approval notes (dated)</h3><ul>")
+        for a in r.approval_notes:
+            out.append(
+                f"<li>{_esc(a.text)} <i>— {_esc(a.as_of)}</i><br><small>“{_esc(a.source.quote)}” "
+                f"({_esc(a.source.location)})</small></li>"
+            )
+        out.append("</ul>")
+    out.append("<h3>Trials</h3>")
+    if not d.trials and not d.missing_trials:
+        out.append("<p>No trial is linked to this regimen in the guide.</p>")
+    for t in d.trials:
+        facts = [f"phase {t.phase}"]
+        if t.n is not None:
+            facts.append(f"n = {t.n}")
+        if t.comparator:
+            facts.append(f"comparator: {t.comparator}")
+        if t.follow_up:
+            facts.append(f"follow-up: {t.follow_up}")
+        out.append(f"<p><b>{_esc(t.name)}</b> — {_esc('; '.join(facts))}")
+        if t.population:
+            out.append(f"<br><i>{_esc(t.population)}</i>")
+        out.append("</p>")
+        if t.results:
+            out.append(
+                html_table(
+                    ("Endpoint", "Result", "Comparator", "Effect"),
+                    [(x.endpoint, x.value, x.comparator_value or "—", x.effect or "—") for x in t.results],
+                )
+            )
+        out.append(f"<p><small>“{_esc(t.source.quote)}” ({_esc(t.source.location)})</small></p>")
+    for tid in d.missing_trials:
+        out.append(f"<p>{_esc(tid)} (not in the guide's trial list)</p>")
+    if r.notes:
+        out.append("<h3>Notes</h3><ul>" + "".join(f"<li>{_esc(n)}</li>" for n in r.notes) + "</ul>")
+    out.append(dosing_html(d))
+    return "".join(out)
+
+
+def dosing_html(d: RegimenDetail) -> str:
+    out = ["<h2>Dosing notes for the pharmacist</h2>"]
+    out.append("<h3>The guideline's renal statements for these drugs</h3>")
+    out.append(_statements_html(d.renal))
+    if d.lenalidomide_rows:
+        out.append("<h3>Lenalidomide starting dose by creatinine clearance (25 mg regimen, days 1–21 of 28)</h3>")
+        out.append(
+            html_table(("Creatinine clearance", "EU SmPC (followed)", "US label", "EU vs US"), d.lenalidomide_rows)
+        )
+        out.append("<ul>" + "".join(f"<li><small>{_esc(n)}</small></li>" for n in d.lenalidomide_notes) + "</ul>")
+    if d.carfilzomib_cap:
+        out.append(
+            f"<h3>Carfilzomib BSA cap</h3><p>{_esc(d.carfilzomib_cap[0])}<br>"
+            f"<small>Source: {_esc(d.carfilzomib_cap[1])}</small></p>"
+        )
+    if d.label_notes:
+        out.append("<h3>Label notes</h3>")
+        out.append(html_table(("Drug", "Note", "Status", "Source"), d.label_notes))
+    if d.step_up:
+        links = ", ".join(f"<a href='stepup:{_esc(s)}'>{_esc(s)}</a>" for s in d.step_up)
+        out.append(
+            "<h3>Step-up schedule</h3><p>Weight-based step-up doses, monitoring and premedication (EU SmPC or "
+            f"US label): open the bispecific step-up helper for {links}.</p>"
+        )
+    if d.lenalidomide_rows or d.label_notes or d.carfilzomib_cap or d.step_up:
+        checked = d.checked or "not recorded in the guide"
+        out.append(f"<p><small>Label text checked: {_esc(checked)}. Check the current label before use.</small></p>")
+    return "".join(out)
+
+
+def detail_text(d: RegimenDetail, stamp: str) -> str:
+    r = d.regimen
+    lines = [f"{r.abbr} — {r.name}"]
+    if not r.recommended:
+        lines.append(f"!! {NOT_RECOMMENDED}")
+        if r.not_recommended_reason is not None:
+            lines.append(f"   “{r.not_recommended_reason.quote}” ({r.not_recommended_reason.location})")
+    else:
+        lines.append("Status: recommended in the guideline")
+    lines.append("Components: " + ", ".join(f"{name} ({', '.join(c)})" if c else name for _i, name, c in d.components))
+    if r.aliases:
+        lines.append("Also written: " + ", ".join(r.aliases))
+    if d.recommending:
+        lines.append("")
+        lines.append("What the guideline says:")
+        lines += [f"  - {s['text']} ({s['location']})" for s in d.recommending]
+    if r.approval_notes:
+        lines.append("")
+        lines.append("Approval notes:")
+        lines += [f"  - {a.text} — {a.as_of} (“{a.source.quote}”, {a.source.location})" for a in r.approval_notes]
+    if d.trials:
+        lines.append("")
+        lines.append("Trials:")
+        for t in d.trials:
+            facts = [f"phase {t.phase}"] + ([f"n = {t.n}"] if t.n is not None else [])
+            facts += [f"comparator: {t.comparator}"] if t.comparator else []
+            facts += [f"follow-up: {t.follow_up}"] if t.follow_up else []
+            lines.append(f"  - {t.name}: {'; '.join(facts)}")
+            for x in t.results:
+                comp = f" vs {x.comparator_value}" if x.comparator_value else ""
+                eff = f" ({x.effect})" if x.effect else ""
+                lines.append(f"      {x.endpoint}: {x.value}{comp}{eff}")
+            lines.append(f"      “{t.source.quote}” ({t.source.location})")
+    if r.notes:
+        lines.append("")
+        lines.append("Notes:")
+        lines += [f"  - {n}" for n in r.notes]
+    lines.append("")
+    lines.append("Dosing notes — the guideline's renal statements:")
+    lines += [f"  - {s['text']} ({s['location']})" for s in d.renal] or ["  (none)"]
+    if d.lenalidomide_rows:
+        lines.append("Lenalidomide starting dose by CrCl (EU SmPC followed | US label):")
+        lines += [f"  {band}: EU {eu} | US {us}" for band, eu, us, _ in d.lenalidomide_rows]
+        lines += [f"  {n}" for n in d.lenalidomide_notes]
+    if d.carfilzomib_cap:
+        lines.append(f"Carfilzomib: {d.carfilzomib_cap[0]} Source: {d.carfilzomib_cap[1]}")
+    for drug, note, status, source in d.label_notes:
+        lines.append(f"{drug} [{status}]: {note} Source: {source}")
+    if d.lenalidomide_rows or d.label_notes or d.carfilzomib_cap or d.step_up:
+        lines.append(f"Label text checked: {d.checked or 'not recorded in the guide'}")
+    lines += ["", stamp]
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------
+# The screen
+# --------------------------------------------------------------------------------------------
+
+
+class RegimensScreen(Screen):
+    title = "Regimens & dosing"
+
+    def __init__(self, context: UiContext, parent: QWidget | None = None, **kwargs: Any) -> None:
+        super().__init__(context, parent, **kwargs)
+        self.setAccessibleName("Regimens and dosing")
+        self.detail: RegimenDetail | None = None
+        self._statements: list[Any] = []
+
+        self.filter = QLineEdit(self)
+        self.filter.setPlaceholderText("Filter: abbreviation, drug or class (e.g. dara, CAR-T)")
+        self.filter.setAccessibleName("Filter regimens")
+        self.filter.setAccessibleDescription("Type part of a regimen abbreviation, a drug name or a drug class")
+        self.filter.setClearButtonEnabled(True)
+        self.status = QComboBox(self)
+        self.status.addItem("All regimens", "all")
+        self.status.addItem("Recommended", "recommended")
+        self.status.addItem("Not recommended", "not-recommended")
+        self.status.setAccessibleName("Show regimens by status")
+
+        self.model = RegimenTableModel(self)
+        self.proxy = RegimenFilter(self)
+        self.proxy.setSourceModel(self.model)
+        self.table = QTableView(self)
+        self.table.setModel(self.proxy)
+        self.table.setAccessibleName("Regimens")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        self.table.setColumnWidth(2, 120)
+        self.count = QLabel("", self)
+        self.count.setAccessibleName("Number of regimens shown")
+
+        self.filter.textChanged.connect(self._on_filter)
+        self.status.currentIndexChanged.connect(lambda _i: self._on_filter(self.filter.text()))
+        self.table.selectionModel().currentRowChanged.connect(self._on_row)
+
+        self.banner = QFrame(self)
+        self.banner.setObjectName("notRecommended")
+        self.banner.setStyleSheet(BANNER_STYLE)
+        banner_layout = QVBoxLayout(self.banner)
+        banner_layout.setContentsMargins(10, 6, 10, 6)
+        self.banner_heading = QLabel(f"⚠ {NOT_RECOMMENDED}", self.banner)
+        font = self.banner_heading.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        self.banner_heading.setFont(font)
+        self.banner_text = QLabel("", self.banner)
+        self.banner_text.setWordWrap(True)
+        self.banner_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        banner_layout.addWidget(self.banner_heading)
+        banner_layout.addWidget(self.banner_text)
+        self.banner.setAccessibleName(NOT_RECOMMENDED)
+        self.banner.setVisible(False)
+
+        self.browser = QTextBrowser(self)
+        self.browser.setAccessibleName("Regimen detail")
+        self.browser.setOpenLinks(False)
+        self.browser.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.browser.anchorClicked.connect(self._on_link)
+
+        self.copy_button = QPushButton("Copy as text", self)
+        self.copy_button.setAccessibleDescription("Copy this regimen's detail and dosing notes as plain text")
+        self.copy_button.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.plain_text()))
+        self.pdf_button = QPushButton("Export PDF…", self)
+        self.pdf_button.clicked.connect(
+            lambda: export_pdf_dialog(
+                self, self.document(), context.stamp(), f"{self.detail.regimen.abbr if self.detail else 'regimen'}.pdf"
+            )
+        )
+
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        heading = QLabel("Regimens", left)
+        f = heading.font()
+        f.setBold(True)
+        heading.setFont(f)
+        left_layout.addWidget(heading)
+        left_layout.addWidget(self.filter)
+        left_layout.addWidget(self.status)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(self.count)
+
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.banner)
+        right_layout.addWidget(self.browser, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.copy_button)
+        buttons.addWidget(self.pdf_button)
+        buttons.addStretch(1)
+        right_layout.addLayout(buttons)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 5)
+        splitter.setSizes([470, 810])
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(splitter)
+        QWidget.setTabOrder(self.filter, self.status)
+        QWidget.setTabOrder(self.status, self.table)
+        QWidget.setTabOrder(self.table, self.browser)
+        QWidget.setTabOrder(self.browser, self.copy_button)
+        QWidget.setTabOrder(self.copy_button, self.pdf_button)
+        if context.guide is not None:
+            self.on_guide_ready()
+
+    # -- filling ----------------------------------------------------------------------------
+    def on_guide_ready(self) -> None:
+        if self.model.rowCount():
+            return
+        repo = self.context.guide.repo
+        self._statements = repo.statements()
+        self.proxy.set_drug_names({d.id: d.name for d in repo.drugs()})
+        self.model.set_regimens(repo.regimens())
+        self._update_count()
+        if self.proxy.rowCount():
+            self.table.selectRow(0)
+
+    def _update_count(self) -> None:
+        self.count.setText(f"{self.proxy.rowCount()} of {self.model.rowCount()} regimens")
+
+    def _on_filter(self, text: str) -> None:
+        shown = self.detail.regimen.abbr if self.detail is not None else None
+        blocker = self.table.selectionModel().blockSignals(True)
+        try:
+            self.proxy.set_text(text)
+            self.proxy.set_status(self.status.currentData())
+        finally:
+            self.table.selectionModel().blockSignals(blocker)
+        self._update_count()
+        if not self.proxy.rowCount():
+            return
+        row = self.model.row_of(shown) if shown else -1
+        index = self.proxy.mapFromSource(self.model.index(row, 0)) if row >= 0 else QModelIndex()
+        if not index.isValid():
+            index = self.proxy.index(0, 0)
+        self.table.setCurrentIndex(index)
+        self.table.selectRow(index.row())
+        self._on_row(self.table.currentIndex(), QModelIndex())
+
+    def _on_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            return
+        abbr = self.proxy.data(current, ABBR_ROLE)
+        if abbr and (self.detail is None or self.detail.regimen.abbr != abbr):
+            self.show_regimen(abbr)
+
+    def show_regimen(self, abbr: str) -> None:
+        guide = self.context.guide
+        if guide is None:
+            return
+        self.detail = gather(guide, abbr, self._statements)
+        r = self.detail.regimen
+        if r.recommended:
+            self.banner.setVisible(False)
+        else:
+            reason = r.not_recommended_reason
+            self.banner_text.setText(f"“{reason.quote}” ({reason.location})" if reason else "")
+            self.banner.setAccessibleDescription(self.banner_text.text())
+            self.banner.setVisible(True)
+        self.browser.setHtml(detail_html(self.detail, with_banner=False))
+
+    def _on_link(self, url: QUrl) -> None:
+        text = url.toString()
+        if text.startswith("stepup:"):
+            self.context.navigate.emit("crs", text)
+
+    # -- Screen API -------------------------------------------------------------------------
+    def open_item(self, payload: Any) -> None:
+        """Select a regimen by abbreviation or alias (clears a filter that would hide it)."""
+        if not payload:
+            return
+        row = self.model.row_of(str(payload))
+        if row < 0:
+            try:
+                row = self.model.row_of(self.context.guide.repo.regimen(str(payload)).abbr)
+            except (KeyError, AttributeError):
+                return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():
+            self.filter.clear()
+            self.status.setCurrentIndex(0)
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+        self.table.setCurrentIndex(index)
+        self.table.selectRow(index.row())
+        self.table.scrollTo(index)
+
+    def plain_text(self) -> str:
+        if self.detail is None:
+            return ""
+        return detail_text(self.detail, self.context.stamp())
+
+    def document(self) -> QTextDocument | None:
+        if self.detail is None:
+            return None
+        return html_document(detail_html(self.detail), f"{self.detail.regimen.abbr} — Myeloma Pocket Guide")

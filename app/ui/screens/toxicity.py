@@ -1,0 +1,496 @@
+"""CRS / ICANS: the ASTCT grader → the grade → that grade's management panel (Box 3, the
+Supportive-care recommendations, the doses the guideline gives, cautions and conflicts), with
+the tocilizumab dose helper and the bispecific step-up schedules beside it.
+
+On the ICANS screen, "tocilizumab only with concurrent CRS" is a banner on every grade tab,
+quoted verbatim from the guideline, outside the scrolling text so that it is always in view.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QTextDocument
+from PySide6.QtWidgets import (
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.ui.calc_form import (
+    CalculatorPanel,
+    FittedTable,
+    RowsModel,
+    WarningBox,
+    badges_html,
+    chain_tab_order,
+    export_pdf_dialog,
+    html_document,
+    html_table,
+    primary_text,
+    warning_html,
+)
+from app.ui.context import UiContext
+from app.ui.screens.base import Screen
+from app.ui.widgets import CONFLICT_COLOURS
+
+SYNDROMES = {
+    "crs": ("CRS", "Cytokine release syndrome (CRS)", "crs-grade"),
+    "icans": ("ICANS", "Immune effector cell-associated neurotoxicity syndrome (ICANS)", "icans-grade"),
+}
+DOSE_HEADERS = ("Drug", "Dose", "Quote", "Where in the guideline")
+TOCILIZUMAB_HEADING = "Tocilizumab only with concurrent CRS"
+
+BANNER_STYLE = (
+    "QFrame#tocilizumabBanner { background: #fde8e8; border: 3px solid #9b1c1c; border-radius: 4px; }"
+    " QFrame#tocilizumabBanner QLabel { color: #3b0a0a; background: transparent; }"
+)
+CONFLICT_STYLE = (
+    f"QFrame#conflictBox {{ background: {CONFLICT_COLOURS[0]}; border: 2px solid {CONFLICT_COLOURS[2]};"
+    " border-radius: 4px; }"
+    f" QFrame#conflictBox QLabel {{ color: {CONFLICT_COLOURS[1]}; background: transparent; }}"
+)
+
+
+def _esc(text: Any) -> str:
+    return html.escape(str(text))
+
+
+def tocilizumab_caution(panels: list[dict[str, Any]]) -> tuple[str, str]:
+    """The guideline's words on tocilizumab in ICANS, verbatim, and where they stand."""
+    quotes: list[str] = []
+    location = ""
+    for panel in panels:
+        for caution in panel.get("cautions", []):
+            if "tocilizumab" in caution["quote"].casefold() and caution["quote"] not in quotes:
+                quotes.append(caution["quote"])
+                location = location or caution["location"]
+    if not quotes:  # the calculator keeps the same verbatim quote
+        from app.core.calculators.dosing import TOCILIZUMAB_QUOTES
+
+        q = TOCILIZUMAB_QUOTES[-1]
+        return q["quote"], q["location"]
+    return " ".join(quotes), location
+
+
+def _statement_html(s: dict[str, Any]) -> str:
+    parts = [f"{badges_html(s.get('evidence', []))} {_esc(s['text'])}"]
+    parts.append(f"<br><span style='color:#555555; font-size:small'>{_esc(s['source']['location'])}</span>")
+    for note in s.get("notes", []):
+        parts.append(f"<br><i>Note: {_esc(note)}</i>")
+    for erratum in s.get("errata", []):
+        parts.append(f"<br><b>Erratum applies:</b> {_esc(erratum)}")
+    return "".join(parts)
+
+
+def _label(text: str, parent: QWidget, *, rich: bool = True, accessible: str = "") -> QLabel:
+    label = QLabel(text, parent)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if accessible:
+        label.setAccessibleName(accessible)
+    return label
+
+
+def _heading(text: str, parent: QWidget) -> QLabel:
+    label = QLabel(text, parent)
+    font = label.font()
+    font.setBold(True)
+    font.setPointSizeF(font.pointSizeF() * 1.1)
+    label.setFont(font)
+    return label
+
+
+class TocilizumabBanner(QFrame):
+    """Red-framed banner with the icon, the heading and the verbatim quote."""
+
+    def __init__(self, quote: str, location: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("tocilizumabBanner")
+        self.setStyleSheet(BANNER_STYLE)
+        self.quote = quote
+        self.location = location
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.setSpacing(2)
+        self.heading = QLabel(f"⚠ CAUTION — {TOCILIZUMAB_HEADING}", self)
+        font = self.heading.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.heading.setFont(font)
+        self.text = _label(f"“{_esc(quote)}” <i>({_esc(location)})</i>", self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.text)
+        self.setAccessibleName(f"Caution: {TOCILIZUMAB_HEADING}")
+        self.setAccessibleDescription(quote)
+
+
+class GradePanel(QWidget):
+    """One grade's management panel."""
+
+    def __init__(
+        self,
+        syndrome: str,
+        panel: dict[str, Any],
+        banner: tuple[str, str] | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.syndrome = syndrome
+        self.panel = panel
+        self.grade = int(panel["grade"])
+        self.banner_quote = banner
+        short = SYNDROMES[syndrome][0]
+        self.setAccessibleName(f"{short} grade {self.grade} management")
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(4, 4, 4, 4)
+        self.banner: TocilizumabBanner | None = None
+        if banner is not None:
+            self.banner = TocilizumabBanner(banner[0], banner[1], self)
+            outer.addWidget(self.banner)
+
+        body = QWidget(self)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(2, 2, 8, 2)
+        conflicts = panel.get("conflicts", [])
+        if conflicts:
+            flag = _label(
+                "<b>⚠ The guideline gives different doses for this grade</b> — both are shown below: "
+                + "; ".join(_esc(c["title"]) for c in conflicts),
+                body,
+                accessible="Conflict notice",
+            )
+            layout.addWidget(flag)
+
+        layout.addWidget(_heading(f"Box 3 — grade {self.grade} {short}", body))
+        self.box3 = _label(self._list_html(panel.get("box3", [])), body, accessible="Box 3 statements")
+        layout.addWidget(self.box3)
+
+        layout.addWidget(_heading("Supportive-care recommendations", body))
+        self.recommendations = _label(
+            self._list_html(panel.get("recommendations", [])), body, accessible="Supportive-care recommendations"
+        )
+        layout.addWidget(self.recommendations)
+
+        self.dose_model = RowsModel(DOSE_HEADERS, self.dose_rows())
+        self.doses_heading = _heading("Doses the guideline gives", body)
+        self.doses = FittedTable(self.dose_model, f"Doses for grade {self.grade} {short}", body, stretch=2)
+        layout.addWidget(self.doses_heading)
+        layout.addWidget(self.doses)
+        for w in (self.doses_heading, self.doses):
+            w.setVisible(bool(self.dose_model.rowCount()))
+
+        self.conflict_boxes: list[QFrame] = []
+        for conflict in conflicts:
+            box = QFrame(body)
+            box.setObjectName("conflictBox")
+            box.setStyleSheet(CONFLICT_STYLE)
+            inner = QVBoxLayout(box)
+            inner.addWidget(_label(f"<b>⇄ Conflict in the guideline: {_esc(conflict['title'])}</b>", box))
+            for i, side in enumerate(conflict["sides"], start=1):
+                inner.addWidget(
+                    _label(f"<b>Side {i}:</b> “{_esc(side['quote'])}” <i>({_esc(side['location'])})</i>", box)
+                )
+            if conflict.get("note"):
+                inner.addWidget(_label(f"<i>{_esc(conflict['note'])}</i>", box))
+            box.setAccessibleName(f"Conflict: {conflict['title']}")
+            layout.addWidget(box)
+            self.conflict_boxes.append(box)
+
+        others = [c for c in panel.get("cautions", []) if banner is None or c["quote"] not in banner[0]]
+        self.cautions = WarningBox("Caution", body)
+        self.cautions.set_items([f"“{c['quote']}” ({c['location']})" for c in others])
+        layout.addWidget(self.cautions)
+        layout.addStretch(1)
+
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        scroll.setAccessibleName(f"{short} grade {self.grade} management text")
+        scroll.setAccessibleDescription("Use the arrow keys to scroll")
+        outer.addWidget(scroll, 1)
+        self.scroll = scroll
+
+    def dose_rows(self) -> list[tuple[str, str, str, str]]:
+        return [(d["drug"], d["dose"], d["source"]["quote"], d["source"]["location"]) for d in self.panel["doses"]]
+
+    @staticmethod
+    def _list_html(statements: list[dict[str, Any]]) -> str:
+        if not statements:
+            return "<i>None at this grade.</i>"
+        return "".join(f"<p style='margin-bottom:6px'>• {_statement_html(s)}</p>" for s in statements)
+
+    # -- text and print -------------------------------------------------------------------
+    def plain_text(self) -> str:
+        short = SYNDROMES[self.syndrome][0]
+        lines = [f"{short} grade {self.grade}: management (EHA–EMN 2025 guideline)", ""]
+        if self.banner_quote is not None:
+            lines += [f"!! CAUTION — {TOCILIZUMAB_HEADING}: “{self.banner_quote[0]}” ({self.banner_quote[1]})", ""]
+
+        def statements(title: str, items: list[dict[str, Any]]) -> None:
+            lines.append(f"{title}:")
+            for s in items:
+                lines.append(f"  - {s['text']}  ({s['source']['location']})")
+                lines.extend(f"      note: {n}" for n in s.get("notes", []))
+            lines.append("")
+
+        statements(f"Box 3, grade {self.grade} {short}", self.panel.get("box3", []))
+        statements("Supportive-care recommendations", self.panel.get("recommendations", []))
+        if self.panel["doses"]:
+            lines.append("Doses the guideline gives:")
+            for drug, dose, quote, location in self.dose_rows():
+                lines.append(f"  - {drug}: {dose} — “{quote}” ({location})")
+            lines.append("")
+        for c in self.panel.get("conflicts", []):
+            lines.append(f"Conflict: {c['title']}")
+            lines.extend(f"  side {i}: “{s['quote']}” ({s['location']})" for i, s in enumerate(c["sides"], 1))
+            if c.get("note"):
+                lines.append(f"  {c['note']}")
+            lines.append("")
+        others = [
+            c for c in self.panel.get("cautions", []) if not self.banner_quote or c["quote"] not in self.banner_quote[0]
+        ]
+        if others:
+            lines.append("Cautions:")
+            lines.extend(f"  ! “{c['quote']}” ({c['location']})" for c in others)
+            lines.append("")
+        return "\n".join(lines)
+
+    def html(self) -> str:
+        short = SYNDROMES[self.syndrome][0]
+        parts = [f"<h2>{short} grade {self.grade}: management</h2>"]
+        if self.banner_quote is not None:
+            parts.append(
+                "<table width='100%' cellpadding='6' style='background:#fde8e8;border:3px solid #9b1c1c'><tr><td>"
+                f"<b>⚠ CAUTION — {TOCILIZUMAB_HEADING}</b><br>“{_esc(self.banner_quote[0])}” "
+                f"<i>({_esc(self.banner_quote[1])})</i></td></tr></table>"
+            )
+        parts.append(f"<h3>Box 3 — grade {self.grade} {short}</h3>{self._list_html(self.panel.get('box3', []))}")
+        parts.append(
+            f"<h3>Supportive-care recommendations</h3>{self._list_html(self.panel.get('recommendations', []))}"
+        )
+        if self.panel["doses"]:
+            parts.append("<h3>Doses the guideline gives</h3>" + html_table(DOSE_HEADERS, self.dose_rows()))
+        for c in self.panel.get("conflicts", []):
+            sides = "".join(f"<li>“{_esc(s['quote'])}” <i>({_esc(s['location'])})</i></li>" for s in c["sides"])
+            parts.append(
+                f"<h3>⇄ Conflict: {_esc(c['title'])}</h3><ul>{sides}</ul><p><i>{_esc(c.get('note', ''))}</i></p>"
+            )
+        others = [
+            c for c in self.panel.get("cautions", []) if not self.banner_quote or c["quote"] not in self.banner_quote[0]
+        ]
+        parts.append(warning_html([f"“{c['quote']}” ({c['location']})" for c in others], "Caution"))
+        return "".join(parts)
+
+
+class ToxicityScreen(Screen):
+    """The CRS or the ICANS screen."""
+
+    title = "CRS / ICANS"
+
+    def __init__(self, context: UiContext, parent: QWidget | None = None, syndrome: str = "crs", **kwargs: Any) -> None:
+        super().__init__(context, parent, **kwargs)
+        if syndrome not in SYNDROMES:
+            raise ValueError(f"unknown syndrome {syndrome!r}; accepted: crs, icans")
+        self.syndrome = syndrome
+        short, long_title, grader_id = SYNDROMES[syndrome]
+        self.title = short
+        self.grader_id = grader_id
+        self.setAccessibleName(long_title)
+        self.panels: dict[int, GradePanel] = {}
+        self.graded: int | None = None
+
+        heading = QLabel(long_title, self)
+        font = heading.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        heading.setFont(font)
+
+        grader_box = QGroupBox(f"ASTCT 2019 {short} grading", self)
+        grader_layout = QVBoxLayout(grader_box)
+        grader_layout.setContentsMargins(6, 4, 6, 4)
+        self.grader = CalculatorPanel(
+            context,
+            arrangement="wide",
+            ratio=(7, 5),
+            form_columns=2,
+            compact=True,
+            buttons=("clear",),
+            parent=grader_box,
+        )
+        self.grader.setAccessibleName(f"{short} grader")
+        self.grader.result_changed.connect(self._on_graded)
+        grader_layout.addWidget(self.grader)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setAccessibleName(f"{short} management by grade")
+        self.tabs.setDocumentMode(True)
+
+        self.helpers = QTabWidget(self)
+        self.helpers.setAccessibleName("Dosing helpers")
+        self.toco = CalculatorPanel(
+            context, arrangement="stacked", compact=True, buttons=("copy", "clear"), parent=self.helpers
+        )
+        self.stepup = CalculatorPanel(
+            context, arrangement="stacked", compact=True, buttons=("copy", "clear"), parent=self.helpers
+        )
+        toco_page = QWidget(self.helpers)
+        toco_layout = QVBoxLayout(toco_page)
+        toco_layout.setContentsMargins(4, 4, 4, 4)
+        if syndrome == "icans":
+            note = _label(
+                f"<b>⚠ {TOCILIZUMAB_HEADING}.</b> The guideline does not recommend tocilizumab for ICANS alone.",
+                toco_page,
+                accessible="Tocilizumab note",
+            )
+            note.setStyleSheet("color: #7a1010;")
+            toco_layout.addWidget(note)
+        toco_layout.addWidget(self.toco, 1)
+        self.helpers.addTab(toco_page, "Tocilizumab dose")
+        self.helpers.addTab(self.stepup, "Bispecific step-up")
+
+        self.copy_button = QPushButton("Copy panel as text", self)
+        self.copy_button.setAccessibleDescription("Copy this grade's management panel as plain text")
+        self.copy_button.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.plain_text()))
+        self.pdf_button = QPushButton("Export panel PDF…", self)
+        self.pdf_button.clicked.connect(
+            lambda: export_pdf_dialog(
+                self, self.document(), context.stamp(), f"{syndrome}-grade-{self.current_grade() or 0}.pdf"
+            )
+        )
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.tabs, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.copy_button)
+        row.addWidget(self.pdf_button)
+        row.addStretch(1)
+        left_layout.addLayout(row)
+
+        bottom = QSplitter(Qt.Orientation.Horizontal, self)
+        bottom.addWidget(left)
+        bottom.addWidget(self.helpers)
+        bottom.setStretchFactor(0, 3)
+        bottom.setStretchFactor(1, 2)
+        bottom.setSizes([790, 470])
+        bottom.setChildrenCollapsible(False)
+        vertical = QSplitter(Qt.Orientation.Vertical, self)
+        vertical.addWidget(grader_box)
+        vertical.addWidget(bottom)
+        vertical.setStretchFactor(0, 2)
+        vertical.setStretchFactor(1, 5)
+        vertical.setSizes([260 if syndrome == "crs" else 300, 520])
+        vertical.setChildrenCollapsible(False)
+        self.splitter = vertical
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.addWidget(heading)
+        layout.addWidget(vertical, 1)
+        if context.guide is not None:
+            self.on_guide_ready()
+
+    # -- filling ----------------------------------------------------------------------------
+    def on_guide_ready(self) -> None:
+        if self.panels:
+            return
+        guide = self.context.guide
+        panels = sorted(guide.toxicity(self.syndrome), key=lambda p: p["grade"])
+        banner = tocilizumab_caution(panels) if self.syndrome == "icans" else None
+        for panel in panels:
+            widget = GradePanel(self.syndrome, panel, banner, self.tabs)
+            self.panels[widget.grade] = widget
+            self.tabs.addTab(widget, f"Grade {widget.grade}")
+        self.grader.set_calculator(self.grader_id)
+        self.toco.set_calculator("tocilizumab-dose")
+        self.stepup.set_calculator("bispecific-step-up")
+        self._chain_focus()
+
+    def _chain_focus(self) -> None:
+        """Tab: grader → grade tabs and the shown panel → copy/print → helpers."""
+        panels: list[QWidget] = []
+        for panel in self.panels.values():
+            panels += [panel.scroll, panel.doses]
+        chain_tab_order(
+            [
+                *self.grader.focus_order(),
+                self.tabs.tabBar(),
+                *panels,
+                self.copy_button,
+                self.pdf_button,
+                self.helpers.tabBar(),
+                *self.toco.focus_order(),
+                *self.stepup.focus_order(),
+            ]
+        )
+
+    def _on_graded(self, result: Any) -> None:
+        grade = None
+        if result is not None:
+            try:
+                grade = int(result.result["grade"])
+            except (KeyError, TypeError, ValueError):
+                grade = None
+        self.graded = grade if grade in self.panels else None
+        for g, widget in self.panels.items():
+            index = self.tabs.indexOf(widget)
+            self.tabs.setTabText(index, f"Grade {g} ◀ graded" if g == self.graded else f"Grade {g}")
+        if self.graded is not None:
+            self.tabs.setCurrentWidget(self.panels[self.graded])
+
+    # -- Screen API -------------------------------------------------------------------------
+    def current_grade(self) -> int | None:
+        widget = self.tabs.currentWidget()
+        return widget.grade if isinstance(widget, GradePanel) else None
+
+    def open_item(self, payload: Any) -> None:
+        """Select a grade's tab (1–4, "2", "grade 3"), or open a step-up schedule ("stepup:teclistamab")."""
+        if payload is None:
+            return
+        if isinstance(payload, str) and payload.startswith("stepup:"):
+            self.helpers.setCurrentWidget(self.stepup)
+            if self.stepup.form is not None:
+                combo = self.stepup.form.editor("drug")
+                index = combo.findData(payload.split(":", 1)[1])  # type: ignore[attr-defined]
+                if index >= 0:
+                    combo.setCurrentIndex(index)  # type: ignore[attr-defined]
+            return
+        digits = "".join(ch for ch in str(payload) if ch.isdigit())
+        if digits and int(digits) in self.panels:
+            self.tabs.setCurrentWidget(self.panels[int(digits)])
+
+    def _grader_summary(self) -> tuple[str, str]:
+        result = self.grader.result
+        if result is None:
+            return "", ""
+        text = f"Graded: {primary_text(self.grader_id, result.result)} (ASTCT 2019)"
+        rows = "; ".join(f"{r.item}: {r.value}" for r in result.explanation)
+        return text, rows
+
+    def plain_text(self) -> str:
+        widget = self.tabs.currentWidget()
+        if not isinstance(widget, GradePanel):
+            return ""
+        summary, rows = self._grader_summary()
+        head = [summary, f"  {rows}", ""] if summary else []
+        return "\n".join([*head, widget.plain_text(), self.context.stamp()])
+
+    def document(self) -> QTextDocument | None:
+        widget = self.tabs.currentWidget()
+        if not isinstance(widget, GradePanel):
+            return None
+        summary, rows = self._grader_summary()
+        head = f"<p><b>{_esc(summary)}</b><br><small>{_esc(rows)}</small></p>" if summary else ""
+        return html_document(head + widget.html(), f"{self.title} grade {widget.grade}")

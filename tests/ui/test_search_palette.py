@@ -1,0 +1,193 @@
+"""Ctrl+K: search as you type, grouped results, arrow keys, Enter opens, Esc closes."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QApplication
+
+from app.ui.main_window import MainWindow
+from app.ui.models import HeaderRole, HtmlRole, LazyListModel, SearchResultsModel, kind_label
+from app.ui.search_palette import DEBOUNCE_MS, SearchPalette, destination
+from app.ui.theme import restore_defaults
+
+
+@pytest.fixture(autouse=True)
+def _fresh_app(qapp):
+    yield
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, MainWindow):
+            widget.close()
+            widget.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    restore_defaults(qapp)
+
+
+@pytest.fixture
+def window(qtbot, guide):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.resize(1200, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    w.load_services(guide=guide)
+    w.show_screen("about")
+    w.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=2000)
+    return w
+
+
+def _type_query(qtbot, window, text):
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    palette = window.search_palette
+    assert palette is not None and palette.isVisible()
+    assert palette.query.hasFocus()
+    qtbot.keyClicks(palette.query, text)
+    qtbot.waitUntil(lambda: palette.model.hit_count > 0, timeout=3000)
+    return palette
+
+
+def test_debounce_is_at_most_150_ms():
+    assert 0 < DEBOUNCE_MS <= 150
+
+
+def test_ctrl_k_search_by_typing_groups_results_and_enter_opens_the_statement(qtbot, window):
+    palette = _type_query(qtbot, window, "lenalidomide refractory")
+    model = palette.model
+    assert model.is_header(0)
+    assert "statement" in model.kinds()
+    assert len(model.kinds()) >= 2
+    for row in range(model.rowCount()):
+        if model.is_header(row):
+            assert not model.flags(model.index(row, 0)) & Qt.ItemFlag.ItemIsSelectable
+    first = palette.current_hit()
+    assert first is not None and first["kind"] == "statement"
+    qtbot.keyClick(palette.query, Qt.Key.Key_Return)
+    assert not palette.isVisible()
+    assert window.current_screen_id == "guideline"
+    assert window.current_screen().focus_statement == first["id"]
+
+
+def test_arrow_keys_move_over_hits_and_skip_headers(qtbot, window):
+    palette = _type_query(qtbot, window, "daratumumab")
+    hits = palette.model.hit_rows()
+    assert palette.current_row() == hits[0]
+    qtbot.keyClick(palette.query, Qt.Key.Key_Down)
+    assert palette.current_row() == hits[1]
+    for _ in range(len(hits) + 3):
+        qtbot.keyClick(palette.query, Qt.Key.Key_Down)
+    assert palette.current_row() == hits[-1]
+    qtbot.keyClick(palette.query, Qt.Key.Key_Up)
+    assert palette.current_row() == hits[-2]
+    assert not palette.model.is_header(palette.current_row())
+
+
+def test_escape_closes_and_gives_the_focus_back(qtbot, window):
+    palette = _type_query(qtbot, window, "tocilizumab")
+    qtbot.keyClick(palette.query, Qt.Key.Key_Escape)
+    assert not palette.isVisible()
+
+
+def test_snippets_mark_the_hits(qtbot, window):
+    palette = _type_query(qtbot, window, "tocilizumab")
+    row = next(r for r in palette.model.hit_rows() if "«" in palette.model.hit(r)["snippet"])
+    html = palette.model.index(row, 0).data(HtmlRole)
+    assert "tocilizumab" in html.lower()
+    assert "background-color:#ffe066" in html
+    assert "«" not in html and "»" not in html
+    assert "«" in palette.model.hit(row)["snippet"]
+
+
+def test_a_toxicity_hit_opens_the_crs_screen_at_its_grade(qtbot, window, context):
+    palette = window.open_search("CRS grade 2")
+    palette.search_now()
+    rows = [r for r in palette.model.hit_rows() if palette.model.hit(r)["kind"] == "toxicity"]
+    assert rows
+    with qtbot.waitSignal(palette.opened) as blocker:
+        palette._activated(palette.model.index(rows[0], 0))
+    screen, payload = blocker.args
+    assert screen in ("crs", "icans") and isinstance(payload, int)
+    assert window.current_screen_id == screen
+
+
+def test_no_results_and_empty_query(qtbot, window):
+    palette = window.open_search("zzzqqqxxy")
+    palette.search_now()
+    assert palette.model.rowCount() == 0
+    assert "No results" in palette.status.text()
+    palette.query.clear()
+    palette.search_now()
+    assert palette.model.rowCount() == 0
+
+
+def test_destinations_of_every_kind(guide):
+    cases = {
+        ("statement", "smm-recs-x"): ("guideline", "smm-recs-x"),
+        ("regimen", "DaraKd"): ("regimens", "DaraKd"),
+        ("drug", "daratumumab"): ("regimens", {"drug": "daratumumab"}),
+        ("toxicity", "icans-3"): ("icans", 3),
+        ("figure", "fig2"): ("fig2", None),
+        ("table1", "7"): ("guideline", "table1:7"),
+        ("box1", "del1p32"): ("guideline", "box1:del1p32"),
+        ("erratum", "box1-b2m-unit"): ("guideline", "box1-b2m-unit"),
+        ("conflict", "renal-cornerstone"): ("guideline", "conflict:renal-cornerstone"),
+        ("evidence", "level-I"): ("guideline", "evidence"),
+        ("section", "ndmm"): ("guideline", "section:ndmm"),
+    }
+    for (kind, item), expected in cases.items():
+        assert destination({"kind": kind, "id": item}, guide) == expected
+    screen, payload = destination({"kind": "trial", "id": "CARTITUDE-4"}, guide)
+    assert screen == "regimens" and payload["trial"] == "CARTITUDE-4" and payload["regimen"]
+
+
+def test_every_guideline_destination_of_real_hits_opens(qtbot, context, guide):
+    from app.ui.screens.guideline import GuidelineScreen
+
+    screen = GuidelineScreen(context)
+    qtbot.addWidget(screen)
+    for query in ("lenalidomide", "β2 microglobulin", "erratum", "conflict", "grade", "Table 1", "evidence level"):
+        for hit in guide.search(query, limit=40):
+            target, payload = destination(hit, guide)
+            if target == "guideline":
+                screen.resolve(payload)
+
+
+def test_results_model_passes_qtmodeltester(qtmodeltester, guide):
+    model = SearchResultsModel()
+    model.set_hits(guide.search("bortezomib", limit=30))
+    assert model.rowCount() > len(model.kinds())
+    assert model.index(0, 0).data(HeaderRole) is True
+    assert model.index(0, 0).data().startswith(kind_label(model.kinds()[0]))
+    qtmodeltester.check(model)
+    model.clear()
+    qtmodeltester.check(model)
+
+
+def test_lazy_list_model_passes_qtmodeltester(qtmodeltester):
+    calls = []
+
+    def label(item):
+        calls.append(item)
+        return f"item {item}"
+
+    model = LazyListModel(range(1000), label)
+    assert calls == []  # nothing is formatted until asked for
+    assert model.index(5, 0).data() == "item 5"
+    assert calls == [5]
+    model.index(5, 0).data()
+    assert calls == [5]  # cached
+    qtmodeltester.check(model)
+    model.set_items(["a", "b"])
+    qtmodeltester.check(model)
+
+
+def test_palette_without_a_guide_says_it_is_loading(qtbot):
+    from app.ui.context import UiContext
+
+    palette = SearchPalette(UiContext())
+    qtbot.addWidget(palette)
+    palette.open_palette("anything")
+    palette.search_now()
+    assert "loading" in palette.status.text()
+    assert palette.query.accessibleName() == "Search query"
+    assert palette.results.accessibleName() == "Search results"
