@@ -55,40 +55,6 @@ from PySide6.QtWidgets import (
 )
 
 # --------------------------------------------------------------------------------------------
-# Guard: PySide6 6.12 on Python 3.11 drops a reference to None on every call of a void Qt method
-# and to True/False on every Signal.emit (measured: 1,000 QLabel.clear calls lower
-# sys.getrefcount(None) by 1,000; None starts near 5,000). A live-recomputing form makes thousands
-# of such calls a minute, and the interpreter aborts with "Fatal Python error: none_dealloc" (or
-# "bool_dealloc"). On Python ≥ 3.12 these objects are immortal and nothing happens. Where the drop
-# is detected, the three singletons' counts are raised far out of reach, once per process.
-# --------------------------------------------------------------------------------------------
-
-
-def pin_singleton_refcounts() -> bool:
-    """Make None, True and False effectively immortal if this PySide6 build leaks their
-    references; True if it did so."""
-    import ctypes
-    import sys
-
-    from PySide6.QtCore import QObject
-
-    if sys.version_info >= (3, 12) or getattr(sys, "_mmguide_singletons_pinned", False):
-        return False
-    probe = QObject()
-    before = sys.getrefcount(None)
-    probe.setObjectName("refcount-probe")
-    after = sys.getrefcount(None)
-    if after >= before:
-        return False
-    for singleton in (None, True, False):
-        ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
-    sys._mmguide_singletons_pinned = True  # type: ignore[attr-defined]
-    return True
-
-
-pin_singleton_refcounts()
-
-# --------------------------------------------------------------------------------------------
 # Words shown to the user
 # --------------------------------------------------------------------------------------------
 

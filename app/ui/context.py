@@ -21,6 +21,13 @@ class UiContext(QObject):
         super().__init__(parent)
         self.guide: Any = None
         self.settings = settings
+        #: facts carried from calculators, per figure, kept in memory only, so that a figure
+        #: screen created after the carry (opened for the first time) still receives them
+        self.carried: dict[str, dict[str, Any]] = {}
+        self.carry_facts.connect(self._remember_carry)
+
+    def _remember_carry(self, figure_id: str, facts: dict[str, Any]) -> None:
+        self.carried[figure_id] = {**self.carried.get(figure_id, {}), **facts}
 
     def set_guide(self, guide: Any) -> None:
         self.guide = guide

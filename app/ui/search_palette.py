@@ -34,8 +34,9 @@ def destination(hit: dict[str, Any], guide: Any = None) -> tuple[str, Any]:
     """Which screen opens a hit, and with what payload.
 
     statement, table1 row, Box 1 criterion, erratum, conflict, evidence, section → guideline;
-    regimen, drug, trial → regimens; toxicity ``crs-2`` → the CRS screen at grade 2;
-    figure → that flowchart.
+    regimen → regimens (its abbreviation); drug → the regimen of that drug alone, else the first
+    regimen containing it; trial → its first regimen; toxicity ``crs-2`` → the CRS screen with
+    grade 2; figure → that flowchart.
     """
     kind, item = hit["kind"], str(hit["id"])
     if kind == "statement":
@@ -43,7 +44,7 @@ def destination(hit: dict[str, Any], guide: Any = None) -> tuple[str, Any]:
     if kind == "regimen":
         return "regimens", item
     if kind == "drug":
-        return "regimens", {"drug": item}
+        return "regimens", _regimen_of_drug(item, guide)
     if kind == "trial":
         regimens: list[str] = []
         if guide is not None:
@@ -51,7 +52,7 @@ def destination(hit: dict[str, Any], guide: Any = None) -> tuple[str, Any]:
                 regimens = list(guide.repo.trial(item).regimens)
             except KeyError:
                 regimens = []
-        return "regimens", {"trial": item, "regimen": regimens[0] if regimens else None}
+        return "regimens", regimens[0] if regimens else None
     if kind == "toxicity":
         syndrome, _, grade = item.partition("-")
         return syndrome, int(grade) if grade.isdigit() else None
@@ -70,6 +71,17 @@ def destination(hit: dict[str, Any], guide: Any = None) -> tuple[str, Any]:
     if kind == "section":
         return "guideline", f"section:{item}"
     return "guideline", item
+
+
+def _regimen_of_drug(drug_id: str, guide: Any) -> str | None:
+    """The regimen that shows a drug best: the drug alone ("Dara"), else the first that contains it."""
+    if guide is None:
+        return None
+    regimens = guide.repo.regimens()
+    alone = [r.abbr for r in regimens if list(r.components) == [drug_id]]
+    containing = [r.abbr for r in regimens if drug_id in r.components]
+    found = alone or containing
+    return found[0] if found else None
 
 
 class RichTextDelegate(QStyledItemDelegate):

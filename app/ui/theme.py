@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QRectF, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QApplication, QMenu, QMenuBar, QStyleFactory, QWidget
 
@@ -94,7 +94,7 @@ HIGH_CONTRAST = Colours(
     base="#000000",
     alternate="#141414",
     text="#ffffff",
-    button="#000000",
+    button="#666666",
     button_text="#ffffff",
     highlight="#ffff00",
     highlighted_text="#000000",
@@ -223,7 +223,11 @@ def apply_theme(app: QApplication, theme: str, font_scale: float = 1.0) -> str:
 
 
 class FocusRing(QWidget):
-    """An outline drawn over the control that has the keyboard focus (never takes input)."""
+    """An outline drawn over the control that has the keyboard focus (never takes input).
+
+    It is a child of the control's window, not of the control's parent: a splitter would
+    take a new child for one of its panes.
+    """
 
     def __init__(self) -> None:
         super().__init__(None)
@@ -233,26 +237,33 @@ class FocusRing(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.target: QWidget | None = None
+        self._watched: list[QWidget] = []
 
     def follow(self, widget: QWidget | None) -> None:
-        if self.target is not None and shiboken6.isValid(self.target):
-            self.target.removeEventFilter(self)
+        for watched in self._watched:
+            if shiboken6.isValid(watched):
+                watched.removeEventFilter(self)
+        self._watched = []
         self.target = None
         while widget is not None and widget.parentWidget() is not None and widget.parentWidget().focusProxy() is widget:
             widget = widget.parentWidget()  # ring the whole spin box, not its inner line edit
         if (
             widget is None
             or widget.isWindow()
-            or widget.parentWidget() is None
             or isinstance(widget, (QMenu, QMenuBar))
             or widget.focusPolicy() == Qt.FocusPolicy.NoFocus
         ):
             self.hide()
             return
         self.target = widget
-        widget.installEventFilter(self)
-        if self.parentWidget() is not widget.parentWidget():
-            self.setParent(widget.parentWidget())
+        window = widget.window()
+        ancestor: QWidget | None = widget
+        while ancestor is not None and ancestor is not window:
+            ancestor.installEventFilter(self)
+            self._watched.append(ancestor)
+            ancestor = ancestor.parentWidget()
+        if self.parentWidget() is not window:
+            self.setParent(window)
         self.place()
 
     def place(self) -> None:
@@ -260,15 +271,20 @@ class FocusRing(QWidget):
         if target is None or not shiboken6.isValid(target) or not target.isVisible():
             self.hide()
             return
-        self.setGeometry(target.geometry())
+        visible = target.visibleRegion().boundingRect()
+        if visible.isEmpty():
+            self.hide()
+            return
+        visible.translate(target.mapTo(self.parentWidget(), QPoint(0, 0)))
+        self.setGeometry(visible)
         self.raise_()
         self.show()
         self.update()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.target and event.type() in (
+        if event.type() in (
             QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.Hide, QEvent.Type.ZOrderChange,
-        ):
+        ) and watched in self._watched:
             self.place()
         return False
 

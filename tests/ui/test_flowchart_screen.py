@@ -550,3 +550,13 @@ def test_screen_waits_for_the_guide(qtbot, guide):
     assert screen.scene is not None
     assert screen.facts == {"high_risk": True}
     assert isinstance(guide.figure("fig1").node("te-consolidation"), RecommendationNode)
+
+
+def test_carry_reaches_a_figure_screen_opened_afterwards(context, qtbot):
+    from app.ui.screens.flowchart import FlowchartScreen
+
+    context.carry_facts.emit("fig1", {"asct_eligible": False, "imwg_frailty_score": 2})
+    screen = FlowchartScreen(context, "fig1")
+    qtbot.addWidget(screen)
+    assert screen.facts["imwg_frailty_score"] == 2
+    assert "ti-frail" in screen.evaluation.path

@@ -16,7 +16,7 @@ from app.ui.main_window import MainWindow, ScreenUnavailable
 from app.ui.printing import stamped
 from app.ui.screens import SCREENS
 from app.ui.settings import Settings
-from app.ui.theme import DARK, restore_defaults
+from app.ui.theme import DARK, current_colours, focus_ring, restore_defaults
 
 ROOT = Path(__file__).resolve().parents[2]
 MISSING = sorted({m for m, _c, _k in SCREENS.values() if importlib.util.find_spec(m) is None})
@@ -159,11 +159,27 @@ def test_zoom_shortcuts(qtbot, window):
 def test_theme_is_applied_and_remembered(qtbot, qapp, window):
     window.set_theme("dark")
     assert qapp.palette().window().color().name() == DARK.window
-    assert "focus" in qapp.styleSheet()
     w2 = MainWindow()
     qtbot.addWidget(w2)
     assert w2.settings.theme == "dark"
     assert w2.theme_actions["dark"].isChecked()
+
+
+def test_focus_is_always_visible(qtbot, qapp, window):
+    _activate(qtbot, window)
+    window.nav.setFocus()
+    qtbot.waitUntil(lambda: window.nav.hasFocus(), timeout=2000)
+    ring = focus_ring(qapp)
+    assert ring is not None and ring.target is window.nav and ring.isVisible()
+    assert ring.geometry().size() == window.nav.size()
+    assert ring.geometry().topLeft() == window.nav.mapTo(window, window.nav.rect().topLeft())
+    colour = ring.grab().toImage().pixelColor(0, ring.height() // 2).name()
+    assert colour == current_colours().focus
+    window.set_theme("high-contrast")
+    assert current_colours().focus_width == 3
+    window.navigate("guideline", "box1")
+    qtbot.waitUntil(lambda: ring.target is not window.nav, timeout=2000)
+    assert ring.target is QApplication.focusWidget()
 
 
 def test_banner_for_old_content_is_dismissible_for_the_session(qtbot, guide):

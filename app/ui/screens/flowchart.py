@@ -281,6 +281,8 @@ class FlowchartScreen(Screen):
         self._placeholder = QLabel("Loading the guideline…")
         self._outer.addWidget(self._placeholder)
         context.carry_facts.connect(self._on_carry)
+        if context.carried.get(figure_id):
+            self._on_carry(figure_id, dict(context.carried[figure_id]))
         if context.guide is not None:
             self.on_guide_ready()
 

@@ -91,6 +91,7 @@ class _Content:
     meta: Any
     node_titles: dict[tuple[str, str], str]
     links: dict[str, list[Any]]
+    trial_regimens: dict[str, list[str]] = field(default_factory=dict)
     section_by_id: dict[str, Any] = field(default_factory=dict)
     statement_by_id: dict[str, Any] = field(default_factory=dict)
     erratum_by_id: dict[str, Any] = field(default_factory=dict)
@@ -126,6 +127,7 @@ class _Content:
             meta=repo.meta(),
             node_titles=node_titles,
             links=dict(links),
+            trial_regimens={t.id: list(t.regimens) for t in repo.trials()},
         )
         content._index()
         return content
@@ -792,6 +794,9 @@ class GuidelineScreen(Screen):
             if title == "Recommendations" and c.section_by_id[target].parent:
                 title = f"{c.section_by_id[c.section_by_id[target].parent].title} › {title}"
             return f'<a href="{item_href("section:" + target)}">{escape(title)}</a>'
+        if target in c.trial_regimens:  # a trial opens on its first regimen, where it is listed
+            regimens = c.trial_regimens[target]
+            return f'<a href="{nav_href("regimens", regimens[0] if regimens else None)}">{escape(target)} (trial)</a>'
         return f'<a href="{nav_href("regimens", target)}">{escape(target)}</a>'
 
     def _conflicts_html(self) -> str:
