@@ -11,7 +11,7 @@ from typing import Any
 from app import __version__
 from app.core.calculators.base import REGISTRY, CalcResult
 from app.core.content.models import Statement
-from app.core.evidence import Evidence, evidence_from_short
+from app.core.evidence import evidence_from_short
 from app.core.flowchart.engine import Evaluation, evaluate
 from app.core.flowchart.model import Figure, QuestionNode
 from app.paths import bundled_database
@@ -96,21 +96,19 @@ class Guide:
 
     # -- statements -----------------------------------------------------------------
     def recs(self, section: str | None = None, evidence: str | None = None) -> list[dict[str, Any]]:
-        wanted = _parse_evidence_filter(evidence) if evidence else None
         sections = self.repo.sections()
+        chosen = {sec.id for sec in sections}
         if section is not None:
             chosen = _section_ids(sections, section)
             if not chosen:
-                known = ", ".join(s.id for s in sections)
+                known = ", ".join(sec.id for sec in sections)
                 raise UnknownItem("section", f"unknown section {section!r}; known sections: {known}")
-        else:
-            chosen = {s.id for s in sections}
-        out = [
-            statement_json(s)
-            for s in self.repo.statements()
-            if s.section in chosen and (wanted is None or any(_evidence_matches(e, wanted) for e in s.evidence))
-        ]
-        if wanted is None:
+        try:
+            statements = self.repo.statements(evidence=evidence)
+        except ValueError as exc:
+            raise UnknownItem("evidence", str(exc)) from None
+        out = [statement_json(st) for st in statements if st.section in chosen]
+        if evidence is None:
             if "box1" in chosen:
                 box1 = self.repo.box1()
                 out.append({
@@ -225,26 +223,6 @@ def _section_ids(sections: list[Any], wanted: str) -> set[str]:
                 chosen.add(s.id)
                 changed = True
     return chosen
-
-
-def _parse_evidence_filter(text: str) -> Evidence:
-    cleaned = text.strip()
-    if cleaned.strip("[]").strip().casefold() == "panel consensus":
-        return Evidence(level=None, grade=None, panel_consensus=True, text="[panel consensus]")
-    try:
-        return evidence_from_short(cleaned)
-    except ValueError:
-        raise UnknownItem(
-            "evidence", f"cannot read evidence filter {text!r}; write e.g. \"I, A\" or \"panel consensus; V, C\""
-        ) from None
-
-
-def _evidence_matches(e: Evidence, wanted: Evidence) -> bool:
-    if wanted.panel_consensus and not e.panel_consensus:
-        return False
-    if wanted.level is None:
-        return True
-    return e.level == wanted.level and e.grade == wanted.grade
 
 
 def describe_figure(fig: Figure) -> dict[str, Any]:
