@@ -15,10 +15,6 @@ from app.services.guide import Guide, UnknownItem
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.command in ("update", "admin") and not args.version:
-        from app.cli import update_cli  # before Guide: admin commands work without a usable database
-
-        return update_cli.run(args, resolve_data_dir(args.data_dir))
     guide = Guide(data_dir=resolve_data_dir(args.data_dir))
     try:
         return _dispatch(guide, args)

@@ -85,6 +85,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.command in ("update", "admin") and not args.version:
+        from app.services.datadir import resolve_data_dir
+
+        # before the content services load: admin commands work without a usable database
+        return update_cli.run(args, resolve_data_dir(args.data_dir))
     from app.cli import commands
 
     return commands.run(args)

@@ -10,9 +10,10 @@ Modules, lowest first:
 - :mod:`app.updates.install`: apply, rollback and status over the data-dir layout.
 - :mod:`app.updates.faults`: the kill-at-step-N test hook of ``apply``.
 
-This package may not import :mod:`app.storage` (the import-linter layers make storage and
-updates independent siblings), so it checks SQLite files with the stdlib ``sqlite3`` against
-:class:`~app.updates.active.DatabaseRules` handed in by the layer above.
+This package does not import :mod:`app.storage`: it checks SQLite files with the stdlib
+``sqlite3`` against :class:`~app.updates.active.DatabaseRules` handed in by the layer above,
+which keeps SQLAlchemy off the start-up path and holds whether the import-linter layers put
+updates beside storage or above it.
 """
 
 from __future__ import annotations

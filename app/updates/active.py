@@ -45,7 +45,7 @@ class DatabaseRules:
     """What identifies a guide database this app can read.
 
     The running app builds this from :mod:`app.storage.schema` (the single source of truth,
-    which this package may not import); :data:`DEFAULT_RULES` mirrors it for direct library
+    which this package does not import); :data:`DEFAULT_RULES` mirrors it for direct library
     use and a test pins the two together.
     """
 
