@@ -10,6 +10,7 @@ the main window in the dark and high-contrast themes. Look at every picture afte
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import tempfile
@@ -89,8 +90,11 @@ def main(argv: list[str] | None = None) -> int:
 
     guideline = window.show_screen("guideline")
     if hasattr(guideline, "open_item"):
-        for name, payload in (("guideline-table1", "table1"), ("guideline-box1", "box1:high-b2m-normal-creatinine"),
-                              ("guideline-statement", "sup-infection-ivig")):
+        for name, payload in (
+            ("guideline-table1", "table1"),
+            ("guideline-box1", "box1:high-b2m-normal-creatinine"),
+            ("guideline-statement", "sup-infection-ivig"),
+        ):
             try:
                 guideline.open_item(payload)
             except KeyError:
@@ -119,10 +123,8 @@ def _prepare(screen_id: str, widget: Any) -> None:
             form = getattr(getattr(widget, "panel", None), "form", None)
             if form is not None:
                 for path, text in values.items():
-                    try:
+                    with contextlib.suppress(KeyError, AttributeError):
                         form.editor(path).setText(text)
-                    except (KeyError, AttributeError):
-                        pass
                 widget.panel.recompute()
         elif screen_id == "crs" and hasattr(widget, "open_item"):
             widget.open_item(2)

@@ -190,8 +190,10 @@ class MainWindow(QMainWindow):
         self.banner.setAutoFillBackground(True)
         banner_palette = QPalette(self.banner.palette())
         for role, colour in (
-            (QPalette.ColorRole.Window, BANNER_COLOURS[0]), (QPalette.ColorRole.WindowText, BANNER_COLOURS[1]),
-            (QPalette.ColorRole.Button, BANNER_COLOURS[2]), (QPalette.ColorRole.ButtonText, BANNER_COLOURS[1]),
+            (QPalette.ColorRole.Window, BANNER_COLOURS[0]),
+            (QPalette.ColorRole.WindowText, BANNER_COLOURS[1]),
+            (QPalette.ColorRole.Button, BANNER_COLOURS[2]),
+            (QPalette.ColorRole.ButtonText, BANNER_COLOURS[1]),
             (QPalette.ColorRole.Text, BANNER_COLOURS[1]),
         ):
             banner_palette.setColor(role, QColor(colour))
@@ -226,7 +228,7 @@ class MainWindow(QMainWindow):
         self.nav.setSpacing(2)
         longest = max(self.nav.fontMetrics().horizontalAdvance(label) for label, _ in SCREEN_LABELS.values())
         self.nav.setMinimumWidth(min(260, longest + 36))
-        self.nav.setMaximumWidth(320)
+        self.nav.setMaximumWidth(min(320, longest + 60))
         self.nav.currentRowChanged.connect(self._nav_row_changed)
         self.nav.itemActivated.connect(lambda _item: self.focus_screen())
 
@@ -247,7 +249,7 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
-        splitter.setSizes([185, 995])
+        splitter.setSizes([longest + 36, 1280])
         outer.addWidget(splitter, 1)
         self.setCentralWidget(body)
         QWidget.setTabOrder(self.nav, self.stack)
@@ -331,6 +333,11 @@ class MainWindow(QMainWindow):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
 
     # -- painting and loading -------------------------------------------------------------
+    @property
+    def painted(self) -> bool:
+        """True once the window has painted (screens are built only from then on)."""
+        return self._painted
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         super().paintEvent(event)
         if not self._painted:
@@ -457,6 +464,8 @@ class MainWindow(QMainWindow):
         return widget
 
     def _nav_row_changed(self, row: int) -> None:
+        if not self._painted:
+            return  # nothing heavy before the first paint; load_services opens the first screen
         if 0 <= row < self.nav.count():
             self.show_screen(str(self.nav.item(row).data(Qt.ItemDataRole.UserRole)))
 

@@ -282,9 +282,17 @@ class FocusRing(QWidget):
         self.update()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in (
-            QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.Show, QEvent.Type.Hide, QEvent.Type.ZOrderChange,
-        ) and watched in self._watched:
+        if (
+            event.type()
+            in (
+                QEvent.Type.Move,
+                QEvent.Type.Resize,
+                QEvent.Type.Show,
+                QEvent.Type.Hide,
+                QEvent.Type.ZOrderChange,
+            )
+            and watched in self._watched
+        ):
             self.place()
         return False
 

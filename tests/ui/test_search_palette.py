@@ -30,6 +30,7 @@ def window(qtbot, guide):
     w.resize(1200, 800)
     w.show()
     qtbot.waitExposed(w)
+    qtbot.waitUntil(lambda: w.painted, timeout=3000)
     w.load_services(guide=guide)
     w.show_screen("about")
     w.activateWindow()

@@ -288,7 +288,7 @@ class GuidelineScreen(Screen):
         self.table_notes.setAccessibleName("Table 1 notes")
         self.table_notes.setAccessibleDescription("Legend, abbreviations and errata of Table 1.")
         self.table_notes.anchorClicked.connect(self._anchor_clicked)
-        self.table_notes.setMaximumHeight(170)
+        self.table_notes.document().documentLayout().documentSizeChanged.connect(self._fit_notes)
         tlayout.addWidget(self.table_title)
         tlayout.addWidget(self.table1_view, 1)
         tlayout.addWidget(self.table_notes)
@@ -724,8 +724,9 @@ class GuidelineScreen(Screen):
             panels = [p for p in c.toxicity if p.syndrome == syndrome]
             out.append(self._heading(syndrome.upper(), 3))
             for panel in panels:
-                link = f'<a href="{nav_href(syndrome, panel.grade)}">open the {syndrome.upper()} grade {panel.grade} panel</a>'
-                out.append(f"<h4>{syndrome.upper()} grade {panel.grade} — {link}</h4>")
+                name = f"{syndrome.upper()} grade {panel.grade}"
+                link = f'<a href="{nav_href(syndrome, panel.grade)}">open the {name} panel</a>'
+                out.append(f"<h4>{name} — {link}</h4>")
                 statements = [c.statement_by_id[i] for i in panel.box3 if i in c.statement_by_id and i not in listed]
                 listed.update(panel.box3)
                 out.append(self._statements_html(statements, focus) or f"<p>{self._muted('(no Box 3 bullet)')}</p>")
@@ -817,9 +818,8 @@ class GuidelineScreen(Screen):
             ]
             for panel in c.toxicity:
                 if conflict.id in panel.conflicts:
-                    concerned.append(
-                        f'<a href="{nav_href(panel.syndrome, panel.grade)}">{panel.syndrome.upper()} grade {panel.grade} panel</a>'
-                    )
+                    name = f"{panel.syndrome.upper()} grade {panel.grade} panel"
+                    concerned.append(f'<a href="{nav_href(panel.syndrome, panel.grade)}">{name}</a>')
             if concerned:
                 out.append(f"<p><b>Concerns:</b> {' · '.join(concerned)}</p>")
         return "".join(out)
@@ -837,6 +837,12 @@ class GuidelineScreen(Screen):
             f"<p>{self._muted(escape(t.abbreviations))}</p>",
         ]
         self.table_notes.setHtml("".join(notes))
+        self._fit_notes()
+
+    def _fit_notes(self, *_: Any) -> None:
+        """The notes under Table 1 take the height of their text (at most 200 px), no more."""
+        height = self.table_notes.document().size().height()
+        self.table_notes.setFixedHeight(min(200, int(height) + 2 * self.table_notes.frameWidth() + 2))
 
     def table1_text(self) -> str:
         assert self.content is not None
