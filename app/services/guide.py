@@ -174,8 +174,11 @@ class Guide:
 
     # -- calculators ----------------------------------------------------------------
     def calculators(self) -> list[dict[str, str]]:
+        from app.core.calculators.all import ORDER
+
         _load_calculators()
-        return [{"id": c.id, "title": c.title, "reference": c.reference} for c in REGISTRY.values()]
+        calcs = sorted(REGISTRY.values(), key=lambda c: ORDER.index(c.id) if c.id in ORDER else len(ORDER))
+        return [{"id": c.id, "title": c.title, "reference": c.reference} for c in calcs]
 
     def calculator_schema(self, calc_id: str) -> dict[str, Any]:
         return _calculator(calc_id).schema()

@@ -10,3 +10,9 @@ from app.core.calculators import (  # noqa: F401
     smm,
     staging,
 )
+
+#: the contract's order (shared/contracts/cli.md), used for listings
+ORDER = (
+    "iss", "r-iss", "r2-iss", "high-risk", "smm-2-20-20", "smm-imwg-score", "imwg-frailty", "simplified-frailty",
+    "ice", "crs-grade", "icans-grade", "crcl", "egfr", "bsa", "tocilizumab-dose", "bispecific-step-up",
+)
