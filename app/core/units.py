@@ -90,6 +90,13 @@ class QuantityError(ValueError):
     """Raised with a message that names what is accepted."""
 
 
+def _to_float(dim: Dimension, value: Any) -> float:
+    try:
+        return float(value)
+    except (OverflowError, ValueError):
+        raise QuantityError(f"{dim.name} value is not a usable number") from None
+
+
 def parse_quantity(dim: Dimension, raw: Any) -> float:
     """Convert a raw quantity to the canonical unit, checking the plausible range."""
     if isinstance(raw, bool | int | float):
@@ -106,7 +113,7 @@ def parse_quantity(dim: Dimension, raw: Any) -> float:
                 f"accepted units: {', '.join(dim.accepted)}"
             )
         value_text, unit = match.group(1).replace(",", "."), match.group(2)
-        value = float(value_text)
+        value = _to_float(dim, value_text)
     elif isinstance(raw, dict):
         if set(raw) != {"value", "unit"}:
             raise QuantityError(f"a {dim.name} quantity is an object with exactly 'value' and 'unit'")
@@ -115,7 +122,7 @@ def parse_quantity(dim: Dimension, raw: Any) -> float:
             raise QuantityError(f"{dim.name} value must be a number")
         if not isinstance(unit, str):
             raise QuantityError(f"{dim.name} unit must be a string; accepted units: {', '.join(dim.accepted)}")
-        value = float(value_raw)
+        value = _to_float(dim, value_raw)
     else:
         raise QuantityError(
             f"{dim.name} must be an object {{\"value\", \"unit\"}} or a string such as \"3.2 {dim.canonical}\""

@@ -417,3 +417,12 @@ def test_any_input_gives_result_or_input_error(calc_id: str, data: st.DataObject
         assert isinstance(exc.message, str) and exc.message
         return
     _check_result(calc_id, res)
+
+
+def test_huge_integer_quantity_is_a_clean_input_error():
+    from app.core.calculators.all import ORDER  # noqa: F401  (registers every calculator)
+    from app.core.calculators.base import REGISTRY, CalcInputError
+
+    with pytest.raises(CalcInputError) as info:
+        REGISTRY["iss"].run({"b2m": {"value": 10**400, "unit": "mg/L"}, "albumin": "3.5 g/dL"})
+    assert info.value.field == "b2m"
