@@ -8,6 +8,7 @@ shows its error. Ctrl+K opens the search palette from anywhere.
 
 from __future__ import annotations
 
+import contextlib
 import traceback
 from datetime import date
 from pathlib import Path
@@ -170,6 +171,12 @@ class MainWindow(QMainWindow):
         self.current_screen_id: str | None = None
         self.search_palette: Any = None
         self._banner_dismissed = False
+        #: the data dir the services were loaded from (installed updates, trust root)
+        self.data_dir: Path | None = None
+        self.update_dialog: Any = None
+        #: the notice of the background re-check of the active database, shown in the banner
+        self.recheck_notice: str | None = None
+        self.recheck_running = False
         app = QApplication.instance()
         if isinstance(app, QApplication):
             apply_theme(app, self.settings.theme, self.settings.font_scale)
@@ -285,6 +292,13 @@ class MainWindow(QMainWindow):
         self.print_action = self._action(file_menu, "&Print…", self.print_current, QKeySequence.StandardKey.Print)
         self.pdf_action = self._action(file_menu, "&Export PDF…", self.export_pdf_dialog, QKeySequence("Ctrl+Shift+E"))
         file_menu.addSeparator()
+        self.install_update_action = self._action(
+            file_menu,
+            "&Install update…",
+            self.install_update,
+            tip="Check a signed guideline update package (.zip) and install it",
+        )
+        file_menu.addSeparator()
         self._action(file_menu, "Pre&ferences…", self.open_preferences, QKeySequence("Ctrl+,"))
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -351,7 +365,10 @@ class MainWindow(QMainWindow):
                 from app.services.datadir import resolve_data_dir
                 from app.services.guide import Guide
 
-                guide = Guide(data_dir=resolve_data_dir(data_dir))
+                self.data_dir = resolve_data_dir(data_dir)
+                guide = Guide(data_dir=self.data_dir)
+            elif getattr(guide, "data_dir", None) is not None:
+                self.data_dir = guide.data_dir
             version = guide.version()
         except Exception as exc:  # shown to the user, never swallowed
             self.load_error = f"{type(exc).__name__}: {exc}"
@@ -365,6 +382,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("The guideline database could not be opened")
             self.stack.setCurrentWidget(self.loading)
             return
+        if self.guide is not None and self.guide is not guide:
+            _release(self.guide)
         self.guide = guide
         self.load_error = None
         self.content_label.setText(
@@ -377,12 +396,113 @@ class MainWindow(QMainWindow):
         self.update_banner()
         start = self.settings.last_screen or next(iter(SCREENS))
         self.show_screen(start if start in SCREENS else next(iter(SCREENS)))
+        self.start_recheck()
+
+    # -- the background re-check of the active database ------------------------------------
+    def start_recheck(self) -> None:
+        """Re-hash the active database off the GUI thread (after first paint); if it changed
+        since it was installed, fall back (a new ``Guide``: current → previous → bundled) and
+        say so in the banner."""
+        guide = self.guide
+        active = getattr(guide, "active", None)
+        if guide is None or active is None:
+            return
+        data_dir = getattr(guide, "data_dir", None)
+        from app.services.updates import recheck_active
+        from app.ui.update_dialog import run_in_background
+
+        def work() -> tuple[str | None, Any]:
+            notice = recheck_active(data_dir, active.path, active.origin)
+            if notice is None:
+                return None, None
+            from app.services.guide import Guide
+
+            return notice, Guide(data_dir=data_dir)  # selects again, skipping the changed file
+
+        self.recheck_running = True
+        run_in_background(work, lambda ok, value: self._recheck_done(guide, ok, value), self)
+
+    def _recheck_done(self, checked: Any, ok: bool, value: Any) -> None:
+        self.recheck_running = False
+        if checked is not self.guide:
+            return  # the services were reloaded meanwhile (an update installed): stale result
+        if not ok:
+            self.statusBar().showMessage(f"The background check of the database failed: {value}", 10000)
+            return
+        notice, fallback = value
+        if notice is None:
+            return
+        self.recheck_notice = notice
+        self._banner_dismissed = False
+        self.load_services(data_dir=str(self.data_dir) if self.data_dir else None, guide=fallback)
+        self.statusBar().showMessage("The guideline database changed on disk; the app fell back to a good one",
+                                     15000)
+
+    # -- installing a signed update ---------------------------------------------------------
+    def update_data_dir(self) -> Path:
+        """The data dir updates go to: the one the services were loaded from, else the default."""
+        if self.data_dir is not None:
+            return self.data_dir
+        from app.services.datadir import resolve_data_dir
+
+        return resolve_data_dir(None)
+
+    def install_update(self) -> Any:
+        """File → Install update…: choose a package (.zip), then verify and show it."""
+        from app.services.updates import trust_root_state
+
+        data_dir = self.update_data_dir()
+        problem = trust_root_state(data_dir)
+        if problem is not None:  # no (usable) trust root: nothing to choose a package for
+            return self.open_update_dialog(None, problem=problem)
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Choose a guideline update package", str(Path.home()), "Guideline update packages (*.zip)"
+        )
+        if not path:
+            return None
+        return self.open_update_dialog(Path(path))
+
+    def open_update_dialog(self, package: Path | None, problem: Any = None) -> Any:
+        from app.ui.update_dialog import UpdateDialog
+
+        current = None
+        if self.guide is not None:
+            try:
+                version = self.guide.version()
+                current = {"content_version": version["content_version"], "content_date": version["content_date"],
+                           "origin": getattr(getattr(self.guide, "active", None), "origin", None)}
+            except Exception:  # the dialog still works without the comparison
+                current = None
+        if self.update_dialog is not None:
+            self.update_dialog.deleteLater()
+        dialog = UpdateDialog(package, self.update_data_dir(), current=current, problem=problem, parent=self)
+        dialog.installed.connect(self._update_installed)
+        self.update_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _update_installed(self, outcome: Any, guide: Any) -> None:
+        """Reload the services on the newly installed database and say so in the status bar."""
+        self.recheck_notice = None
+        self._banner_dismissed = False
+        self.load_services(data_dir=str(self.update_data_dir()), guide=guide)
+        if self.guide is None:
+            return
+        version = self.guide.version()
+        facts = getattr(outcome, "package", {}) or {}
+        self.statusBar().showMessage(
+            f"Installed guideline update: content {version['content_version']} of {version['content_date']}"
+            + (f" (sequence {facts['sequence']})" if "sequence" in facts else ""),
+            20000,
+        )
 
     # -- the content banner ---------------------------------------------------------------
     def banner_messages(self) -> list[str]:
         if self.guide is None:
             return []
         messages = []
+        if self.recheck_notice:
+            messages.append(f"Database: {self.recheck_notice}")
         notice = getattr(getattr(self.guide, "active", None), "notice", None)
         if notice:
             messages.append(f"Database: {notice}")
@@ -617,3 +737,11 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.settings.sync()
         super().closeEvent(event)
+
+
+def _release(guide: Any) -> None:
+    """Close the database connections of a guide being replaced (best effort)."""
+    repo = getattr(guide, "__dict__", {}).get("repo")  # only if it was opened (a cached property)
+    if repo is not None and hasattr(repo, "close"):
+        with contextlib.suppress(Exception):  # never let cleanup break a reload
+            repo.close()
