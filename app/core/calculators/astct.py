@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, StrictBool, StrictInt
+from pydantic import Field, StrictBool, StrictInt
 
 from app.core.calculators.base import (
     CalcInput,
@@ -29,7 +29,7 @@ from app.core.calculators.base import (
     ExplanationRow,
     register,
 )
-from app.core.units import OXYGEN_FLOW, TEMPERATURE, Dimension, Quantity
+from app.core.units import OXYGEN_FLOW, TEMPERATURE, Quantity
 
 VERSION = "1.0.0"
 
@@ -48,27 +48,16 @@ FEVER_C = 38.0
 LOW_FLOW_MAX_L_MIN = 6.0
 
 
-def _no_overflow(raw: Any) -> Any:
-    """Reject integers too large for a float before unit parsing (it would raise OverflowError)."""
-    value = raw.get("value") if isinstance(raw, dict) else raw
-    if isinstance(value, int) and not isinstance(value, bool):
-        try:
-            float(value)
-        except OverflowError:
-            raise ValueError("the value is far outside any plausible range") from None
-    return raw
 
 
-def _quantity(dim: Dimension) -> Any:
-    return Annotated[Quantity(dim), BeforeValidator(_no_overflow)]
 
 
 if TYPE_CHECKING:
     Temperature = float
     OxygenFlow = float
 else:
-    Temperature = _quantity(TEMPERATURE)
-    OxygenFlow = _quantity(OXYGEN_FLOW)
+    Temperature = Quantity(TEMPERATURE)
+    OxygenFlow = Quantity(OXYGEN_FLOW)
 
 
 def _fmt(x: float) -> str:

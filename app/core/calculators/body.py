@@ -9,13 +9,13 @@ The result is rounded to 3 decimals; the carfilzomib cap compares that rounded v
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import Field
 
 from app.core.calculators.base import CalcInput, CalcResult, Calculator, ExplanationRow, register
 from app.core.calculators.renal_dosing import CARFILZOMIB_BSA_CAP_M2, CARFILZOMIB_CAP_SOURCE, guideline_quotes
-from app.core.units import HEIGHT, WEIGHT, Dimension, Quantity
+from app.core.units import HEIGHT, WEIGHT, Quantity
 
 VERSION = "1.0.0"
 
@@ -34,27 +34,16 @@ GUIDELINE = (
 )
 
 
-def _no_overflow(raw: Any) -> Any:
-    """Reject integers too large for a float before unit parsing (it would raise OverflowError)."""
-    value = raw.get("value") if isinstance(raw, dict) else raw
-    if isinstance(value, int) and not isinstance(value, bool):
-        try:
-            float(value)
-        except OverflowError:
-            raise ValueError("the value is far outside any plausible range") from None
-    return raw
 
 
-def _quantity(dim: Dimension) -> Any:
-    return Annotated[Quantity(dim), BeforeValidator(_no_overflow)]
 
 
 if TYPE_CHECKING:
     Weight = float
     Height = float
 else:
-    Weight = _quantity(WEIGHT)
-    Height = _quantity(HEIGHT)
+    Weight = Quantity(WEIGHT)
+    Height = Quantity(HEIGHT)
 
 
 def mosteller(height_cm: float, weight_kg: float) -> float:

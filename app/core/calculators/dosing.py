@@ -11,9 +11,9 @@ authority here, and a label difference (12 mg/kg below 30 kg) is shown, not sile
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import Field
 
 from app.core.calculators.base import (
     CalcInput,
@@ -23,7 +23,7 @@ from app.core.calculators.base import (
     ExplanationRow,
     register,
 )
-from app.core.units import WEIGHT, Dimension, Quantity
+from app.core.units import WEIGHT, Quantity
 
 VERSION = "1.0.0"
 
@@ -45,25 +45,14 @@ Status = Literal["CONFIRMED", "UNCONFIRMED"]
 Region = Literal["eu", "us"]
 
 
-def _no_overflow(raw: Any) -> Any:
-    """Reject integers too large for a float before unit parsing (it would raise OverflowError)."""
-    value = raw.get("value") if isinstance(raw, dict) else raw
-    if isinstance(value, int) and not isinstance(value, bool):
-        try:
-            float(value)
-        except OverflowError:
-            raise ValueError("the value is far outside any plausible range") from None
-    return raw
 
 
-def _quantity(dim: Dimension) -> Any:
-    return Annotated[Quantity(dim), BeforeValidator(_no_overflow)]
 
 
 if TYPE_CHECKING:
     Weight = float
 else:
-    Weight = _quantity(WEIGHT)
+    Weight = Quantity(WEIGHT)
 
 
 def _mg(x: float) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, StrictBool, StrictFloat
+from pydantic import Field, StrictBool, StrictFloat
 
 from app.core.calculators.base import (
     CalcInput,
@@ -26,7 +26,7 @@ from app.core.calculators.base import (
     register,
 )
 from app.core.calculators.renal_dosing import guideline_quotes, lenalidomide_starting_dose, other_drug_notes
-from app.core.units import CREATININE, HEIGHT, WEIGHT, Dimension, Quantity
+from app.core.units import CREATININE, HEIGHT, WEIGHT, Quantity
 
 VERSION = "1.0.0"
 
@@ -57,19 +57,8 @@ LABELS = (
 CM_PER_IN = 2.54
 
 
-def _no_overflow(raw: Any) -> Any:
-    """Reject integers too large for a float before unit parsing (it would raise OverflowError)."""
-    value = raw.get("value") if isinstance(raw, dict) else raw
-    if isinstance(value, int) and not isinstance(value, bool):
-        try:
-            float(value)
-        except OverflowError:
-            raise ValueError("the value is far outside any plausible range") from None
-    return raw
 
 
-def _quantity(dim: Dimension) -> Any:
-    return Annotated[Quantity(dim), BeforeValidator(_no_overflow)]
 
 
 if TYPE_CHECKING:
@@ -77,9 +66,9 @@ if TYPE_CHECKING:
     Height = float
     Creatinine = float
 else:
-    Weight = _quantity(WEIGHT)
-    Height = _quantity(HEIGHT)
-    Creatinine = _quantity(CREATININE)
+    Weight = Quantity(WEIGHT)
+    Height = Quantity(HEIGHT)
+    Creatinine = Quantity(CREATININE)
 
 Age = Annotated[StrictFloat, Field(ge=18, le=120, description="age in years (adults, 18–120)")]
 Sex = Literal["female", "male"]
