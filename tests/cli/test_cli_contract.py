@@ -133,3 +133,9 @@ def test_text_output(run):
     assert code == 0 and isinstance(out, str) and "fig2" in out
     code, out = run("--text", "toxicity", "crs", "--grade", "1")
     assert code == 0 and "CRS grade 1" in out
+
+
+def test_misspelt_field_is_reported_as_unknown(run):
+    code, out = run("calc", "iss", "--input", '{"b2m": "3 mg/L", "albumn": "3.5 g/dL"}')
+    assert code == 2
+    assert out["error"]["code"] == "unknown_field" and out["error"]["field"] == "albumn"

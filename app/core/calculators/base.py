@@ -86,7 +86,9 @@ class Calculator(Generic[In]):
 
 
 def _to_input_error(exc: ValidationError, model: type[BaseModel]) -> CalcInputError:
-    err = exc.errors()[0]
+    errors = exc.errors()
+    # a misspelt field is reported as unknown, not as the correct name "missing"
+    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     field = ".".join(str(p) for p in err["loc"]) or "input"
     if err["type"] == "extra_forbidden":
         return CalcInputError(

@@ -24,7 +24,7 @@ from app.core.calculators.base import (
     ExplanationRow,
     register,
 )
-from app.core.calculators.staging import GUIDELINE_REF, VERSION, AgeYears, reject_bool
+from app.core.calculators.fields import GUIDELINE_REF, VERSION, AgeYears, reject_bool
 
 PALUMBO_2015_BLOOD = (
     "Palumbo A, Bringhen S, Mateos MV, et al. Geriatric assessment predicts survival and toxicities in "

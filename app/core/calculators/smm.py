@@ -12,7 +12,7 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from app.core.calculators.base import CalcResult, Calculator, ExplanationRow, register
-from app.core.calculators.staging import (
+from app.core.calculators.fields import (
     GUIDELINE_REF,
     VERSION,
     Flag,
