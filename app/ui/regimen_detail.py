@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QTextBr
 
 from app.core.evidence import evidence_from_short
 from app.core.flowchart.model import Figure, RecItem, RecommendationNode
+from app.ui.widgets import approvals_html, trials_html
 
 TIER_WORDS = {
     "preferred": "preferred",
@@ -272,43 +273,8 @@ def detail_html(c: DetailContent) -> str:
                 for fig, title, reg, via, here in c.links
             )
             out.append(f"<p><b>Where this statement is used</b></p><ul>{rows}</ul>")
-    if c.approvals:
-        out.append("<h3>Approval notes (dated)</h3><ul>")
-        for a in c.approvals:
-            out.append(
-                f"<li>{_e(a.text)} <i>— {_e(a.as_of)}</i><br><small>“{_e(a.source.quote)}” "
-                f"({_e(a.source.location)})</small></li>"
-            )
-        out.append("</ul>")
-    out.append("<h3>Trials</h3>")
-    if not c.trials and not c.missing_trials:
-        out.append("<p>No trial is linked to this regimen in the guide.</p>")
-    for t in c.trials:
-        facts = [f"phase {t.phase}"]
-        if t.n is not None:
-            facts.append(f"n = {t.n}")
-        if t.comparator:
-            facts.append(f"comparator: {t.comparator}")
-        if t.follow_up:
-            facts.append(f"follow-up: {t.follow_up}")
-        out.append(f"<p><b>{_e(t.name)}</b> — {_e('; '.join(facts))}")
-        if t.population:
-            out.append(f"<br><i>{_e(t.population)}</i>")
-        out.append("</p>")
-        if t.results:
-            out.append(
-                "<table border='1' cellspacing='0' cellpadding='3' width='98%'><tr><th>Endpoint</th><th>Result</th>"
-                "<th>Comparator</th><th>Effect</th></tr>"
-            )
-            for r in t.results:
-                out.append(
-                    f"<tr><td>{_e(r.endpoint)}</td><td>{_e(r.value)}</td>"
-                    f"<td>{_e(r.comparator_value or '—')}</td><td>{_e(r.effect or '—')}</td></tr>"
-                )
-            out.append("</table>")
-        out.append(f"<p><small>“{_e(t.source.quote)}” ({_e(t.source.location)})</small></p>")
-    for tid in c.missing_trials:
-        out.append(f"<p>{_e(tid)} (not in the guide's trial list)</p>")
+    out.append(approvals_html(c.approvals))
+    out.append(trials_html(c.trials, c.missing_trials))
     out.append("<h3>Dosing notes</h3>")
     if c.dosing_notes:
         out.append("<ul>" + "".join(f"<li>{_e(n)}</li>" for n in c.dosing_notes) + "</ul>")

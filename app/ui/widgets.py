@@ -196,3 +196,48 @@ class ErratumFlag(QFrame):
     def plain_text(self) -> str:
         e = self.erratum
         return f"Erratum: {e.title}\n  Printed: {e.printed}\n  Reading: {e.reading}"
+
+
+def approvals_html(notes: Any) -> str:
+    """Dated approval notes of a regimen, each with its quote and place."""
+    if not notes:
+        return ""
+    items = "".join(
+        f"<li>{escape(a.text)} <i>— {escape(a.as_of)}</i><br><small>“{escape(a.source.quote)}” "
+        f"({escape(a.source.location)})</small></li>"
+        for a in notes
+    )
+    return f"<h3>Approval notes (dated)</h3><ul>{items}</ul>"
+
+
+def trials_html(trials: Any, missing: Any = ()) -> str:
+    """The trials linked to a regimen: design facts, result table, the quote they come from."""
+    out = ["<h3>Trials</h3>"]
+    if not trials and not missing:
+        out.append("<p>No trial is linked to this regimen in the guide.</p>")
+    for t in trials:
+        facts = [f"phase {t.phase}"]
+        if t.n is not None:
+            facts.append(f"n = {t.n}")
+        if t.comparator:
+            facts.append(f"comparator: {t.comparator}")
+        if t.follow_up:
+            facts.append(f"follow-up: {t.follow_up}")
+        out.append(f"<p><b>{escape(t.name)}</b> — {escape('; '.join(facts))}")
+        if t.population:
+            out.append(f"<br><i>{escape(t.population)}</i>")
+        out.append("</p>")
+        if t.results:
+            rows = "".join(
+                f"<tr><td>{escape(r.endpoint)}</td><td>{escape(r.value)}</td>"
+                f"<td>{escape(r.comparator_value or '—')}</td><td>{escape(r.effect or '—')}</td></tr>"
+                for r in t.results
+            )
+            out.append(
+                "<table border='1' cellspacing='0' cellpadding='4' width='100%' style='border-collapse:collapse'>"
+                "<tr><th align='left'>Endpoint</th><th align='left'>Result</th><th align='left'>Comparator</th>"
+                f"<th align='left'>Effect</th></tr>{rows}</table>"
+            )
+        out.append(f"<p><small>“{escape(t.source.quote)}” ({escape(t.source.location)})</small></p>")
+    out += [f"<p>{escape(tid)} (not in the guide's trial list)</p>" for tid in missing]
+    return "".join(out)

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from app.ui.calc_form import badges_html, export_pdf_dialog, html_document, html_table
 from app.ui.context import UiContext
 from app.ui.screens.base import Screen
+from app.ui.widgets import approvals_html, trials_html
 
 Index = QModelIndex | QPersistentModelIndex
 ABBR_ROLE = Qt.ItemDataRole.UserRole
@@ -347,39 +348,8 @@ def detail_html(d: RegimenDetail, *, with_banner: bool = True) -> str:
     out.append("</p>")
     out.append("<h3>What the guideline says about it</h3>")
     out.append(_statements_html(d.recommending))
-    if r.approval_notes:
-        out.append("<h3>Approval notes (dated)</h3><ul>")
-        for a in r.approval_notes:
-            out.append(
-                f"<li>{_esc(a.text)} <i>— {_esc(a.as_of)}</i><br><small>“{_esc(a.source.quote)}” "
-                f"({_esc(a.source.location)})</small></li>"
-            )
-        out.append("</ul>")
-    out.append("<h3>Trials</h3>")
-    if not d.trials and not d.missing_trials:
-        out.append("<p>No trial is linked to this regimen in the guide.</p>")
-    for t in d.trials:
-        facts = [f"phase {t.phase}"]
-        if t.n is not None:
-            facts.append(f"n = {t.n}")
-        if t.comparator:
-            facts.append(f"comparator: {t.comparator}")
-        if t.follow_up:
-            facts.append(f"follow-up: {t.follow_up}")
-        out.append(f"<p><b>{_esc(t.name)}</b> — {_esc('; '.join(facts))}")
-        if t.population:
-            out.append(f"<br><i>{_esc(t.population)}</i>")
-        out.append("</p>")
-        if t.results:
-            out.append(
-                html_table(
-                    ("Endpoint", "Result", "Comparator", "Effect"),
-                    [(x.endpoint, x.value, x.comparator_value or "—", x.effect or "—") for x in t.results],
-                )
-            )
-        out.append(f"<p><small>“{_esc(t.source.quote)}” ({_esc(t.source.location)})</small></p>")
-    for tid in d.missing_trials:
-        out.append(f"<p>{_esc(tid)} (not in the guide's trial list)</p>")
+    out.append(approvals_html(r.approval_notes))
+    out.append(trials_html(d.trials, d.missing_trials))
     if r.notes:
         out.append("<h3>Notes</h3><ul>" + "".join(f"<li>{_esc(n)}</li>" for n in r.notes) + "</ul>")
     out.append(dosing_html(d))
