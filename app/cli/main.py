@@ -11,7 +11,6 @@ import json
 import sys
 from typing import NoReturn
 
-from app.cli import update_cli
 from app.cli.errors import EXIT_INTERNAL, EXIT_OK, CliError
 
 
@@ -59,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     tox.add_argument("syndrome", choices=["crs", "icans"])
     tox.add_argument("--grade", type=int)
 
+    from app.cli import update_cli
+
     update_cli.add_subcommands(sub)
     return p
 
@@ -67,8 +68,14 @@ def main(argv: list[str] | None = None) -> int:
     from app import netguard
 
     netguard.install()
+    argv = sys.argv[1:] if argv is None else argv
+    gui = _plain_gui_launch(argv)
+    if gui is not None:
+        from app.ui.launch import launch
+
+        return launch(**gui)
     try:
-        args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+        args = build_parser().parse_args(argv)
         if args.exit_after_paint or args.self_test or (args.command is None and not args.version):
             from app.ui.launch import launch
 
@@ -84,8 +91,27 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+def _plain_gui_launch(argv: list[str]) -> dict[str, object] | None:
+    """The launch arguments when ``argv`` only starts the GUI, so the window paints without
+    building the whole command-line parser; None when anything else was asked."""
+    options: dict[str, object] = {"data_dir": None, "exit_after_paint": False, "self_test": False}
+    rest = list(argv)
+    while rest:
+        token = rest.pop(0)
+        if token in ("--exit-after-paint", "--self-test"):
+            options[token[2:].replace("-", "_")] = True
+        elif token == "--data-dir" and rest and not rest[0].startswith("-"):
+            options["data_dir"] = rest.pop(0)
+        elif token.startswith("--data-dir=") and len(token) > len("--data-dir="):
+            options["data_dir"] = token.split("=", 1)[1]
+        else:
+            return None
+    return options
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.command in ("update", "admin") and not args.version:
+        from app.cli import update_cli
         from app.services.datadir import resolve_data_dir
 
         # before the content services load: admin commands work without a usable database

@@ -139,3 +139,19 @@ def test_misspelt_field_is_reported_as_unknown(run):
     code, out = run("calc", "iss", "--input", '{"b2m": "3 mg/L", "albumn": "3.5 g/dL"}')
     assert code == 2
     assert out["error"]["code"] == "unknown_field" and out["error"]["field"] == "albumn"
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    ([], {"data_dir": None, "exit_after_paint": False, "self_test": False}),
+    (["--exit-after-paint"], {"data_dir": None, "exit_after_paint": True, "self_test": False}),
+    (["--data-dir", "/d", "--self-test"], {"data_dir": "/d", "exit_after_paint": False, "self_test": True}),
+    (["--data-dir=/d"], {"data_dir": "/d", "exit_after_paint": False, "self_test": False}),
+    (["info"], None),
+    (["--version"], None),
+    (["--data-dir"], None),
+    (["--self-test", "recs"], None),
+])
+def test_gui_launch_is_recognised_without_the_full_parser(argv, expected):
+    from app.cli.main import _plain_gui_launch
+
+    assert _plain_gui_launch(argv) == expected
