@@ -3,7 +3,7 @@
 The app never needs the network. Besides never importing network modules (an
 import-linter contract), this audit hook refuses the socket operations that could reach
 another host, so a dependency cannot open a connection behind our back. Qt's own C++
-networking is not visible here; the app never imports ``PySide6.QtNetwork``.
+networking is not visible here; the app never imports the Qt network module (a test checks it never loads).
 """
 
 from __future__ import annotations
