@@ -30,3 +30,23 @@ def context(guide):
     ctx = UiContext()
     ctx.set_guide(guide)
     return ctx
+
+
+@pytest.fixture
+def fresh_main_windows(qapp):
+    """Close this test's main windows (and dialogs) and undo its theme, so nothing leaks onward."""
+    from PySide6.QtCore import QEvent, QThreadPool
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    from app.ui.main_window import MainWindow
+    from app.ui.theme import restore_defaults
+
+    yield
+    QThreadPool.globalInstance().waitForDone(5000)
+    QApplication.processEvents()
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, MainWindow | QDialog):
+            widget.close()
+            widget.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    restore_defaults(qapp)

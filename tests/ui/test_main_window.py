@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.ui.main_window import MainWindow, ScreenUnavailable
@@ -22,16 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 MISSING = sorted({m for m, _c, _k in SCREENS.values() if importlib.util.find_spec(m) is None})
 
 
-@pytest.fixture(autouse=True)
-def _fresh_app(qapp):
-    """Delete this test's windows and undo its theme, so that nothing leaks into the next test."""
-    yield
-    for widget in QApplication.topLevelWidgets():
-        if isinstance(widget, MainWindow):
-            widget.close()
-            widget.deleteLater()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
-    restore_defaults(qapp)
+pytestmark = pytest.mark.usefixtures("fresh_main_windows")
 
 
 @pytest.fixture

@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from app.ui.main_window import MainWindow
 from app.ui.models import HeaderRole, HtmlRole, LazyListModel, SearchResultsModel, kind_label
 from app.ui.search_palette import DEBOUNCE_MS, SearchPalette, destination
-from app.ui.theme import restore_defaults
 
-
-@pytest.fixture(autouse=True)
-def _fresh_app(qapp):
-    yield
-    for widget in QApplication.topLevelWidgets():
-        if isinstance(widget, MainWindow):
-            widget.close()
-            widget.deleteLater()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
-    restore_defaults(qapp)
+pytestmark = pytest.mark.usefixtures("fresh_main_windows")
 
 
 @pytest.fixture

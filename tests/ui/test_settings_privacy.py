@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QEvent, QSettings
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QLineEdit
 
 from app.ui.main_window import MainWindow
 from app.ui.screens import SCREENS
 from app.ui.settings import OPTIONS, Settings
-from app.ui.theme import restore_defaults
 
 SECRET = "7731"  # digits, so that numeric fields accept it too
 NAME = "Doe-Patient"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_app(qapp):
-    yield
-    for widget in QApplication.topLevelWidgets():
-        if isinstance(widget, MainWindow):
-            widget.close()
-            widget.deleteLater()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
-    restore_defaults(qapp)
+pytestmark = pytest.mark.usefixtures("fresh_main_windows")
 
 
 def test_defaults_and_types():

@@ -7,12 +7,10 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, Qt, QThreadPool
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
 
 from app.paths import bundled_database
 from app.ui.main_window import MainWindow
-from app.ui.theme import restore_defaults
 from app.ui.update_dialog import UpdateDialog, run_in_background
 from app.updates import install
 from app.updates.keys import PrivateKey
@@ -23,17 +21,7 @@ BUNDLED = bundled_database()
 pytestmark = pytest.mark.skipif(not BUNDLED.is_file(), reason="needs the bundled db/guide.sqlite")
 
 
-@pytest.fixture(autouse=True)
-def _fresh_app(qapp):
-    yield
-    QThreadPool.globalInstance().waitForDone(5000)
-    QApplication.processEvents()
-    for widget in QApplication.topLevelWidgets():
-        if isinstance(widget, MainWindow | UpdateDialog):
-            widget.close()
-            widget.deleteLater()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
-    restore_defaults(qapp)
+pytestmark = pytest.mark.usefixtures("fresh_main_windows")
 
 
 @pytest.fixture(scope="module")
