@@ -616,6 +616,7 @@ ICE = register(
         reference="Lee DW et al. Biol Blood Marrow Transplant 2019;25:625–638",
         input_model=IceInput,
         compute=compute_ice,
+        keywords=("ICE", "ICE score", "encephalopathy", "neurotoxicity", "ICANS"),
     )
 )
 CRS_GRADE = register(
@@ -625,6 +626,7 @@ CRS_GRADE = register(
         reference="Lee DW et al. Biol Blood Marrow Transplant 2019;25:625–638",
         input_model=CrsInput,
         compute=compute_crs,
+        keywords=("CRS grade", "CRS grading", "cytokine release syndrome", "ASTCT", "fever", "hypotension", "hypoxia"),
     )
 )
 ICANS_GRADE = register(
@@ -634,5 +636,6 @@ ICANS_GRADE = register(
         reference="Lee DW et al. Biol Blood Marrow Transplant 2019;25:625–638",
         input_model=IcansInput,
         compute=compute_icans,
+        keywords=("ICANS grade", "ICANS grading", "neurotoxicity", "ASTCT", "ICE score", "seizure", "cerebral oedema"),
     )
 )

@@ -71,6 +71,9 @@ class Calculator(Generic[In]):
     reference: str
     input_model: type[In]
     compute: Callable[[In], CalcResult]
+    #: the words people type for it (abbreviations, synonyms, eponyms); the search index adds
+    #: them to the title, so "cockcroft" or "step up" finds the calculator
+    keywords: tuple[str, ...] = ()
 
     def schema(self) -> dict[str, Any]:
         return self.input_model.model_json_schema()

@@ -163,5 +163,6 @@ BSA = register(
         reference="Mosteller RD. N Engl J Med 1987;317:1098; Du Bois D, Du Bois EF. Arch Intern Med 1916;17:863",
         input_model=BsaInput,
         compute=compute_bsa,
+        keywords=("BSA", "body surface area", "body surface", "Mosteller", "DuBois", "m²", "carfilzomib dose"),
     )
 )

@@ -645,6 +645,7 @@ TOCILIZUMAB_DOSE = register(
         reference="EHA–EMN 2025 guideline (grade 2 CRS); ACTEMRA US label; RoActemra EU SmPC",
         input_model=TocilizumabInput,
         compute=compute_tocilizumab,
+        keywords=("tocilizumab", "tocilizumab dose", "Actemra", "RoActemra", "IL-6", "CRS treatment"),
     )
 )
 BISPECIFIC_STEP_UP = register(
@@ -654,5 +655,9 @@ BISPECIFIC_STEP_UP = register(
         reference="EU SmPCs and US Prescribing Information of Tecvayli, Elrexfio, Talvey, Lynozyfic",
         input_model=BispecificInput,
         compute=compute_bispecific,
+        keywords=(
+            "step-up", "step up", "step-up dosing", "bispecific", "teclistamab", "elranatamab", "talquetamab",
+            "linvoseltamab", "Tecvayli", "Elrexfio", "Talvey", "Lynozyfic",
+        ),
     )
 )

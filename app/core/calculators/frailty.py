@@ -491,7 +491,12 @@ def compute_simplified_frailty(inp: SimplifiedFrailtyInput) -> CalcResult:
 
 register(
     Calculator(
-        "imwg-frailty", "IMWG frailty score", PALUMBO_2015_BLOOD, ImwgFrailtyInput, compute_imwg_frailty
+        "imwg-frailty",
+        "IMWG frailty score",
+        PALUMBO_2015_BLOOD,
+        ImwgFrailtyInput,
+        compute_imwg_frailty,
+        keywords=("frailty", "frail", "geriatric assessment", "ADL", "IADL", "Katz", "Lawton", "Charlson", "CCI"),
     )
 )
 register(
@@ -501,5 +506,6 @@ register(
         FACON_2020,
         SimplifiedFrailtyInput,
         compute_simplified_frailty,
+        keywords=("frailty", "frail", "simplified frailty", "Facon", "ECOG", "performance status", "Charlson", "CCI"),
     )
 )

@@ -333,5 +333,6 @@ register(
         AVET_LOISEAU_2025,
         HighRiskInput,
         compute_high_risk,
+        keywords=("high risk", "high-risk cytogenetics", "IMS-IMWG", "Box 1", "del(17p)", "TP53", "t(4;14)", "1q"),
     )
 )

@@ -356,6 +356,10 @@ CRCL = register(
         reference="Cockcroft DW, Gault MH. Nephron 1976;16:31–41",
         input_model=CrclInput,
         compute=compute_crcl,
+        keywords=(
+            "CrCl", "creatinine clearance", "Cockcroft", "Cockcroft-Gault", "renal function", "kidney",
+            "lenalidomide dose", "renal dosing",
+        ),
     )
 )
 EGFR = register(
@@ -365,5 +369,6 @@ EGFR = register(
         reference="Inker LA et al. N Engl J Med 2021;385:1737–1749",
         input_model=EgfrInput,
         compute=compute_egfr,
+        keywords=("eGFR", "GFR", "CKD-EPI", "glomerular filtration rate", "renal function", "kidney"),
     )
 )

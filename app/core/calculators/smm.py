@@ -319,6 +319,7 @@ register(
         MATEOS_2020,
         Smm22020Input,
         compute_2_20_20,
+        keywords=("SMM", "smouldering", "smoldering", "2/20/20", "20/2/20", "risk stratification"),
     )
 )
 register(
@@ -328,5 +329,6 @@ register(
         MATEOS_2020,
         SmmScoreInput,
         compute_smm_score,
+        keywords=("SMM", "smouldering", "smoldering", "IMWG score", "risk score", "risk stratification"),
     )
 )

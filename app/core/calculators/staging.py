@@ -371,10 +371,24 @@ def compute_r2_iss(inp: R2IssInput) -> CalcResult:
     )
 
 
-register(Calculator("iss", "International Staging System (ISS)", GREIPP_2005, IssInput, compute_iss))
 register(
     Calculator(
-        "r-iss", "Revised International Staging System (R-ISS)", PALUMBO_2015, RIssInput, compute_r_iss
+        "iss",
+        "International Staging System (ISS)",
+        GREIPP_2005,
+        IssInput,
+        compute_iss,
+        keywords=("ISS", "staging", "stage", "β2-microglobulin", "beta-2 microglobulin", "albumin"),
+    )
+)
+register(
+    Calculator(
+        "r-iss",
+        "Revised International Staging System (R-ISS)",
+        PALUMBO_2015,
+        RIssInput,
+        compute_r_iss,
+        keywords=("R-ISS", "RISS", "revised ISS", "staging", "stage", "LDH", "cytogenetics"),
     )
 )
 register(
@@ -384,5 +398,6 @@ register(
         DAGOSTINO_2022,
         R2IssInput,
         compute_r2_iss,
+        keywords=("R2-ISS", "R2ISS", "second revision ISS", "staging", "stage", "1q gain", "LDH"),
     )
 )
