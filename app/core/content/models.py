@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
 
 from app.core.evidence import Evidence, evidence_from_short, find_tags
 
@@ -103,12 +103,21 @@ class Statement(Strict):
         return value
 
 
+class Brand(Strict):
+    """A trade name, with the public page where it was read beside the active substance."""
+
+    name: str
+    region: Literal["EU", "US", "EU, US"]
+    source: str
+
+
 class Drug(Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     name: str
     letter: str | None = None
     classes: list[str] = []
     aliases: list[str] = []
+    brands: list[Brand] = []
 
 
 class ApprovalNote(Strict):
@@ -124,6 +133,10 @@ class Regimen(Strict):
     name: str
     components: list[str]
     classes: list[str] = []
+    defining_agents: list[str] = []
+    """The non-steroid agents that make it a different treatment (exposure is matched on these)."""
+    defining_note: str | None = None
+    """Where the defining agents are an interpretation: the reading and the sentence it rests on."""
     aliases: list[str] = []
     approval_notes: list[ApprovalNote] = []
     trials: list[str] = []
@@ -258,11 +271,24 @@ class Glossary(Strict):
     drugs: list[Drug]
     regimens: list[Regimen]
 
-    def components_of(self, abbr: str) -> list[str]:
+    @model_validator(mode="after")
+    def _defining_agents_are_components(self) -> Glossary:
+        for regimen in self.regimens:
+            if regimen.components and not regimen.defining_agents:
+                raise ValueError(f"regimen {regimen.abbr}: defining_agents missing")
+            stray = set(regimen.defining_agents) - set(regimen.components)
+            if stray:
+                raise ValueError(f"regimen {regimen.abbr}: defining agents {sorted(stray)} are not components")
+        return self
+
+    def regimen(self, abbr: str) -> Regimen:
         for regimen in self.regimens:
             if regimen.abbr == abbr:
-                return list(regimen.components)
+                return regimen
         raise KeyError(abbr)
+
+    def components_of(self, abbr: str) -> list[str]:
+        return list(self.regimen(abbr).components)
 
 
 def short_evidence(value: str | Evidence) -> Evidence:

@@ -1,14 +1,23 @@
-"""Walk a figure's decision graph from patient facts.
+"""Walk a figure's decision graph from patient facts and give every listed regimen a status.
 
 Rules of the walk:
 - A question whose facts are known follows the one option whose condition holds.
 - A question whose facts are unknown records them in ``missing`` and follows every option
   that is not ruled out; recommendations found that way are ``possible``, not ``applies``.
-- An item whose ``when`` is false is dropped; unknown keeps it, with its condition shown.
 - Evidence that depends on a fact (e.g. CAR-T [I, A] at line 3–4, [II, B] at line ≥ 5) is
   computed from ``evidence_rules``; while unknown, every candidate grade is shown.
-- Regimens listed as ``unavailable`` are replaced by the guideline's named substitutes;
-  while availability is unknown, substitutes are shown as ``if-unavailable``.
+
+Status of each item of a reached box (contract cli.md, "Status of each listed recommendation"):
+- ``excluded``: its condition is false, or it contains an agent of a class the disease is
+  refractory to (``refractory_to``); the reason names the rule and its source.
+- ``already-received``: a defining agent was received (``previously_received``).
+- ``unavailable``: the user said so (``unavailable``, ``first_option_available: false``, or an
+  answer that leaves retreatment as the only option).
+- ``fallback``: a last resort ("if first option is not available", "only if other options are not
+  available", a named substitute) while an option above it applies or may apply; it ``applies``
+  once every option above it is unavailable, excluded or already received.
+- ``applies`` / ``possible``: offered, definitely or depending on ``missing`` facts.
+Nothing is dropped silently: only items of branches the answers have ruled out are omitted.
 """
 
 from __future__ import annotations
@@ -20,17 +29,30 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from app.core.content.models import Glossary
 from app.core.evidence import Evidence, evidence_from_short
-from app.core.flowchart.facts import FACT_MODELS, REGIMEN_LIST_FACTS
-from app.core.flowchart.model import Figure, Note, QuestionNode, RecItem, RecommendationNode, Tier
+from app.core.flowchart.conditions import Condition
+from app.core.flowchart.consistency import check_consistency
+from app.core.flowchart.exposure import CLASS_WORDS, Names, Resolved, join_names
+from app.core.flowchart.facts import FACT_MODELS, REFRACTORY_CLASSES, REGIMEN_LIST_FACTS, FactsError
+from app.core.flowchart.model import (
+    Figure,
+    Note,
+    QuestionNode,
+    RecItem,
+    RecommendationNode,
+    Substitute,
+    Tier,
+)
 
+__all__ = ["Evaluation", "FactsError", "RecStatus", "evaluate", "validate_facts"]
 
-class FactsError(ValueError):
-    """Invalid facts: names the offending field and what is accepted."""
+RecStatus = Literal["applies", "possible", "fallback", "unavailable", "already-received", "excluded"]
+OFFERED: frozenset[str] = frozenset({"applies", "possible"})
+LISTED_AS_OPTION: frozenset[str] = frozenset({"applies", "possible", "fallback"})
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
+NOT_PREVIOUSLY_EXPOSED = (
+    "the text recommends \"treatments that they have not been previously exposed to\" "
+    "(RRMM › Two or more prior lines › Recommendations, bullet 1)"
+)
 
 
 class _Out(BaseModel):
@@ -61,8 +83,10 @@ class RecommendationOut(_Out):
     source: SourceOut
     statement: str | None
     substitutes_for: str | None = None
+    fallback_for: list[str] = []
     interpretive_tier: bool = False
-    status: Literal["applies", "possible"]
+    status: RecStatus
+    reason: str | None = None
 
 
 class NoteOut(_Out):
@@ -99,32 +123,121 @@ def validate_facts(figure_id: str, raw: Mapping[str, Any], glossary: Glossary) -
             raise FactsError(field, f"unknown fact {field!r} for {figure_id}; accepted facts: {accepted}") from exc
         raise FactsError(field, f"{field}: {err['msg']}") from exc
     facts = {k: v for k, v in parsed.model_dump().items() if v is not None}
-    names = _regimen_names(glossary)
+    names = Names(glossary)
     for key in REGIMEN_LIST_FACTS:
         if key in facts:
-            canonical = []
-            for i, name in enumerate(facts[key]):
-                resolved = names.get(name.casefold())
-                if resolved is None:
-                    raise FactsError(
-                        f"{key}.{i}",
-                        f"{key}[{i}]: unknown regimen or agent {name!r}; use the guideline's "
-                        "abbreviations (e.g. DaraKd, BelaVd, cilta-cel) or a drug name",
-                    )
-                canonical.append(resolved)
-            facts[key] = canonical
+            facts[key] = _canonical_list(key, facts[key], names)
+    check_consistency(facts, names)
+    if "induction_regimen" in facts:
+        resolved = names.resolve(facts["induction_regimen"])
+        assert resolved is not None
+        facts["induction_regimen"] = resolved.name
     return facts
 
 
-def _regimen_names(glossary: Glossary) -> dict[str, str]:
-    names: dict[str, str] = {}
-    for drug in glossary.drugs:
-        for n in [drug.id, drug.name, *drug.aliases]:
-            names[n.casefold()] = drug.id
-    for regimen in glossary.regimens:
-        for n in [regimen.abbr, *regimen.aliases]:
-            names[n.casefold()] = regimen.abbr
-    return names
+def _canonical_list(key: str, values: Sequence[str], names: Names) -> list[str]:
+    out: list[str] = []
+    for i, name in enumerate(values):
+        resolved = names.resolve(name)
+        if resolved is None:
+            accepted = (
+                "car-t, adc, bispecific, or a drug of those classes (e.g. teclistamab, cilta-cel, belantamab)"
+                if key == "refractory_to"
+                else "the guideline's regimen abbreviations (e.g. DaraKd, BelaVd, cilta-cel), a drug or brand "
+                "name (e.g. daratumumab, Darzalex) or a class (anti-CD38, PI, IMiD, car-t, adc, bispecific)"
+            )
+            raise FactsError(f"{key}.{i}", f"{key}[{i}]: unknown name {name!r}; accepted: {accepted}")
+        if key == "refractory_to":
+            _check_refractory_entry(i, name, resolved, names)
+        if resolved.name not in out:
+            out.append(resolved.name)
+    return out
+
+
+def _check_refractory_entry(i: int, name: str, resolved: Resolved, names: Names) -> None:
+    """``refractory_to`` holds the classes beyond triple-class refractoriness (Fig. 3 bullets 3–5)."""
+    if resolved.kind == "class" and resolved.name in REFRACTORY_CLASSES:
+        return
+    if resolved.kind != "class" and all(names.class_word_of(a, REFRACTORY_CLASSES) for a in resolved.agents):
+        return
+    raise FactsError(
+        f"refractory_to.{i}",
+        f"refractory_to[{i}]: {name!r} is not CAR T cells, an ADC or a bispecific T cell engager; refractoriness "
+        "to proteasome inhibitors, immunomodulatory drugs and anti-CD38 antibodies is answered with "
+        "triple_class_refractory and anti_cd38_status",
+    )
+
+
+class _Exposure:
+    """The patient's lists, resolved to agents once per evaluation."""
+
+    def __init__(self, facts: Mapping[str, Any], names: Names) -> None:
+        self.names = names
+
+        def resolve(key: str) -> list[Resolved] | None:
+            values = facts.get(key)
+            if values is None:
+                return None
+            return [r for r in (names.resolve(v) for v in values) if r is not None]
+
+        self.received = resolve("previously_received")
+        self.unavailable = resolve("unavailable") or []
+        self.refractory = resolve("refractory_to") or []
+
+    def refractory_classes(self) -> list[str]:
+        """The class words the conditions of a figure test (a named drug stands for its class)."""
+        out: list[str] = []
+        for entry in self.refractory:
+            words = (
+                [entry.name]
+                if entry.kind == "class"
+                else [w for a in entry.agents if (w := self.names.class_word_of(a, REFRACTORY_CLASSES))]
+            )
+            out += [w for w in words if w not in out]
+        return out
+
+    def refractory_reason(self, agents: Sequence[str]) -> str | None:
+        for entry in self.refractory:
+            hit = [a for a in agents if a in entry.agents]
+            if not hit:
+                continue
+            if entry.kind == "class":
+                phrase = CLASS_WORDS[entry.name][0]
+                return (
+                    f"Excluded: the disease is refractory to {phrase} (refractory_to = {entry.name}) and "
+                    f"{join_names(self.names.drug_name(a) for a in hit)} is one."
+                )
+            return f"Excluded: the disease is refractory to {join_names(self.names.drug_name(a) for a in hit)}."
+        return None
+
+    def same_class_note(self, agents: Sequence[str]) -> str | None:
+        for entry in self.refractory:
+            if entry.kind == "class":
+                continue
+            for named in entry.agents:
+                word = self.names.class_word_of(named, REFRACTORY_CLASSES)
+                peers = [a for a in agents if a not in entry.agents and word and a in self.names.agents_of_class(word)]
+                if peers:
+                    return (
+                        f"Same class ({CLASS_WORDS[word][0] if word else ''}) as {self.names.drug_name(named)}, to "
+                        "which the disease is refractory; the text gives no rule on switching within the class."
+                    )
+        return None
+
+    def received_hits(self, agents: Sequence[str]) -> list[str]:
+        received = {a for r in self.received or [] for a in r.agents}
+        return [a for a in agents if a in received]
+
+    def unavailable_reason(self, regimen: str, components: Sequence[str]) -> str | None:
+        for entry in self.unavailable:
+            if entry.kind == "regimen" and entry.name == regimen:
+                return f"Answered: {regimen} is not available (unavailable)."
+            if entry.kind != "regimen":
+                hit = [c for c in components if c in entry.agents]
+                if hit:
+                    what = CLASS_WORDS[entry.name][0] if entry.kind == "class" else self.names.drug_name(hit[0])
+                    return f"Answered: {what} is not available (unavailable), and {regimen} needs it."
+        return None
 
 
 class _Walk:
@@ -132,6 +245,11 @@ class _Walk:
         self.figure = figure
         self.facts = facts
         self.glossary = glossary
+        self.names = Names(glossary)
+        self.exposure = _Exposure(facts, self.names)
+        self.cond_facts = dict(facts)
+        if "refractory_to" in facts:
+            self.cond_facts["refractory_to"] = self.exposure.refractory_classes()
         self.path: list[str] = []
         self.possible: list[str] = []
         self.missing: set[str] = set()
@@ -147,12 +265,12 @@ class _Walk:
         if isinstance(node, QuestionNode):
             self._question(node, definite)
         else:
-            self._recommendation(node, definite)
+            self.recs += _Box(self, node, definite).resolve()
             if node.next is not None:
                 self.visit(node.next, definite)
 
     def _question(self, node: QuestionNode, definite: bool) -> None:
-        results = [(opt, opt.when.evaluate(self.facts)) for opt in node.options]
+        results = [(opt, opt.when.evaluate(self.cond_facts)) for opt in node.options]
         chosen = next((opt for opt, r in results if r is True), None)
         if chosen is not None:
             self.visit(chosen.next, definite)
@@ -161,64 +279,213 @@ class _Walk:
         if not open_options:
             raise RuntimeError(f"{self.figure.id}/{node.id}: no option matches the facts {self.facts}")
         for opt in open_options:
-            self.missing |= opt.when.missing(self.facts)
+            self.missing |= opt.when.missing(self.cond_facts)
         for opt in open_options:
             self.visit(opt.next, False)
 
-    def _recommendation(self, node: RecommendationNode, definite: bool) -> None:
-        status: Literal["applies", "possible"] = "applies" if definite else "possible"
-        unavailable = self.facts.get("unavailable")
-        for item in node.items:
-            applies = True if item.when is None else item.when.evaluate(self.facts)
-            if applies is False:
-                continue
-            conditions = list(item.conditions)
-            if applies is None and item.when is not None:
-                self.missing |= item.when.missing(self.facts)
-            if item.new_to_patient:
-                received = self.facts.get("previously_received")
-                if received is not None and item.regimen in received:
-                    continue
-                if received is None:
-                    self.missing.add("previously_received")
-                    conditions.append(f"only if not previously exposed to {item.regimen}")
-            item_status: Literal["applies", "possible"] = status if applies is True else "possible"
-            if unavailable is not None and item.regimen in unavailable:
-                for sub in item.substitutes:
-                    self.recs.append(self._substitute(node, item, sub, item_status, definite=True))
-                continue
-            self.recs.append(self._out(node, item, item_status, conditions))
-            if unavailable is None:
-                for sub in item.substitutes:
-                    self.recs.append(self._substitute(node, item, sub, "possible", definite=False))
-
-    def _evidence(self, item: RecItem) -> tuple[Evidence | None, list[ConditionalEvidence]]:
+    def evidence(self, item: RecItem) -> tuple[Evidence | None, list[ConditionalEvidence]]:
         if not item.evidence_rules:
             return (evidence_from_short(item.evidence) if item.evidence else None), []
         for rule in item.evidence_rules:
-            if rule.when.evaluate(self.facts) is True:
+            if rule.when.evaluate(self.cond_facts) is True:
                 return evidence_from_short(rule.evidence), []
         options = []
         for rule in item.evidence_rules:
-            if rule.when.evaluate(self.facts) is None:
-                self.missing |= rule.when.missing(self.facts)
+            if rule.when.evaluate(self.cond_facts) is None:
+                self.missing |= rule.when.missing(self.cond_facts)
                 options.append(ConditionalEvidence(when=rule.label, evidence=evidence_from_short(rule.evidence)))
         base = evidence_from_short(item.evidence) if item.evidence else None
         return base, options
 
-    def _footnotes(self, ids: Sequence[str]) -> list[str]:
-        return [self.figure.note(i).text for i in ids]
+    def figure_fact_names(self) -> set[str]:
+        return {f.name for f in self.figure.facts}
 
-    def _out(
-        self, node: RecommendationNode, item: RecItem, status: Literal["applies", "possible"], conditions: list[str]
-    ) -> RecommendationOut:
-        evidence, by_condition = self._evidence(item)
+    def answered(self, cond: Condition) -> str:
+        shown = [f"{name} = {_show(self.facts[name])}" for name in sorted(cond.facts()) if name in self.facts]
+        return f" (answered: {', '.join(shown)})" if shown else ""
+
+    def notes(self) -> list[NoteOut]:
+        reached = set(self.path) | set(self.possible)
+        out = []
+        for note in self.figure.notes:
+            if note.nodes and not (set(note.nodes) & reached):
+                continue
+            if note.when is not None and note.when.evaluate(self.cond_facts) is False:
+                continue
+            out.append(_note_out(note))
+        return out
+
+
+class _Box:
+    """One reached recommendation box: every item with its status and reason."""
+
+    def __init__(self, walk: _Walk, node: RecommendationNode, definite: bool) -> None:
+        self.walk = walk
+        self.node = node
+        self.definite = definite
+        self.outs: list[tuple[RecItem, RecommendationOut, list[RecommendationOut]]] = []
+        self.fallback_targets = {
+            t for item in node.items if item.fallback is not None for t in self._targets(item)
+        }
+
+    def _targets(self, item: RecItem) -> list[str]:
+        if item.fallback_for is not None:
+            return list(item.fallback_for)
+        return [i.regimen for i in self.node.items if i.fallback is None]
+
+    def resolve(self) -> list[RecommendationOut]:
+        for item in self.node.items:
+            out = self._item(item)
+            self.outs.append((item, out, self._substitutes(item, out)))
+        for item, out, _subs in self.outs:
+            if item.fallback is not None:
+                self._fallback(item, out)
+        self._exclusive()
+        return [r for _item, out, subs in self.outs for r in (out, *subs)]
+
+    # -- one item -------------------------------------------------------------------------
+    def _item(self, item: RecItem) -> RecommendationOut:
+        walk = self.walk
+        holds = True if item.when is None else item.when.evaluate(walk.cond_facts)
+        conditions = list(item.conditions)
+        if holds is None and item.when is not None:
+            walk.missing |= item.when.missing(walk.cond_facts)
+        status: RecStatus = "applies" if self.definite and holds is True else "possible"
+        reason: str | None = None
+        agents = walk.names.defining_agents(item.regimen)
+        if holds is False:
+            assert item.when is not None
+            status, reason = "excluded", self._when_false(item.when_false, item.conditions, item.when)
+        elif refractory := walk.exposure.refractory_reason(agents):
+            status, reason = "excluded", refractory
+        else:
+            exclusive = item.exclusive_when is not None and item.exclusive_when.evaluate(walk.cond_facts) is True
+            received = None if exclusive else self._received(item.regimen, agents, item.new_to_patient, conditions)
+            if received == "missing":
+                status = "possible"
+            elif received is not None:
+                status, reason = "already-received", received
+            elif unavailable := self._unavailable(item):
+                status, reason = "unavailable", unavailable
+        if status in OFFERED and (note := walk.exposure.same_class_note(agents)):
+            conditions.append(note)
+        return self._out(item, status, reason, conditions)
+
+    def _when_false(self, when_false: str | None, conditions: Sequence[str], when: Condition) -> str:
+        text = when_false or "Not for these answers: " + ("; ".join(conditions) or when.describe()) + "."
+        return text + self.walk.answered(when)
+
+    def _received(self, regimen: str, agents: Sequence[str], new_to_patient: bool, conditions: list[str]) -> str | None:
+        """``already-received`` reason, ``"missing"`` while the history is unknown, else None."""
+        exposure = self.walk.exposure
+        if exposure.received is None:
+            if new_to_patient:
+                self.walk.missing.add("previously_received")
+                conditions.append(f"only if not previously exposed to {regimen}'s defining agents")
+                return "missing"
+            return None
+        presupposed = {d for d in agents if set(self.walk.names.drugs[d].classes) & set(self.node.presupposes)}
+        hits = exposure.received_hits([a for a in agents if a not in presupposed])
+        if not hits:
+            return None
+        who = join_names(self.walk.names.drug_name(a) for a in hits)
+        reading = "" if new_to_patient else " This guide applies that sentence to this box as well (an interpretation)."
+        return f"Already received: {who}; {NOT_PREVIOUSLY_EXPOSED}.{reading}"
+
+    def _unavailable(self, item: RecItem) -> str | None:
+        walk = self.walk
+        if (
+            walk.facts.get("first_option_available") is False
+            and item.fallback is None
+            and item.regimen in self.fallback_targets
+        ):
+            return "Answered: no first-option regimen is available (first_option_available = no)."
+        return walk.exposure.unavailable_reason(item.regimen, walk.glossary.components_of(item.regimen))
+
+    # -- substitutes, fallbacks, exclusive answers ---------------------------------------------
+    def _substitutes(self, item: RecItem, out: RecommendationOut) -> list[RecommendationOut]:
+        subs = []
+        for sub in item.substitutes:
+            status: RecStatus
+            reason: str | None
+            if out.status == "unavailable":
+                status, reason = ("applies" if self.definite else "possible"), None
+                conditions = [f"{item.regimen} is not available"]
+            elif out.status in LISTED_AS_OPTION:
+                status = "fallback"
+                reason = f"Named for use only if {item.regimen} is unavailable; {item.regimen} is still an option here."
+                conditions = [f"only if {item.regimen} is unavailable"]
+                if "unavailable" not in self.walk.facts:
+                    self.walk.missing.add("unavailable")
+            else:
+                status, reason, conditions = "excluded", f"As for {item.regimen}: {out.reason}", []
+            agents = self.walk.names.defining_agents(sub.regimen)
+            if status in LISTED_AS_OPTION:
+                if refractory := self.walk.exposure.refractory_reason(agents):
+                    status, reason = "excluded", refractory
+                elif (received := self._received(sub.regimen, agents, False, conditions)) not in (None, "missing"):
+                    status, reason = "already-received", received
+                elif unavailable := self.walk.exposure.unavailable_reason(
+                    sub.regimen, self.walk.glossary.components_of(sub.regimen)
+                ):
+                    status, reason = "unavailable", unavailable
+            subs.append(self._sub_out(item, sub, status, reason, [*conditions, *item.conditions]))
+        return subs
+
+    def _fallback(self, item: RecItem, out: RecommendationOut) -> None:
+        targets = self._targets(item)
+        out.fallback_for = targets
+        if out.status not in OFFERED:
+            return
+        above = [
+            r.regimen
+            for i, o, subs in self.outs
+            if i.regimen in targets
+            for r in (o, *subs)
+            if r.status in LISTED_AS_OPTION
+        ]
+        if above:
+            out.status = "fallback"
+            verb = "is" if len(above) == 1 else "are"
+            out.reason = (
+                f"{item.fallback} — listed as a last resort: {join_names(dict.fromkeys(above))} {verb} still "
+                "an option here."
+            )
+            asks = "first_option_available" in self.walk.figure_fact_names()
+            if asks and "first_option_available" not in self.walk.facts:
+                self.walk.missing.add("first_option_available")
+        else:
+            out.conditions.append(
+                f"Applies because {join_names(targets)} {'is' if len(targets) == 1 else 'are'} not an option here "
+                f"({item.fallback})."
+            )
+
+    def _exclusive(self) -> None:
+        chosen = [
+            (item, out)
+            for item, out, _subs in self.outs
+            if item.exclusive_when is not None
+            and out.status == "applies"
+            and item.exclusive_when.evaluate(self.walk.cond_facts) is True
+        ]
+        if not chosen:
+            return
+        reason = chosen[0][0].exclusive_reason
+        keep = {id(out) for _item, out in chosen}
+        for _item, out, subs in self.outs:
+            for r in (out, *subs):
+                if id(r) not in keep and r.status in LISTED_AS_OPTION:
+                    r.status, r.reason = "unavailable", reason
+
+    # -- output ---------------------------------------------------------------------------------
+    def _out(self, item: RecItem, status: RecStatus, reason: str | None, conditions: list[str]) -> RecommendationOut:
+        evidence, by_condition = self.walk.evidence(item)
         return RecommendationOut(
-            node=node.id,
+            node=self.node.id,
             regimen=item.regimen,
-            components=self.glossary.components_of(item.regimen),
+            components=self.walk.glossary.components_of(item.regimen),
             tier=item.tier,
-            stage=item.stage or node.stage,
+            stage=item.stage or self.node.stage,
             evidence=evidence,
             evidence_by_condition=by_condition,
             conditions=conditions,
@@ -228,43 +495,39 @@ class _Walk:
             statement=item.statement,
             interpretive_tier=item.interpretive_tier,
             status=status,
+            reason=reason,
         )
 
-    def _substitute(
-        self,
-        node: RecommendationNode,
-        item: RecItem,
-        sub: Any,
-        status: Literal["applies", "possible"],
-        definite: bool,
+    def _sub_out(
+        self, item: RecItem, sub: Substitute, status: RecStatus, reason: str | None, conditions: list[str]
     ) -> RecommendationOut:
-        conditions = [] if definite else [f"only if {item.regimen} is unavailable"]
         return RecommendationOut(
-            node=node.id,
+            node=self.node.id,
             regimen=sub.regimen,
-            components=self.glossary.components_of(sub.regimen),
+            components=self.walk.glossary.components_of(sub.regimen),
             tier="if-unavailable",
-            stage=item.stage or node.stage,
+            stage=item.stage or self.node.stage,
             evidence=evidence_from_short(sub.evidence),
-            conditions=[*conditions, *item.conditions],
+            conditions=conditions,
             notes=list(sub.notes),
             footnotes=self._footnotes(sub.footnotes),
             source=SourceOut(section=sub.source.location, quote=sub.source.quote),
             statement=sub.statement,
             substitutes_for=item.regimen,
             status=status,
+            reason=reason,
         )
 
-    def notes(self) -> list[NoteOut]:
-        reached = set(self.path) | set(self.possible)
-        out = []
-        for note in self.figure.notes:
-            if note.nodes and not (set(note.nodes) & reached):
-                continue
-            if note.when is not None and note.when.evaluate(self.facts) is False:
-                continue
-            out.append(_note_out(note))
-        return out
+    def _footnotes(self, ids: Sequence[str]) -> list[str]:
+        return [self.walk.figure.note(i).text for i in ids]
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    return str(value)
 
 
 def _note_out(note: Note) -> NoteOut:

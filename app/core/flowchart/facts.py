@@ -13,7 +13,16 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Status = Literal["naive", "sensitive", "refractory"]
-RefractoryClass = Literal["car-t", "adc", "bispecific"]
+REFRACTORY_CLASSES = ("car-t", "adc", "bispecific")
+
+
+class FactsError(ValueError):
+    """Invalid facts: names the offending field and what is accepted."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
 
 
 class _Facts(BaseModel):
@@ -35,7 +44,9 @@ class Fig1Facts(_Facts):
     imwg_frailty_score: Annotated[int, Field(ge=0, le=5)] | None = None
     high_risk: bool | None = None
     induction_cycles: Annotated[int, Field(ge=1, le=12)] | None = None
+    induction_regimen: str | None = None
     first_option_available: bool | None = None
+    unavailable: list[str] | None = None
 
 
 class Fig2Facts(_Facts):
@@ -56,7 +67,7 @@ class Fig3Facts(_Facts):
 
     line: Annotated[int, Field(ge=3, le=20)] | None = None
     triple_class_refractory: bool | None = None
-    refractory_to: list[RefractoryClass] | None = None
+    refractory_to: list[str] | None = None
     car_t_eligible: bool | None = None
     prior_asct: bool | None = None
     ttp_after_asct_years: Annotated[float, Field(ge=0, le=50)] | None = None
@@ -68,4 +79,4 @@ class Fig3Facts(_Facts):
 
 
 FACT_MODELS: dict[str, type[_Facts]] = {"fig1": Fig1Facts, "fig2": Fig2Facts, "fig3": Fig3Facts}
-REGIMEN_LIST_FACTS = ("unavailable", "previously_received")
+REGIMEN_LIST_FACTS = ("unavailable", "previously_received", "refractory_to")

@@ -18,7 +18,7 @@ from app.core.flowchart.conditions import Condition
 
 Tier = Literal["preferred", "other", "if-unavailable", "conditional"]
 NoteKind = Literal["rule", "footnote", "ambiguity", "erratum", "approval", "caveat"]
-FactType = Literal["bool", "int", "number", "enum", "enum_list", "regimen_list"]
+FactType = Literal["bool", "int", "number", "enum", "enum_list", "regimen", "regimen_list"]
 
 
 class _Strict(BaseModel):
@@ -90,6 +90,15 @@ class RecItem(_Strict):
     substitutes: list[Substitute] = []
     interpretive_tier: bool = False
     new_to_patient: bool = False
+    fallback: str | None = None
+    """The source's words that make this item a last resort ("if first option is not available")."""
+    fallback_for: list[str] | None = None
+    """The regimens it is the fallback for; default: every item of the node that is not a fallback."""
+    when_false: str | None = None
+    """Why the item is excluded when ``when`` is false (plain words with the rule's location)."""
+    exclusive_when: Condition | None = None
+    """When true and the item applies, every other item of the node is unavailable."""
+    exclusive_reason: str | None = None
 
     @model_validator(mode="after")
     def _has_evidence(self) -> RecItem:
@@ -99,6 +108,10 @@ class RecItem(_Strict):
             evidence_from_short(self.evidence)
         for rule in self.evidence_rules:
             evidence_from_short(rule.evidence)
+        if self.fallback_for is not None and self.fallback is None:
+            raise ValueError(f"{self.regimen}: fallback_for without the fallback wording")
+        if (self.exclusive_when is None) != (self.exclusive_reason is None):
+            raise ValueError(f"{self.regimen}: exclusive_when and exclusive_reason go together")
         return self
 
 
@@ -119,6 +132,9 @@ class RecommendationNode(_Strict):
     stage: str | None = None
     items: list[RecItem] = []
     next: str | None = None
+    presupposes: list[str] = []
+    """Drug classes every patient in this box has received (e.g. triple-class refractory disease):
+    prior exposure to them does not make an item ``already-received``."""
 
 
 Node = Annotated[QuestionNode | RecommendationNode, Field(discriminator="kind")]
@@ -156,7 +172,13 @@ class Figure(_Strict):
             else:
                 if node.next is not None and node.next not in known:
                     raise ValueError(f"{self.id}/{node.id}: next {node.next!r} missing")
+                regimens = [item.regimen for item in node.items]
                 for item in node.items:
+                    for target in item.fallback_for or []:
+                        if target not in regimens or target == item.regimen:
+                            raise ValueError(f"{self.id}/{node.id}: {item.regimen} falls back on unknown {target!r}")
+                    if item.exclusive_when is not None:
+                        _check_facts(self.id, node.id, item.exclusive_when, fact_names)
                     if item.when is not None:
                         _check_facts(self.id, node.id, item.when, fact_names)
                     for rule in item.evidence_rules:
