@@ -22,11 +22,14 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from app.core.calculators.base import REGISTRY
 from app.core.content.bundle import ContentBundle
 from app.core.content.models import Drug, Regimen, Statement, TableCell, ToxicityPanel
 from app.core.flowchart.model import Figure, RecommendationNode
 from app.core.text import fold, quote_key
+from app.core.tools import TOOLS, describe
 from app.storage import schema
+from app.storage.search import KEYWORD_SEP
 
 _CHECKOUT = Path(__file__).resolve().parents[2]
 DEFAULT_CONTENT = _CHECKOUT / "resources" / "content"
@@ -370,6 +373,8 @@ def search_documents(bundle: ContentBundle) -> list[SearchDoc]:
                 _join([d.id, d.letter, *d.aliases], " "),
             )
         )
+    docs += calculator_documents()
+    docs += tool_documents({d.id: d.name for d in bundle.glossary.drugs})
     for panel in bundle.toxicity:
         docs.append(_toxicity_doc(panel, known("box3")))
     for fig in bundle.figures:
@@ -487,6 +492,49 @@ def search_documents(bundle: ContentBundle) -> list[SearchDoc]:
             SearchDoc("section", sec.id, sec.title, section_path(sec.id), sec.id, sec.id.replace("-", " "))
         )
     return docs
+
+
+def calculator_documents() -> list[SearchDoc]:
+    """One document per calculator, taken from the registry: its title and keywords are the
+    heading, its title and reference the body (the snippet); ``extra`` is the keywords and, as a
+    last part, its id and input fields, separated by KEYWORD_SEP (app.storage.search ranks a
+    calculator first when the query is one of its keywords)."""
+    from app.core.calculators.all import ORDER
+
+    ids = [i for i in ORDER if i in REGISTRY] + sorted(set(REGISTRY) - set(ORDER))
+    docs = []
+    for calc in (REGISTRY[i] for i in ids):
+        fields = " ".join(name.replace("_", " ") for name in calc.input_model.model_fields)
+        docs.append(
+            SearchDoc(
+                "calculator",
+                calc.id,
+                _join([calc.title, *calc.keywords], " · "),
+                _join([calc.title, calc.reference]),
+                None,
+                _join([*calc.keywords, _join([calc.id, "calculator", fields], " ")], KEYWORD_SEP),
+                label=calc.title,
+            )
+        )
+    return docs
+
+
+def tool_documents(drug_names: dict[str, str]) -> list[SearchDoc]:
+    """One document per tool of :mod:`app.core.tools` (grader panels, dose helpers, tables).
+    Its keywords go only into ``extra`` (laid out as for calculators), so that a calculator
+    outranks the tool that embeds it."""
+    return [
+        SearchDoc(
+            "tool",
+            t.id,
+            t.title,
+            _join(describe(t)),
+            None,
+            _join([*t.keywords, _join([t.id, "tool", *(drug_names.get(d, d) for d in t.drugs)], " ")], KEYWORD_SEP),
+            label=t.title,
+        )
+        for t in TOOLS
+    ]
 
 
 def _toxicity_doc(panel: ToxicityPanel, section: str | None) -> SearchDoc:

@@ -41,6 +41,8 @@ DOC_NAMES: Final = ("evidence_scale", "table1", "box1", "box2", "box3")
 SEARCH_KINDS: Final = (
     "regimen",
     "drug",
+    "calculator",
+    "tool",
     "statement",
     "toxicity",
     "figure",

@@ -5,7 +5,13 @@ each run becomes a quoted prefix token ``"tok"*`` and the tokens are ANDed. Case
 diacritics are folded by the index (``unicode61 remove_diacritics 2``), so ``myélome``,
 ``MYELOME`` and ``myelome`` are the same query. When nothing matches every token, the search
 retries once with shortened tokens (``myélome`` → ``myelom*`` finds "myeloma") and then with
-any token (OR, common words left out); such hits are marked ``approximate``.
+any token (OR, common words left out); such hits are marked ``approximate``. A number matches
+only itself (``grade 2`` does not find "2019").
+
+Ranking is bm25 (a word in a heading counts most), except that a hit the query *names* comes
+first: the query is its title or id ("tocilizumab" → the drug, "crcl" → the calculator), or one
+of the keywords a calculator or tool declares ("cockcroft", "gfr", "step up"). The window
+searched for such hits is the first ``limit + EXACT_WINDOW`` bm25 hits.
 """
 
 from __future__ import annotations
@@ -21,12 +27,21 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError as SAOperationalError
 
 from app.storage import schema
+from app.storage.schema import name_key
 
 MAX_TOKENS = 16
 MAX_TOKEN_CHARS = 64
 MAX_LIMIT = 500
 SNIPPET_TOKENS = 24
 MARK_OPEN, MARK_CLOSE, ELLIPSIS = "«", "»", "…"
+EXACT_WINDOW = 20
+#: added to the score of a hit the query names (its title or id), or that declares the query as a keyword
+NAME_BONUS, KEYWORD_BONUS = 1000.0, 500.0
+#: kinds whose ids are names people type (a statement's or a Table 1 row's id is not)
+_NAMED_BY_ID = frozenset({"regimen", "drug", "calculator", "tool", "trial"})
+#: kinds whose ``extra`` column is their keywords, separated by KEYWORD_SEP (app.storage.build)
+_KEYWORD_KINDS = frozenset({"calculator", "tool"})
+KEYWORD_SEP = " · "
 
 _TOKEN = re.compile(r"[^\W_]+")
 #: Words too common to carry an OR retry on their own.
@@ -56,14 +71,16 @@ _STOPWORDS = frozenset(
 _SQL = (
     "SELECT d.kind, d.ref_id, d.label,"
     f" snippet({schema.FTS_TABLE}, 1, '{MARK_OPEN}', '{MARK_CLOSE}', '{ELLIPSIS}', {SNIPPET_TOKENS}),"
-    f" d.section, bm25({schema.FTS_TABLE}, {', '.join(str(w) for w in schema.BM25_WEIGHTS)}) AS score"
+    f" d.section, bm25({schema.FTS_TABLE}, {', '.join(str(w) for w in schema.BM25_WEIGHTS)}) AS score,"
+    " d.extra"
     f" FROM {schema.FTS_TABLE} JOIN search_docs d ON d.rowid = {schema.FTS_TABLE}.rowid"
     f" WHERE {schema.FTS_TABLE} MATCH ? ORDER BY score, d.kind_rank, d.rowid LIMIT ?"
 )
 
 
 class SearchHit(BaseModel):
-    """One ranked hit. ``score`` is the negated bm25 rank: higher is better."""
+    """One ranked hit. ``score`` is the negated bm25 rank (plus the bonus of a hit the query
+    names, see the module docstring): higher is better."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -101,7 +118,8 @@ def query_tokens(query: str) -> list[str]:
 
 
 def _quoted(token: str) -> str:
-    return '"' + token.replace('"', '""') + '"*'
+    """A prefix token, except a number, which matches only itself ("2" is not "2019")."""
+    return '"' + token.replace('"', '""') + ('"' if token.isdecimal() else '"*')
 
 
 def match_expression(tokens: Sequence[str], *, any_token: bool = False) -> str:
@@ -111,18 +129,38 @@ def match_expression(tokens: Sequence[str], *, any_token: bool = False) -> str:
 
 def _shorten(token: str) -> str:
     """A crude stem for the retry: keep about three quarters of a long word (at least four)."""
-    if len(token) < 5:
+    if len(token) < 5 or token.isdecimal():
         return token
     return token[: max(4, (3 * len(token) + 3) // 4)]
 
 
-def run_match(target: Target, expression: str, limit: int) -> list[SearchHit]:
-    """Run one FTS5 expression (built by :func:`match_expression`); errors are not hidden."""
-    rows = _execute(target, _SQL, (expression, limit))
-    return [
-        SearchHit(kind=r[0], id=r[1], title=r[2], snippet=r[3] or "", section=r[4], score=-float(r[5]))
+def run_match(target: Target, expression: str, limit: int, query: str = "") -> list[SearchHit]:
+    """Run one FTS5 expression (built by :func:`match_expression`); errors are not hidden.
+
+    With ``query``, the hits it names come first (see the module docstring)."""
+    key = name_key(query)
+    window = min(limit + EXACT_WINDOW, MAX_LIMIT) if key else limit
+    rows = _execute(target, _SQL, (expression, window))
+    hits = [
+        SearchHit(
+            kind=r[0], id=r[1], title=r[2], snippet=r[3] or "", section=r[4], score=-float(r[5]) + _bonus(key, r)
+        )
         for r in rows
     ]
+    if key:
+        hits.sort(key=lambda h: -h.score)  # stable: bm25 order (and its tie-breaks) within a tier
+    return hits[:limit]
+
+
+def _bonus(key: str, row: Any) -> float:
+    kind, ref_id, label, extra = row[0], row[1], row[2], row[6]
+    if not key:
+        return 0.0
+    if key == name_key(label) or (kind in _NAMED_BY_ID and key == name_key(ref_id)):
+        return NAME_BONUS
+    if kind in _KEYWORD_KINDS and key in {name_key(k) for k in (extra or "").split(KEYWORD_SEP)}:
+        return KEYWORD_BONUS
+    return 0.0
 
 
 def search(target: Target, query: str, limit: int = 20) -> list[SearchHit]:
@@ -144,7 +182,7 @@ def search(target: Target, query: str, limit: int = 20) -> list[SearchHit]:
         attempts.append((loose, True))
     for n, (words, any_token) in enumerate(attempts):
         try:
-            hits = run_match(target, match_expression(words, any_token=any_token), limit)
+            hits = run_match(target, match_expression(words, any_token=any_token), limit, query)
         except (sqlite3.OperationalError, SAOperationalError) as exc:  # safety net: should never fire
             if "fts5" not in str(exc).lower():
                 raise

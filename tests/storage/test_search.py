@@ -263,3 +263,121 @@ def test_real_toxicity_panels_rank_high(real_repo: GuideRepository, query: str, 
 def test_real_cilta_prefix(real_repo: GuideRepository) -> None:
     hits = search(real_repo, "cilt")
     assert any("cilta" in (h.title + h.snippet).casefold() for h in hits)
+
+
+# --- calculators and tools (from the calculator registry and app.core.tools) -------------------------
+
+
+def test_numbers_match_only_themselves() -> None:
+    assert match_expression(["grade", "2"]) == '"grade"* "2"'
+    assert match_expression(["β2", "2019"], any_token=True) == '"β2"* OR "2019"'
+
+
+def test_every_calculator_and_tool_is_indexed_with_its_own_title(synthetic_db: Path) -> None:
+    from app.core.calculators.base import REGISTRY
+    from app.core.tools import TOOLS
+
+    conn = connect_readonly(synthetic_db)
+    try:
+        sql = "SELECT kind, ref_id, label FROM search_docs WHERE kind IN ('calculator', 'tool')"
+        rows = conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+    assert {(r[1], r[2]) for r in rows if r[0] == "calculator"} == {(c.id, c.title) for c in REGISTRY.values()}
+    assert {(r[1], r[2]) for r in rows if r[0] == "tool"} == {(t.id, t.title) for t in TOOLS}
+    assert len(REGISTRY) == 16
+
+
+def test_a_keyword_finds_its_calculator_first(repo: GuideRepository) -> None:
+    for query, calc in [("cockcroft", "crcl"), ("CrCl", "crcl"), ("GFR", "egfr"), ("step up", "bispecific-step-up")]:
+        hits = search(repo, query)
+        assert (hits[0].kind, hits[0].id) == ("calculator", calc), (query, [(h.kind, h.id) for h in hits[:3]])
+
+
+def test_the_drug_a_query_names_outranks_the_calculator_of_that_drug(repo: GuideRepository) -> None:
+    top = [(h.kind, h.id) for h in search(repo, "tocilizumab", limit=2)]
+    assert top == [("drug", "tocilizumab"), ("calculator", "tocilizumab-dose")]
+
+
+def test_a_limit_smaller_than_the_window_still_puts_the_named_hit_first(repo: GuideRepository) -> None:
+    assert [(h.kind, h.id) for h in search(repo, "frailty", limit=1)] in (
+        [("calculator", "imwg-frailty")],
+        [("calculator", "simplified-frailty")],
+    )
+
+
+TOOL_QUERIES = [
+    # query, expected (kind, id), within the first n hits
+    ("crcl", ("calculator", "crcl"), 1),
+    ("creatinine clearance", ("calculator", "crcl"), 1),
+    ("cockcroft", ("calculator", "crcl"), 1),
+    ("Cockcroft-Gault", ("calculator", "crcl"), 1),
+    ("gfr", ("calculator", "egfr"), 1),
+    ("egfr", ("calculator", "egfr"), 1),
+    ("ckd-epi", ("calculator", "egfr"), 1),
+    ("frailty", ("calculator", "imwg-frailty"), 2),
+    ("frailty", ("calculator", "simplified-frailty"), 2),
+    ("step-up", ("calculator", "bispecific-step-up"), 1),
+    ("step up", ("calculator", "bispecific-step-up"), 1),
+    ("lenalidomide dose", ("tool", "lenalidomide-renal-table"), 3),
+    ("bsa", ("calculator", "bsa"), 1),
+    ("body surface", ("calculator", "bsa"), 1),
+    ("iss", ("calculator", "iss"), 1),
+    ("r-iss", ("calculator", "r-iss"), 1),
+    ("r2-iss", ("calculator", "r2-iss"), 1),
+    ("ice", ("calculator", "ice"), 1),
+    ("crs grade", ("calculator", "crs-grade"), 1),
+    ("icans grade", ("calculator", "icans-grade"), 1),
+    ("tocilizumab dose", ("calculator", "tocilizumab-dose"), 1),
+    ("tocilizumab", ("drug", "tocilizumab"), 2),
+    ("tocilizumab", ("calculator", "tocilizumab-dose"), 2),
+    ("high risk", ("calculator", "high-risk"), 1),
+    ("smouldering", ("calculator", "smm-2-20-20"), 3),
+    ("crs screen", ("tool", "crs-grader"), 1),
+    ("icans grader", ("tool", "icans-grader"), 1),
+    ("step-up helper", ("tool", "step-up-helper"), 1),
+    ("lenalidomide renal", ("tool", "lenalidomide-renal-table"), 1),
+    ("lenalidomide", ("drug", "lenalidomide"), 1),
+]
+
+
+@pytest.mark.parametrize(("query", "expected", "within"), TOOL_QUERIES)
+def test_real_tools_rank_first_for_their_typical_queries(
+    real_repo: GuideRepository, query: str, expected: tuple[str, str], within: int
+) -> None:
+    top = [(h.kind, h.id) for h in search(real_repo, query, limit=10)]
+    assert expected in top[:within], (query, top[:5])
+
+
+@pytest.mark.parametrize(
+    ("query", "panel"), [("grade 2 icans", "icans-2"), ("crs grade 3", "crs-3"), ("CRS grade 2", "crs-2")]
+)
+def test_real_a_grade_number_is_not_a_year(real_repo: GuideRepository, query: str, panel: str) -> None:
+    """A "2" matches "2" only: the ASTCT 2019 calculators do not crowd out the grade's panel."""
+    hits = search(real_repo, query, limit=10)
+    assert (hits[0].kind, hits[0].id) == ("toxicity", panel)
+    assert "calculator" not in {h.kind for h in hits}
+
+
+def test_committed_database_has_the_current_calculator_and_tool_documents() -> None:
+    """db/guide.sqlite carries the search documents the registry gives now (a keyword or title
+    changed in app/core/calculators or app/core/tools needs a rebuild, like a content change)."""
+    from app.storage.build import calculator_documents, tool_documents
+
+    bundled = Path(__file__).resolve().parents[2] / "db" / "guide.sqlite"
+    if not bundled.is_file():
+        pytest.skip("db/guide.sqlite is not built (python -m app.storage.build)")
+    conn = connect_readonly(bundled)
+    try:
+        rows = conn.execute(
+            "SELECT kind, ref_id, title, body, section, extra, label FROM search_docs"
+            " WHERE kind IN ('calculator', 'tool') ORDER BY rowid"
+        ).fetchall()
+        names = dict(conn.execute("SELECT id, name FROM drugs").fetchall())
+    finally:
+        conn.close()
+    expected = [
+        (d.kind, d.ref_id, d.title, d.body, d.section, d.extra, d.label or d.title)
+        for d in [*calculator_documents(), *tool_documents(names)]
+    ]
+    assert rows == expected, "db/guide.sqlite is stale: rebuild it with `python -m app.storage.build`"
