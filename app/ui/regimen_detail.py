@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
+from app.core.calculators.renal_dosing import MAINTENANCE_POINTER, MAINTENANCE_USES
 from app.core.evidence import evidence_from_short
 from app.core.flowchart.model import Figure, RecItem, RecommendationNode
 from app.ui.widgets import approvals_html, trials_html
@@ -217,6 +218,9 @@ def gather(guide: Any, leaf: Leaf) -> DetailContent:
         except KeyError:
             missing.append(tid)
     notes = list(regimen.notes) if regimen else []
+    dosing = [n for n in notes if DOSING.search(n)]
+    if leaf.regimen in MAINTENANCE_USES:
+        dosing.insert(0, f"Lenalidomide dose — {MAINTENANCE_POINTER}")
     return DetailContent(
         leaf=leaf,
         name=regimen.name if regimen else leaf.regimen,
@@ -227,7 +231,7 @@ def gather(guide: Any, leaf: Leaf) -> DetailContent:
         approvals=list(regimen.approval_notes) if regimen else [],
         trials=trials,
         missing_trials=missing,
-        dosing_notes=[n for n in notes if DOSING.search(n)],
+        dosing_notes=dosing,
         glossary_notes=[n for n in notes if not DOSING.search(n)],
     )
 
@@ -286,7 +290,7 @@ def detail_html(c: DetailContent) -> str:
 
 
 def summary_text(c: DetailContent, stamp: str) -> str:
-    """The plain-text copy: regimen, components, evidence, tier, conditions, quote, stamp."""
+    """The plain-text copy: regimen, components, evidence, tier, conditions, quote, dosing notes, stamp."""
     leaf = c.leaf
     lines = [f"{leaf.regimen} — {c.name}"]
     if leaf.substitutes_for:
@@ -304,6 +308,9 @@ def summary_text(c: DetailContent, stamp: str) -> str:
         lines += [f"- {x}" for x in leaf.footnotes]
     lines.append(f"Source ({leaf.location}):")
     lines.append(f"“{leaf.quote}”")
+    if c.dosing_notes:
+        lines.append("Dosing notes:")
+        lines += [f"- {x}" for x in c.dosing_notes]
     lines.append("")
     lines.append(stamp)
     return "\n".join(lines)

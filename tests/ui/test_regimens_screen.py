@@ -89,8 +89,15 @@ def test_daravrd_detail_and_dosing_notes(screen):
     text = screen.plain_text()
     # the guideline's renal bullets for lenalidomide
     assert "should be administered with dose adjustments according to creatinine clearance [II, B]" in text
-    # the lenalidomide starting doses: EU SmPC followed, US label beside it
-    assert "50 to < 60 mL/min: EU 25 mg once daily (no adjustment) | US 10 mg every 24 hours" in text
+    # the lenalidomide starting doses: EU SmPC followed, US label beside it, under the table's own heading
+    assert "Lenalidomide — Starting dose with Rd (NOT maintenance)" in text
+    assert "25 mg regimen (days 1–21 of 28-day cycles), by creatinine clearance" in text
+    assert (
+        "50 to < 60 mL/min: EU SmPC (followed) 25 mg once daily (no adjustment) | US label 10 mg every 24 hours"
+        " | EU vs US: ⚠ differ"
+    ) in text
+    # DaraVRd is induction, not maintenance: no maintenance block
+    assert "Maintenance after ASCT: lenalidomide dose" not in text
     assert "Revlimid (lenalidomide) EU SmPC" in text and "REVLIMID (lenalidomide) US Prescribing Information" in text
     assert "Label text checked:" in text
 
@@ -158,3 +165,103 @@ def test_built_before_the_guide_loads(qtbot, guide):
     assert s.model.rowCount() == 0 and s.plain_text() == "" and s.document() is None
     ctx.set_guide(guide)
     assert s.model.rowCount() == len(guide.repo.regimens())
+
+
+# --- lenalidomide maintenance (issue 9, item 10) ----------------------------------------------
+
+US_MAINTENANCE_QUOTE = (
+    "The recommended starting dose of REVLIMID is 10 mg once daily continuously (Days 1-28 of repeated 28-day "
+    "cycles) until disease progression or unacceptable toxicity."
+)
+
+
+def dosing_part(text: str) -> str:
+    return text[text.index("Dosing notes for the pharmacist") :]
+
+
+@pytest.mark.parametrize("abbr", ["R", "DaraR", "IsaR"])
+def test_maintenance_regimens_show_the_maintenance_dose_first(screen, abbr):
+    screen.open_item(abbr)
+    assert screen.detail.maintenance is not None
+    text = screen.plain_text()
+    dosing = dosing_part(text)
+    assert "!! Lenalidomide dose: given here as maintenance after ASCT" in text
+    # the maintenance block, with its heading and qualifiers, comes before anything else in the dosing notes
+    assert dosing.index("Lenalidomide — Maintenance after ASCT: lenalidomide dose") < dosing.index(
+        "The guideline's renal statements"
+    )
+    assert "!! Not the 25 mg table:" in dosing and "is NOT the maintenance dose after ASCT" in dosing
+    assert "[US label · Starting dose · CONFIRMED] 10 mg once daily continuously (days 1–28" in dosing
+    assert f"label text: “{US_MAINTENANCE_QUOTE}”" in dosing
+    assert "[US label · Dose increase · CONFIRMED] after 3 cycles of maintenance, may be increased to 15 mg" in dosing
+    # every fact has document, section, revision and the date it was checked
+    for line in [ln for ln in dosing.splitlines() if ln.strip().startswith("source:")]:
+        assert "section" in line and "revision:" in line and "checked 2026-12-06" in line
+    # what could not be read is UNCONFIRMED, visibly
+    assert "[EU SmPC · Starting dose · UNCONFIRMED]" in dosing
+    assert "[EU SmPC · Renal impairment during maintenance · UNCONFIRMED]" in dosing
+    assert "[US label · Renal impairment during maintenance · UNCONFIRMED]" in dosing
+
+
+def test_r_does_not_show_the_25_mg_table(screen):
+    screen.open_item("R")
+    assert screen.detail.lenalidomide_rows == []
+    dosing = dosing_part(screen.plain_text())
+    assert "25 mg once daily (no adjustment)" not in dosing
+    assert "Starting dose with Rd (NOT maintenance)" in dosing and "not shown for R, a maintenance regimen" in dosing
+    shown = screen.browser.toPlainText()
+    assert "Not the 25 mg table." in shown
+    assert "Lenalidomide — Maintenance after ASCT: lenalidomide dose" in shown
+    assert "25 mg once daily (no adjustment)" not in shown
+
+
+def test_darar_keeps_the_rd_table_only_as_not_maintenance(screen):
+    screen.open_item("DaraR")
+    dosing = dosing_part(screen.plain_text())
+    assert "This regimen: Maintenance after ASCT (daratumumab with lenalidomide, PERSEUS)" in dosing
+    # the daratumumab part is not invented
+    assert "Partner drug: Daratumumab dose and schedule for DaraR maintenance after ASCT: not in this guide" in dosing
+    assert "UNCONFIRMED" in dosing.split("Partner drug:")[1].splitlines()[0]
+    # the frail transplant-ineligible use is named as not maintenance
+    assert "IFM2017-03): that is not maintenance" in dosing
+    # the Rd table comes after the maintenance block, under its NOT-maintenance heading, with that note first
+    rd = dosing.index("Lenalidomide — Starting dose with Rd (NOT maintenance)")
+    assert dosing.index("Lenalidomide — Maintenance after ASCT") < rd
+    after = dosing[rd:]
+    assert "Creatinine clearance | EU SmPC (followed) | US label | EU vs US" in after
+    assert after.index("is NOT the maintenance dose after ASCT") < after.index("EU SmPC bands")
+    shown = screen.browser.toPlainText()
+    assert "Lenalidomide — Starting dose with Rd (NOT maintenance)" in shown
+    assert shown.index("Maintenance after ASCT: lenalidomide dose") < shown.index("Starting dose with Rd")
+
+
+def test_copy_as_text_keeps_every_dosing_heading(qtbot, screen):
+    """What the screen shows as headings and qualifiers survives Ctrl+Shift+C / Copy as text."""
+    screen.open_item("DaraR")
+    qtbot.mouseClick(screen.copy_button, Qt.MouseButton.LeftButton)
+    copied = QGuiApplication.clipboard().text()
+    for heading in (
+        "Dosing notes for the pharmacist",
+        "Maintenance after ASCT: lenalidomide dose",
+        "Renal impairment during maintenance",
+        "Starting dose with Rd (NOT maintenance)",
+        "The guideline's renal statements for these drugs",
+        "EU SmPC (followed)",
+        "US label",
+        "Label text checked:",
+    ):
+        assert heading in copied, heading
+        assert heading in screen.browser.toPlainText(), heading
+    screen.open_item("KRd")
+    qtbot.mouseClick(screen.copy_button, Qt.MouseButton.LeftButton)
+    copied = QGuiApplication.clipboard().text()
+    assert "Carfilzomib BSA cap:" in copied and "Label notes (drug [status]: note; source):" in copied
+    screen.open_item("teclistamab")
+    qtbot.mouseClick(screen.copy_button, Qt.MouseButton.LeftButton)
+    assert "Step-up schedule:" in QGuiApplication.clipboard().text()
+
+
+def test_maintenance_is_in_the_printed_document(screen):
+    screen.open_item("R")
+    doc = screen.document().toPlainText()
+    assert "Maintenance after ASCT: lenalidomide dose" in doc and "Not the 25 mg table." in doc

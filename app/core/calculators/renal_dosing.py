@@ -9,6 +9,10 @@ Sources (shared/reference/scoring-rules.md §11c–§11d, each row with its stat
   capsule exists; UNCONFIRMED as table text) or 15 mg every other day (older SmPC, CONFIRMED);
   dialysis 5 mg daily, after dialysis on dialysis days.
 - Lenalidomide, US label, shown beside it where it differs: adjustment starts below 60 mL/min.
+- These are the starting doses of the 25 mg regimen given with dexamethasone, NOT the maintenance
+  dose after ASCT. Lenalidomide maintenance (R, DaraR, IsaR) has its own label facts below
+  (``LENALIDOMIDE_MAINTENANCE``), each with its document, section, revision and the date it was
+  checked; what could not be read in a stored copy of the label is UNCONFIRMED.
 - The guideline's own renal statements, verbatim with their locations (checked against the
   guideline text by tests/core/test_calc_renal.py).
 
@@ -199,6 +203,8 @@ class LenalidomideStart:
             "crcl_ml_min": self.crcl_ml_min,
             "dialysis": self.dialysis,
             "regimen": "multiple myeloma 25 mg regimen (days 1–21 of 28-day cycles): starting dose",
+            "table": RD_TABLE_HEADING,
+            "not_for_maintenance": f"{NOT_FOR_MAINTENANCE} {MAINTENANCE_POINTER}",
             "eu": self.eu.as_dict(),
             "us": self.us.as_dict(),
             "eu_us_differ": self.differ,
@@ -415,3 +421,255 @@ def other_drug_notes(crcl_ml_min: float, *, dialysis: bool = False) -> list[Drug
             severe,
         ),
     ]
+
+
+# --------------------------------------------------------------------------------------------
+# Lenalidomide maintenance after ASCT: a different dose from the 25 mg table above
+# --------------------------------------------------------------------------------------------
+
+MAINTENANCE_CHECKED = "2026-12-06"
+RD_TABLE_HEADING = (
+    "Starting dose with Rd (NOT maintenance): lenalidomide with dexamethasone, 25 mg regimen "
+    "(days 1–21 of 28-day cycles), by creatinine clearance"
+)
+MAINTENANCE_HEADING = "Maintenance after ASCT: lenalidomide dose"
+NOT_FOR_MAINTENANCE = (
+    "The 25 mg starting-dose table (lenalidomide with dexamethasone, days 1–21 of 28) is NOT the maintenance "
+    "dose after ASCT and its renal rows are not maintenance rows: do not use it for lenalidomide maintenance."
+)
+MAINTENANCE_POINTER = (
+    "Maintenance after ASCT: US label 10 mg once daily continuously (days 1–28 of 28-day cycles), may increase to "
+    "15 mg once daily after 3 cycles if tolerated; the EU SmPC maintenance dose and both labels' maintenance renal "
+    "rows are UNCONFIRMED in this guide (see the Regimens & dosing screen for R or DaraR)."
+)
+RD_TABLE_RECHECK = (
+    f"Re-read {MAINTENANCE_CHECKED}: the EU rows 30 ≤ CLcr < 50 (10 mg once daily), < 30 not on dialysis "
+    "(15 mg every other day) and dialysis (5 mg once daily, after dialysis) in an older Revlimid EU SmPC, "
+    "section 4.2 (120ty.net mirror, revision date not shown); the US rows CrCl 30 to < 60 (10 mg every 24 hours) "
+    "and < 30 not on dialysis (15 mg every 48 hours) on drugs.com (lenalidomide dosage page)."
+)
+_US_PI = "REVLIMID (lenalidomide) US Prescribing Information"
+_US_MAINT_SECTION = (
+    "section 2, Dosage and Administration › Multiple Myeloma › REVLIMID Maintenance Therapy Following Auto-HSCT"
+)
+_US_MIRROR = (
+    "120ty.net mirror of the US Prescribing Information (bencandy.php?aid=50341, page 4); the drugs.com "
+    "lenalidomide dosage summary (last updated 29 Aug 2022) gives the same dose"
+)
+_EU_SMPC = "Revlimid (lenalidomide) EU SmPC"
+
+
+@dataclass(frozen=True)
+class LabelFact:
+    """One fact of a label as the guide shows it, with the label's own words when they were read."""
+
+    region: Region
+    topic: str
+    shown: str
+    quote: str
+    document: str
+    section: str
+    revision: str
+    retrieved_from: str
+    checked: str
+    status: Status
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "region": self.region,
+            "topic": self.topic,
+            "shown": self.shown,
+            "quote": self.quote,
+            "source": {
+                "document": self.document,
+                "section": self.section,
+                "revision": self.revision,
+                "retrieved_from": self.retrieved_from,
+                "checked": self.checked,
+            },
+            "status": self.status,
+        }
+
+
+LENALIDOMIDE_MAINTENANCE: tuple[LabelFact, ...] = (
+    LabelFact(
+        "us",
+        "Starting dose",
+        "10 mg once daily continuously (days 1–28 of repeated 28-day cycles) until disease progression or "
+        "unacceptable toxicity",
+        "The recommended starting dose of REVLIMID is 10 mg once daily continuously (Days 1-28 of repeated 28-day "
+        "cycles) until disease progression or unacceptable toxicity.",
+        _US_PI,
+        _US_MAINT_SECTION,
+        "not shown in the retrieved copy",
+        _US_MIRROR,
+        MAINTENANCE_CHECKED,
+        "CONFIRMED",
+    ),
+    LabelFact(
+        "us",
+        "Dose increase",
+        "after 3 cycles of maintenance, may be increased to 15 mg once daily if tolerated",
+        "After 3 cycles of maintenance therapy, the dose can be increased to 15 mg once daily if tolerated.",
+        _US_PI,
+        _US_MAINT_SECTION,
+        "not shown in the retrieved copy",
+        _US_MIRROR,
+        MAINTENANCE_CHECKED,
+        "CONFIRMED",
+    ),
+    LabelFact(
+        "us",
+        "When to start",
+        "after ASCT, once haematological recovery is adequate (ANC ≥ 1000/mcL and/or platelets ≥ 75,000/mcL)",
+        "Following auto-HSCT, initiate REVLIMID maintenance therapy after adequate hematologic recovery "
+        "(ANC ≥ 1000/mcL and/or platelet counts ≥75,000/mcL).",
+        _US_PI,
+        _US_MAINT_SECTION,
+        "not shown in the retrieved copy",
+        _US_MIRROR,
+        MAINTENANCE_CHECKED,
+        "CONFIRMED",
+    ),
+    LabelFact(
+        "eu",
+        "Indication",
+        "lenalidomide alone is licensed as maintenance after ASCT for newly diagnosed MM",
+        "Revlimid as monotherapy is indicated for the maintenance treatment of adult patients with newly diagnosed "
+        "multiple myeloma who have undergone autologous stem cell transplantation.",
+        _EU_SMPC,
+        "section 4.1, Therapeutic indications",
+        "revision year 2024 (as given by the retrieved copy)",
+        "rxreasoner.com copy of the EMA SmPC (monographs/revlimid/usage); the same sentence in the medicoreinc.com "
+        "copy of the Revlimid 10 mg SmPC",
+        MAINTENANCE_CHECKED,
+        "CONFIRMED",
+    ),
+    LabelFact(
+        "eu",
+        "Starting dose",
+        "UNCONFIRMED — the EU SmPC's maintenance dose was not read: no stored copy of section 4.2 "
+        '("Lenalidomide maintenance in patients who have undergone autologous stem cell transplantation (ASCT)") '
+        "was found. Check the current SmPC; the US label's dose is shown above.",
+        "",
+        _EU_SMPC,
+        "section 4.2, Posology (maintenance after ASCT)",
+        "not retrieved",
+        "not found in a stored copy",
+        MAINTENANCE_CHECKED,
+        "UNCONFIRMED",
+    ),
+)
+
+LENALIDOMIDE_MAINTENANCE_RENAL: tuple[LabelFact, ...] = (
+    LabelFact(
+        "eu",
+        "Renal impairment during maintenance",
+        "UNCONFIRMED — the EU SmPC's renal rows for maintenance were not read in a stored copy.",
+        "",
+        _EU_SMPC,
+        "section 4.2, Special populations › Renal impairment",
+        "not retrieved",
+        "not found in a stored copy",
+        MAINTENANCE_CHECKED,
+        "UNCONFIRMED",
+    ),
+    LabelFact(
+        "us",
+        "Renal impairment during maintenance",
+        "UNCONFIRMED — the US label gives separate renal dose adjustments for maintenance after auto-HSCT "
+        "(a secondary summary has that heading), but their values were not read.",
+        "",
+        _US_PI,
+        "section 2, Dosage and Administration › dosage modifications for renal impairment",
+        "not retrieved",
+        'drugs.com lenalidomide dosage page (last updated 29 Aug 2022) shows the heading "DOSE ADJUSTMENTS IN '
+        'maintenance therapy following auto-HSCT for multiple myeloma (MM) and MYELODYSPLASTIC SYNDROMES (MDS)" '
+        "without its rows",
+        MAINTENANCE_CHECKED,
+        "UNCONFIRMED",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class MaintenanceUse:
+    """How the guideline uses a lenalidomide-containing maintenance regimen, and what its partner drug needs."""
+
+    regimen: str
+    setting: str
+    partner_note: str
+    other_uses: tuple[str, ...]
+    show_rd_table: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "regimen": self.regimen,
+            "setting": self.setting,
+            "partner_note": self.partner_note,
+            "other_uses": list(self.other_uses),
+            "rd_table_shown": self.show_rd_table,
+        }
+
+
+#: Regimens the guideline names as maintenance after ASCT (Newly diagnosed MM › Recommendations,
+#: bullet 7: "Lenalidomide was considered the SOC maintenance treatment after ASCT in all patients
+#: with MM [I, A]." and "On the basis of PFS results from the PERSEUS trial, the addition of
+#: daratumumab to lenalidomide is the new SOC [I, A]."; IsaR is the maintenance arm of GMMG-HD7).
+MAINTENANCE_USES: dict[str, MaintenanceUse] = {
+    "R": MaintenanceUse(
+        "R",
+        "Maintenance after ASCT (lenalidomide alone)",
+        "",
+        (
+            "Lenalidomide alone for high-risk SMM is discussed in the guideline but is not approved for SMM (see the "
+            "approval notes); the guide gives no dose for it.",
+        ),
+        False,
+    ),
+    "DaraR": MaintenanceUse(
+        "DaraR",
+        "Maintenance after ASCT (daratumumab with lenalidomide, PERSEUS)",
+        "Daratumumab dose and schedule for DaraR maintenance after ASCT: not in this guide yet (UNCONFIRMED — no "
+        "stored label text giving it was found; the stored DARZALEX 1,800 mg SmPC, UK emc copy updated "
+        '11 Nov 2024, section 4.1, names the combination "with bortezomib, lenalidomide and dexamethasone" for '
+        "transplant-eligible NDMM, but its section 4.2 maintenance schedule was not read).",
+        (
+            "DaraR is also the dexamethasone-sparing option for frail (IMWG FS ≥ 2) transplant-ineligible patients "
+            "(IFM2017-03): that is not maintenance, and the guideline gives no lenalidomide dose for it. The "
+            "Rd starting-dose table below is the label's dose of lenalidomide given with dexamethasone, shown "
+            "for that use only.",
+        ),
+        True,
+    ),
+    "IsaR": MaintenanceUse(
+        "IsaR",
+        "Maintenance after ASCT (isatuximab with lenalidomide, GMMG-HD7 maintenance arm)",
+        "Isatuximab dose and schedule for IsaR maintenance: not in this guide (UNCONFIRMED — no stored label text "
+        "giving it was found).",
+        (),
+        False,
+    ),
+}
+
+
+def lenalidomide_maintenance(regimen: str | None = None) -> dict[str, Any]:
+    """The lenalidomide maintenance facts (never the 25 mg table), for ``regimen`` when it is one of
+    :data:`MAINTENANCE_USES`."""
+    use = MAINTENANCE_USES.get(regimen) if regimen is not None else None
+    return {
+        "heading": MAINTENANCE_HEADING,
+        "not_the_25_mg_table": NOT_FOR_MAINTENANCE,
+        "use": use.as_dict() if use is not None else None,
+        "dose": [f.as_dict() for f in LENALIDOMIDE_MAINTENANCE],
+        "renal": [f.as_dict() for f in LENALIDOMIDE_MAINTENANCE_RENAL],
+        "followed": "This guide follows the EU SmPC where its text was read; the EU maintenance dose was not read, "
+        "so the US label's dose is shown, marked with its region",
+        "guideline": [
+            {
+                "quote": "Lenalidomide was considered the SOC maintenance treatment after ASCT in all patients with "
+                "MM [I, A].",
+                "location": "Newly diagnosed MM › Recommendations, bullet 7",
+            }
+        ],
+    }

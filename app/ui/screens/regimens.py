@@ -216,6 +216,9 @@ class RegimenDetail:
     renal: list[dict[str, Any]]
     lenalidomide_rows: list[tuple[str, str, str, str]] = field(default_factory=list)
     lenalidomide_notes: list[str] = field(default_factory=list)
+    rd_table_heading: str = ""
+    rd_table_hidden: str = ""  # why the 25 mg table is not shown for this (maintenance) regimen
+    maintenance: dict[str, Any] | None = None  # renal_dosing.lenalidomide_maintenance() for maintenance regimens
     label_notes: list[tuple[str, str, str, str]] = field(default_factory=list)  # drug, note, status, source
     carfilzomib_cap: tuple[str, str] | None = None
     step_up: list[str] = field(default_factory=list)
@@ -273,20 +276,7 @@ def _add_label_notes(detail: RegimenDetail, drug_ids: set[str]) -> None:
 
     detail.checked = str(getattr(renal_dosing, "LABEL_TEXT_CHECKED", "") or "")
     if "lenalidomide" in drug_ids:
-        for band, crcl, dialysis in _LENALIDOMIDE_BANDS:
-            start = renal_dosing.lenalidomide_starting_dose(crcl, dialysis=dialysis)
-            eu = f"{start.eu.dose}" + (f" [{start.eu.status}]" if start.eu.status != "CONFIRMED" else "")
-            us = f"{start.us.dose}" + (f" [{start.us.status}]" if start.us.status != "CONFIRMED" else "")
-            detail.lenalidomide_rows.append((band, eu, us, "⚠ differ" if start.differ else "same"))
-        detail.lenalidomide_notes = [
-            "EU SmPC bands: ≥ 50, 30–< 50, < 30 mL/min; US label bands: ≥ 60, 30–< 60, < 30 mL/min. "
-            "This guide follows the EU SmPC.",
-            f"EU source: {renal_dosing.LENALIDOMIDE_EU_SOURCE}",
-            f"US source: {renal_dosing.LENALIDOMIDE_US_SOURCE}",
-        ]
-        eu_low = renal_dosing.lenalidomide_starting_dose(20.0).eu
-        if eu_low.status_note:
-            detail.lenalidomide_notes.append(f"< 30 mL/min EU row: {eu_low.status_note}")
+        _add_lenalidomide(detail, renal_dosing)
     for note in renal_dosing.other_drug_notes(60.0):
         if note.drug in drug_ids:
             detail.label_notes.append((note.drug, note.note, note.status, note.source))
@@ -300,6 +290,38 @@ def _add_label_notes(detail: RegimenDetail, drug_ids: set[str]) -> None:
         detail.step_up.extend(STEP_UP_DRUGS.get(drug_id, ()))
     if detail.step_up:
         detail.checked = detail.checked or dosing.LABEL_TEXT_CHECKED
+
+
+def _add_lenalidomide(detail: RegimenDetail, renal_dosing: Any) -> None:
+    """Maintenance regimens get the maintenance dose; the 25 mg (Rd) table only where the regimen
+    has a non-maintenance use it belongs to, always headed "NOT maintenance"."""
+    use = renal_dosing.MAINTENANCE_USES.get(detail.regimen.abbr)
+    detail.rd_table_heading = renal_dosing.RD_TABLE_HEADING
+    if use is not None:
+        detail.maintenance = renal_dosing.lenalidomide_maintenance(use.regimen)
+        if not use.show_rd_table:
+            detail.rd_table_hidden = (
+                f"{renal_dosing.RD_TABLE_HEADING}: not shown for {detail.regimen.abbr}, a maintenance regimen. "
+                "It is on the Rd page and in the creatinine clearance calculator."
+            )
+            return
+    for band, crcl, dialysis in _LENALIDOMIDE_BANDS:
+        start = renal_dosing.lenalidomide_starting_dose(crcl, dialysis=dialysis)
+        eu = f"{start.eu.dose}" + (f" [{start.eu.status}]" if start.eu.status != "CONFIRMED" else "")
+        us = f"{start.us.dose}" + (f" [{start.us.status}]" if start.us.status != "CONFIRMED" else "")
+        detail.lenalidomide_rows.append((band, eu, us, "⚠ differ" if start.differ else "same"))
+    detail.lenalidomide_notes = [
+        "EU SmPC bands: ≥ 50, 30–< 50, < 30 mL/min; US label bands: ≥ 60, 30–< 60, < 30 mL/min. "
+        "This guide follows the EU SmPC.",
+        f"EU source: {renal_dosing.LENALIDOMIDE_EU_SOURCE}",
+        f"US source: {renal_dosing.LENALIDOMIDE_US_SOURCE}",
+    ]
+    eu_low = renal_dosing.lenalidomide_starting_dose(20.0).eu
+    if eu_low.status_note:
+        detail.lenalidomide_notes.append(f"< 30 mL/min EU row: {eu_low.status_note}")
+    detail.lenalidomide_notes.append(renal_dosing.RD_TABLE_RECHECK)
+    if use is not None:
+        detail.lenalidomide_notes.insert(0, renal_dosing.NOT_FOR_MAINTENANCE)
 
 
 # --------------------------------------------------------------------------------------------
@@ -338,6 +360,8 @@ def detail_html(d: RegimenDetail, *, with_banner: bool = True) -> str:
         out.append(banner_html(r))
     if r.recommended:
         out.append("<p><b>Status:</b> recommended in the guideline (see the statements below for where and how).</p>")
+    if d.maintenance is not None:
+        out.append(f"<p><b>⚠ Lenalidomide dose:</b> {_esc(MAINTENANCE_FLAG)}</p>")
     out.append("<h3>Components</h3>")
     out.append(
         html_table(("Drug", "Class"), [(name, ", ".join(classes) or "—") for _cid, name, classes in d.components])
@@ -356,16 +380,72 @@ def detail_html(d: RegimenDetail, *, with_banner: bool = True) -> str:
     return "".join(out)
 
 
+REGION_NAMES = {"eu": "EU SmPC", "us": "US label"}
+MAINTENANCE_FLAG = (
+    "given here as maintenance after ASCT — see “Maintenance after ASCT” in the dosing notes below; the 25 mg "
+    "(Rd) starting-dose table does not apply."
+)
+RD_COLUMNS = ("Creatinine clearance", "EU SmPC (followed)", "US label", "EU vs US")
+MAINTENANCE_STYLE = "background:#fff4d6;border:2px solid #a86b00"
+
+
+def _fact_source(f: dict[str, Any]) -> str:
+    src = f["source"]
+    return (
+        f"{src['document']}, {src['section']}; revision: {src['revision']}; read in: {src['retrieved_from']}; "
+        f"checked {src['checked']}"
+    )
+
+
+def _facts_html(facts: list[dict[str, Any]]) -> str:
+    """Each label fact as a block: region · topic, status, what the guide shows, the label's words, source."""
+    out = []
+    for f in facts:
+        status = f["status"]
+        flag = f"<b style='color:#9b1c1c'>⚠ {status}</b>" if status != "CONFIRMED" else f"<b>{status}</b>"
+        quote = f"<br>Label text: “{_esc(f['quote'])}”" if f["quote"] else ""
+        out.append(
+            f"<p style='margin-bottom:6px'>• <b>{_esc(REGION_NAMES[f['region']])} · {_esc(f['topic'])}</b> "
+            f"[{flag}]: {_esc(f['shown'])}{quote}<br>"
+            f"<span style='color:#555555; font-size:small'>Source: {_esc(_fact_source(f))}</span></p>"
+        )
+    return "".join(out)
+
+
+def _maintenance_html(m: dict[str, Any]) -> str:
+    use = m["use"] or {}
+    out = [f"<h3>Lenalidomide — {_esc(m['heading'])}</h3>"]
+    if use.get("setting"):
+        out.append(f"<p><b>This regimen:</b> {_esc(use['setting'])}</p>")
+    out.append(
+        f"<table width='100%' cellpadding='6' style='{MAINTENANCE_STYLE}'><tr><td>"
+        f"<b>⚠ Not the 25 mg table.</b> {_esc(m['not_the_25_mg_table'])}</td></tr></table>"
+    )
+    out.append(_facts_html(m["dose"]))
+    out.append("<h4>Renal impairment during maintenance</h4>")
+    out.append(_facts_html(m["renal"]))
+    out.append(f"<p><small>{_esc(m['followed'])}.</small></p>")
+    if use.get("partner_note"):
+        out.append(f"<p><b>Partner drug:</b> {_esc(use['partner_note'])}</p>")
+    if use.get("other_uses"):
+        out.append("<p><b>Other uses of this regimen:</b></p><ul>")
+        out += [f"<li>{_esc(u)}</li>" for u in use["other_uses"]]
+        out.append("</ul>")
+    return "".join(out)
+
+
 def dosing_html(d: RegimenDetail) -> str:
     out = ["<h2>Dosing notes for the pharmacist</h2>"]
+    if d.maintenance is not None:
+        out.append(_maintenance_html(d.maintenance))
     out.append("<h3>The guideline's renal statements for these drugs</h3>")
     out.append(_statements_html(d.renal))
     if d.lenalidomide_rows:
-        out.append("<h3>Lenalidomide starting dose by creatinine clearance (25 mg regimen, days 1–21 of 28)</h3>")
-        out.append(
-            html_table(("Creatinine clearance", "EU SmPC (followed)", "US label", "EU vs US"), d.lenalidomide_rows)
-        )
+        out.append(f"<h3>Lenalidomide — {_esc(d.rd_table_heading)}</h3>")
+        out.append(html_table(RD_COLUMNS, d.lenalidomide_rows))
         out.append("<ul>" + "".join(f"<li><small>{_esc(n)}</small></li>" for n in d.lenalidomide_notes) + "</ul>")
+    elif d.rd_table_hidden:
+        out.append(f"<p><b>Lenalidomide — </b>{_esc(d.rd_table_hidden)}</p>")
     if d.carfilzomib_cap:
         out.append(
             f"<h3>Carfilzomib BSA cap</h3><p>{_esc(d.carfilzomib_cap[0])}<br>"
@@ -380,10 +460,75 @@ def dosing_html(d: RegimenDetail) -> str:
             "<h3>Step-up schedule</h3><p>Weight-based step-up doses, monitoring and premedication (EU SmPC or "
             f"US label): open the bispecific step-up helper for {links}.</p>"
         )
-    if d.lenalidomide_rows or d.label_notes or d.carfilzomib_cap or d.step_up:
-        checked = d.checked or "not recorded in the guide"
-        out.append(f"<p><small>Label text checked: {_esc(checked)}. Check the current label before use.</small></p>")
+    if _has_label_facts(d):
+        out.append(f"<p><small>{_esc(_checked_line(d))}</small></p>")
     return "".join(out)
+
+
+def _has_label_facts(d: RegimenDetail) -> bool:
+    return bool(d.lenalidomide_rows or d.label_notes or d.carfilzomib_cap or d.step_up or d.maintenance)
+
+
+def _checked_line(d: RegimenDetail) -> str:
+    checked = d.checked or "not recorded in the guide"
+    line = f"Label text checked: {checked}."
+    if d.maintenance is not None:
+        line += " The maintenance facts above carry their own check date."
+    return line + " Check the current label before use."
+
+
+def dosing_text(d: RegimenDetail) -> list[str]:
+    """The dosing notes as plain text, with every heading and qualifier of the screen."""
+    lines = ["Dosing notes for the pharmacist"]
+    if d.maintenance is not None:
+        m = d.maintenance
+        use = m["use"] or {}
+        lines.append(f"Lenalidomide — {m['heading']}")
+        if use.get("setting"):
+            lines.append(f"  This regimen: {use['setting']}")
+        lines.append(f"  !! Not the 25 mg table: {m['not_the_25_mg_table']}")
+        for f in m["dose"]:
+            lines += _fact_text(f)
+        lines.append("  Renal impairment during maintenance:")
+        for f in m["renal"]:
+            lines += _fact_text(f)
+        lines.append(f"  {m['followed']}.")
+        if use.get("partner_note"):
+            lines.append(f"  Partner drug: {use['partner_note']}")
+        lines += [f"  Other use: {u}" for u in use.get("other_uses", [])]
+    lines.append("The guideline's renal statements for these drugs:")
+    lines += [f"  - {s['text']} ({s['location']})" for s in d.renal] or ["  (none)"]
+    if d.lenalidomide_rows:
+        lines.append(f"Lenalidomide — {d.rd_table_heading}")
+        lines.append("  " + " | ".join(RD_COLUMNS))
+        lines += [
+            f"  {band}: EU SmPC (followed) {eu} | US label {us} | EU vs US: {cmp}"
+            for band, eu, us, cmp in d.lenalidomide_rows
+        ]
+        lines += [f"  - {n}" for n in d.lenalidomide_notes]
+    elif d.rd_table_hidden:
+        lines.append(f"Lenalidomide — {d.rd_table_hidden}")
+    if d.carfilzomib_cap:
+        lines.append(f"Carfilzomib BSA cap: {d.carfilzomib_cap[0]} Source: {d.carfilzomib_cap[1]}")
+    if d.label_notes:
+        lines.append("Label notes (drug [status]: note; source):")
+        lines += [f"  - {drug} [{status}]: {note} Source: {source}" for drug, note, status, source in d.label_notes]
+    if d.step_up:
+        lines.append(
+            "Step-up schedule: weight-based step-up doses, monitoring and premedication (EU SmPC or US label) — "
+            f"see the bispecific step-up helper for {', '.join(d.step_up)}."
+        )
+    if _has_label_facts(d):
+        lines.append(_checked_line(d))
+    return lines
+
+
+def _fact_text(f: dict[str, Any]) -> list[str]:
+    out = [f"  - [{REGION_NAMES[f['region']]} · {f['topic']} · {f['status']}] {f['shown']}"]
+    if f["quote"]:
+        out.append(f"      label text: “{f['quote']}”")
+    out.append(f"      source: {_fact_source(f)}")
+    return out
 
 
 def detail_text(d: RegimenDetail, stamp: str) -> str:
@@ -395,6 +540,8 @@ def detail_text(d: RegimenDetail, stamp: str) -> str:
             lines.append(f"   “{r.not_recommended_reason.quote}” ({r.not_recommended_reason.location})")
     else:
         lines.append("Status: recommended in the guideline")
+    if d.maintenance is not None:
+        lines.append(f"!! Lenalidomide dose: {MAINTENANCE_FLAG}")
     lines.append("Components: " + ", ".join(f"{name} ({', '.join(c)})" if c else name for _i, name, c in d.components))
     if r.aliases:
         lines.append("Also written: " + ", ".join(r.aliases))
@@ -424,18 +571,7 @@ def detail_text(d: RegimenDetail, stamp: str) -> str:
         lines.append("Notes:")
         lines += [f"  - {n}" for n in r.notes]
     lines.append("")
-    lines.append("Dosing notes — the guideline's renal statements:")
-    lines += [f"  - {s['text']} ({s['location']})" for s in d.renal] or ["  (none)"]
-    if d.lenalidomide_rows:
-        lines.append("Lenalidomide starting dose by CrCl (EU SmPC followed | US label):")
-        lines += [f"  {band}: EU {eu} | US {us}" for band, eu, us, _ in d.lenalidomide_rows]
-        lines += [f"  {n}" for n in d.lenalidomide_notes]
-    if d.carfilzomib_cap:
-        lines.append(f"Carfilzomib: {d.carfilzomib_cap[0]} Source: {d.carfilzomib_cap[1]}")
-    for drug, note, status, source in d.label_notes:
-        lines.append(f"{drug} [{status}]: {note} Source: {source}")
-    if d.lenalidomide_rows or d.label_notes or d.carfilzomib_cap or d.step_up:
-        lines.append(f"Label text checked: {d.checked or 'not recorded in the guide'}")
+    lines += dosing_text(d)
     lines += ["", stamp]
     return "\n".join(lines)
 
