@@ -6,6 +6,8 @@ import itertools
 
 import pytest
 
+from app.core.flowchart.engine import FactsError
+
 from .flow_helpers import ev, note_refs, recs
 
 BASE = {"unavailable": [], "limited_access_to_novel_regimens": False}
@@ -22,7 +24,11 @@ def test_every_known_combination_reaches_one_leaf(bundle):
         e = fig2(bundle, len_, cd38, btz, cart)
         assert e.missing == [], (len_, cd38, btz)
         assert e.possible_nodes == []
-        assert all(r.status == "applies" for r in e.recommendations)
+        assert not [r for r in e.recommendations if r.status == "possible"]
+        assert all(r.reason for r in e.recommendations if r.status != "applies")
+        leaf = [r for r in e.recommendations if r.node == e.path[-1]]
+        if leaf:
+            assert any(r.status == "applies" for r in leaf), (len_, cd38, btz, cart)
 
 
 def test_bullet1_len_sensitive_bortezomib_refractory(bundle):
@@ -38,6 +44,8 @@ def test_bullet1_len_sensitive_bortezomib_refractory(bundle):
 def test_footnote_a_keeps_belapd_from_lenalidomide_naive(bundle):
     e = fig2(bundle, "naive", "naive", "refractory")
     assert "BelaPd" not in recs(e)
+    bela = next(x for x in e.recommendations if x.regimen == "BelaPd")
+    assert bela.status == "excluded" and "footnote a" in bela.reason
     e = fig2(bundle, "naive", "naive", "sensitive")
     assert "BelaPd" not in recs(e) and "PVd" not in recs(e)
 
@@ -66,11 +74,16 @@ def test_bullet3_lenalidomide_refractory(bundle):
     assert r["cilta-cel"] == ("[I, A]", "preferred")
     assert r["DaraPd"] == ("[I, A]", "other")
     assert {"DaraKd", "IsaKd", "BelaPd", "BelaVd", "SelVd"} <= set(r)
-    assert e.recommendations[0].regimen == "cilta-cel"
+    assert [x.regimen for x in e.recommendations if x.status == "applies"][0] == "cilta-cel"
+    side = next(x for x in e.recommendations if x.regimen == "second-line ASCT")
+    assert side.status == "excluded" and "limited_access_to_novel_regimens = no" in side.reason
 
 
 def test_bullet3_not_car_t_eligible(bundle):
-    assert "cilta-cel" not in recs(fig2(bundle, "refractory", "sensitive", "sensitive", cart=False))
+    e = fig2(bundle, "refractory", "sensitive", "sensitive", cart=False)
+    assert "cilta-cel" not in recs(e)
+    cilta = next(x for x in e.recommendations if x.regimen == "cilta-cel")
+    assert cilta.status == "excluded" and "car_t_eligible = no" in cilta.reason
 
 
 def test_bullet3_unavailable_cilta_cel_and_belavd(bundle):
@@ -90,24 +103,48 @@ def test_bullet4_leaf_specific_grade_of_darapd(bundle):
 
 
 def test_bullet5_len_and_anti_cd38_refractory(bundle):
-    r = recs(fig2(bundle, "refractory", "refractory", "sensitive"))
-    assert r["cilta-cel"] == ("[I, A]", "preferred") and r["BelaPd"] == ("[I, A]", "preferred")
-    assert r["SelVd"] == ("[panel consensus; II, C]", "conditional")
-    assert r["BelaVd"] == ("[panel consensus; V, C]", "conditional")
-    assert r["Kd"] == ("[panel consensus; V, C]", "conditional")
-    assert "KPd" not in r
+    e = fig2(bundle, "refractory", "refractory", "sensitive")
+    r = recs(e)
+    assert r == {"cilta-cel": ("[I, A]", "preferred"), "BelaPd": ("[I, A]", "preferred")}
+    last = recs(e, "fallback")
+    assert last["SelVd"] == ("[panel consensus; II, C]", "conditional")
+    assert last["BelaVd"] == ("[panel consensus; V, C]", "conditional")
+    assert last["Kd"] == ("[panel consensus; V, C]", "conditional")
+    kd = next(x for x in e.recommendations if x.regimen == "Kd")
+    assert "if other options are not available" in kd.reason and "cilta-cel and BelaPd" in kd.reason
+    assert kd.fallback_for == ["cilta-cel", "BelaPd"]
+    assert "KPd" not in {x.regimen for x in e.recommendations}
+
+
+@pytest.mark.parametrize(("unavailable", "cart"), [(["BelaPd", "cilta-cel"], True), (["BelaPd"], False)])
+def test_bullet5_last_resorts_apply_once_the_options_above_are_gone(bundle, unavailable, cart):
+    e = fig2(bundle, "refractory", "refractory", "sensitive", cart=cart, unavailable=unavailable)
+    assert set(recs(e)) == {"SelVd", "BelaVd", "Kd"}
+    assert not [x for x in e.recommendations if x.status == "fallback"]
+
+
+def test_bullet5_last_resorts_stay_fallback_while_cilta_cel_may_apply(bundle):
+    e = ev(bundle, "fig2", lenalidomide_status="refractory", anti_cd38_status="refractory",
+           bortezomib_status="sensitive", unavailable=["BelaPd"])
+    status = {x.regimen: x.status for x in e.recommendations if x.node == "r-c-len-cd38-ref"}
+    assert status == {"cilta-cel": "possible", "BelaPd": "unavailable", "SelVd": "fallback", "BelaVd": "fallback",
+                      "Kd": "fallback"}
+    assert "car_t_eligible" in e.missing
 
 
 def test_bullet5_fallbacks_need_bortezomib_sensitivity(bundle):
-    r = recs(fig2(bundle, "refractory", "refractory", "refractory"))
-    assert set(r) == {"cilta-cel", "BelaPd"}
+    e = fig2(bundle, "refractory", "refractory", "refractory")
+    assert set(recs(e)) == {"cilta-cel", "BelaPd"}
+    excluded = {x.regimen: x.reason for x in e.recommendations if x.status == "excluded"}
+    assert {"SelVd", "BelaVd", "Kd"} <= set(excluded)
+    assert "bortezomib-sensitive disease" in excluded["Kd"]
 
 
 @pytest.mark.parametrize(("cd38", "btz"), [("sensitive", "sensitive"), ("refractory", "refractory")])
 def test_gap_anti_cd38_exposed_lenalidomide_sensitive_has_no_invented_regimens(bundle, cd38, btz):
     e = fig2(bundle, "sensitive", cd38, btz)
     assert e.path[-1] == "r-a-cd38-exposed-gap"
-    assert e.recommendations == []
+    assert [r.regimen for r in e.recommendations] == ["second-line ASCT"]
     assert "F2-A2" in note_refs(e)
 
 
@@ -117,6 +154,21 @@ def test_second_line_asct_side_box(bundle):
     assert recs(e)["second-line ASCT"] == ("[panel consensus; III, C]", "conditional")
     e = fig2(bundle, "sensitive", "naive", "sensitive", **{**facts, "initial_remission_months": 35.9})
     assert "second-line ASCT" not in recs(e)
+    side = next(x for x in e.recommendations if x.regimen == "second-line ASCT")
+    assert side.status == "excluded" and "initial_remission_months = 35.9" in side.reason
+
+
+def test_substitutes_are_fallbacks_while_the_regimen_is_available(bundle):
+    e = fig2(bundle, "sensitive", "naive", "sensitive")
+    daravd = next(x for x in e.recommendations if x.regimen == "DaraVd")
+    assert daravd.status == "fallback" and daravd.substitutes_for == "BelaVd"
+    assert "only if BelaVd is unavailable" in daravd.reason
+
+
+def test_lenalidomide_maintenance_cannot_leave_the_patient_naive(bundle):
+    with pytest.raises(FactsError) as info:
+        ev(bundle, "fig2", lenalidomide_status="naive", prior_asct_then_len_maintenance=True)
+    assert info.value.field == "lenalidomide_status"
 
 
 def test_fig2_traps_are_visible(bundle):

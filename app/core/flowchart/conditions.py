@@ -28,6 +28,9 @@ class Condition(BaseModel):
     all: list[Condition] | None = None
     any: list[Condition] | None = None
     not_: Condition | None = Field(default=None, alias="not")
+    if_unknown: bool | None = None
+    """For a fact test: the value while the fact is unknown, where the source sets a default
+    (e.g. anti-CD38 retreatment is "not recommended" unless it is answered as the only option)."""
 
     @model_validator(mode="after")
     def _one_form(self) -> Condition:
@@ -36,6 +39,8 @@ class Condition(BaseModel):
             raise ValueError("a condition is exactly one of: fact test, all, any, not")
         if self.fact is not None and self.op is None:
             raise ValueError(f"condition on {self.fact!r} needs an op")
+        if self.if_unknown is not None and self.fact is None:
+            raise ValueError("if_unknown belongs to a fact test")
         return self
 
     def facts(self) -> set[str]:
@@ -48,6 +53,8 @@ class Condition(BaseModel):
 
     def evaluate(self, facts: Mapping[str, Any]) -> bool | None:
         if self.fact is not None:
+            if facts.get(self.fact) is None and self.if_unknown is not None:
+                return self.if_unknown
             return _test(self.op, facts.get(self.fact), self.value)  # type: ignore[arg-type]
         if self.not_ is not None:
             inner = self.not_.evaluate(facts)
