@@ -89,6 +89,16 @@ def describe(d: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
+STATUS_LABELS = {
+    "applies": "applies",
+    "possible": "possible",
+    "fallback": "fallback",
+    "unavailable": "not available",
+    "already-received": "already received",
+    "excluded": "excluded",
+}
+
+
 def evaluation(d: dict[str, Any]) -> str:
     out = [f"{d['figure']} path: {' → '.join(d['path'])}"]
     if d["missing"]:
@@ -98,11 +108,17 @@ def evaluation(d: dict[str, Any]) -> str:
             f"{c['when']}: {c['evidence']['text']}" for c in r["evidence_by_condition"]
         )
         sub = f" (instead of {r['substitutes_for']})" if r.get("substitutes_for") else ""
-        out.append(f"- [{r['status']}] {r['tier']}: {r['regimen']}{sub} {ev}  ({', '.join(r['components'])})")
-        out += [f"      condition: {c}" for c in r["conditions"]]
+        status = STATUS_LABELS.get(r["status"], r["status"])
+        out.append(f"- [{status}] {r['tier']}: {r['regimen']}{sub} {ev}  ({', '.join(r['components'])})")
+        if r.get("reason"):
+            out.append(_wrap(f"why: {r['reason']}", "      "))
+        elif r["status"] == "possible" and d["missing"]:
+            out.append(_wrap(f"why: depends on answers still needed ({', '.join(d['missing'])})", "      "))
+        out += [_wrap(f"condition: {c}", "      ") for c in r["conditions"]]
         out.append(_wrap(f"“{r['source']['quote']}” — {r['source']['section']}", "      "))
     for note in d["notes"]:
-        out.append(_wrap(f"Note [{note['kind']}]: {note['text']}", "  "))
+        tag = f" {note['evidence']['text']}" if note.get("evidence") else ""
+        out.append(_wrap(f"Note [{note['kind']}]{tag}: {note['text']}", "  "))
     return "\n".join(out)
 
 
