@@ -112,8 +112,6 @@ def evaluation(d: dict[str, Any]) -> str:
         out.append(f"- [{status}] {r['tier']}: {r['regimen']}{sub} {ev}  ({', '.join(r['components'])})")
         if r.get("reason"):
             out.append(_wrap(f"why: {r['reason']}", "      "))
-        elif r["status"] == "possible" and d["missing"]:
-            out.append(_wrap(f"why: depends on answers still needed ({', '.join(d['missing'])})", "      "))
         out += [_wrap(f"condition: {c}", "      ") for c in r["conditions"]]
         out.append(_wrap(f"“{r['source']['quote']}” — {r['source']['section']}", "      "))
     for note in d["notes"]:

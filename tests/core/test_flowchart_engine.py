@@ -77,3 +77,29 @@ def test_every_item_quotes_its_source(bundle):
         for node in fig.nodes:
             for item in getattr(node, "items", []):
                 assert item.source.quote and item.source.location
+
+
+@pytest.mark.parametrize("figure", ["fig1", "fig2", "fig3"])
+def test_every_status_but_applies_carries_a_reason(bundle, figure):
+    """Contract cli.md, "Status of each listed recommendation": a reason for every status but applies."""
+    fig = bundle.figure(figure)
+    samples: list[dict] = [{}]
+    for spec in fig.facts:
+        if spec.type == "bool":
+            samples += [{spec.name: True}, {spec.name: False}]
+        elif spec.type == "enum" and spec.values:
+            samples += [{spec.name: v} for v in spec.values]
+    for facts in samples:
+        for r in ev(bundle, figure, **facts).recommendations:
+            if r.status != "applies":
+                assert r.reason, (figure, facts, r.regimen, r.status)
+
+
+def test_a_last_resort_never_applies_beside_the_options_it_backs(bundle):
+    for fig in bundle.figures:
+        for facts in ({}, {"first_option_available": True} if fig.id == "fig1" else {}):
+            e = ev(bundle, fig.id, **facts)
+            for r in e.recommendations:
+                if r.fallback_for and r.status == "applies":
+                    above = [x for x in e.recommendations if x.node == r.node and x.regimen in r.fallback_for]
+                    assert all(x.status not in ("applies", "possible", "fallback") for x in above)

@@ -324,6 +324,7 @@ class _Box:
         self.node = node
         self.definite = definite
         self.outs: list[tuple[RecItem, RecommendationOut, list[RecommendationOut]]] = []
+        self.branch_missing = set() if definite else set(walk.missing)
         self.fallback_targets = {
             t for item in node.items if item.fallback is not None for t in self._targets(item)
         }
@@ -348,8 +349,10 @@ class _Box:
         walk = self.walk
         holds = True if item.when is None else item.when.evaluate(walk.cond_facts)
         conditions = list(item.conditions)
+        depends = set(self.branch_missing)
         if holds is None and item.when is not None:
-            walk.missing |= item.when.missing(walk.cond_facts)
+            depends |= item.when.missing(walk.cond_facts)
+            walk.missing |= depends
         status: RecStatus = "applies" if self.definite and holds is True else "possible"
         reason: str | None = None
         agents = walk.names.defining_agents(item.regimen)
@@ -363,12 +366,15 @@ class _Box:
             received = None if exclusive else self._received(item.regimen, agents, item.new_to_patient, conditions)
             if received == "missing":
                 status = "possible"
+                depends.add("previously_received")
             elif received is not None:
                 status, reason = "already-received", received
             elif unavailable := self._unavailable(item):
                 status, reason = "unavailable", unavailable
         if status in OFFERED and (note := walk.exposure.same_class_note(agents)):
             conditions.append(note)
+        if status == "possible":
+            reason = _depends_reason(depends - set(walk.facts))
         return self._out(item, status, reason, conditions)
 
     def _when_false(self, when_false: str | None, conditions: Sequence[str], when: Condition) -> str:
@@ -409,7 +415,8 @@ class _Box:
             status: RecStatus
             reason: str | None
             if out.status == "unavailable":
-                status, reason = ("applies" if self.definite else "possible"), None
+                status = "applies" if self.definite else "possible"
+                reason = None if self.definite else _depends_reason(self.branch_missing - set(self.walk.facts))
                 conditions = [f"{item.regimen} is not available"]
             elif out.status in LISTED_AS_OPTION:
                 status = "fallback"
@@ -437,20 +444,17 @@ class _Box:
         out.fallback_for = targets
         if out.status not in OFFERED:
             return
-        above = [
-            r.regimen
-            for i, o, subs in self.outs
-            if i.regimen in targets
-            for r in (o, *subs)
-            if r.status in LISTED_AS_OPTION
-        ]
-        if above:
+        above = [r for i, o, subs in self.outs if i.regimen in targets for r in (o, *subs)]
+        sure = list(dict.fromkeys(r.regimen for r in above if r.status in ("applies", "fallback")))
+        maybe = list(dict.fromkeys(r.regimen for r in above if r.status == "possible"))
+        if sure or maybe:
             out.status = "fallback"
-            verb = "is" if len(above) == 1 else "are"
-            out.reason = (
-                f"{item.fallback} — listed as a last resort: {join_names(dict.fromkeys(above))} {verb} still "
-                "an option here."
-            )
+            why = []
+            if sure:
+                why.append(f"{join_names(sure)} {'is' if len(sure) == 1 else 'are'} still an option here")
+            if maybe:
+                why.append(f"{join_names(maybe)} may still apply")
+            out.reason = f"{item.fallback} — listed as a last resort: {'; '.join(why)}."
             asks = "first_option_available" in self.walk.figure_fact_names()
             if asks and "first_option_available" not in self.walk.facts:
                 self.walk.missing.add("first_option_available")
@@ -520,6 +524,12 @@ class _Box:
 
     def _footnotes(self, ids: Sequence[str]) -> list[str]:
         return [self.walk.figure.note(i).text for i in ids]
+
+
+def _depends_reason(facts: set[str]) -> str:
+    if not facts:
+        return "Depends on answers still needed on the way to this box."
+    return f"Depends on answers still needed: {', '.join(sorted(facts))}."
 
 
 def _show(value: Any) -> str:
