@@ -79,6 +79,12 @@ def describe(d: dict[str, Any]) -> str:
                     out.append(f"        when {item['when']}")
                 for cond in item.get("conditions", []):
                     out.append(f"        condition: {cond}")
+                if item.get("fallback"):
+                    out.append(_wrap(f"last resort: {item['fallback']}", "        "))
+                if item.get("when_false"):
+                    out.append(_wrap(f"when not met: {item['when_false']}", "        "))
+                if item.get("exclusive_when"):
+                    out.append(_wrap(f"if {item['exclusive_when']}: {item['exclusive_reason']}", "        "))
                 for sub in item["substitutes"]:
                     out.append(f"        if unavailable → {sub['regimen']} {sub['evidence']['text']}")
                 out.append(_wrap(f"“{item['source']['quote']}”", "        "))
