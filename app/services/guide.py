@@ -255,6 +255,8 @@ def describe_figure(fig: Figure) -> dict[str, Any]:
                 for r in item.evidence_rules
             ]
             entry["when"] = item.when.describe() if item.when else None
+            if item.exclusive_when is not None:
+                entry["exclusive_when"] = item.exclusive_when.describe()
             entry["substitutes"] = [
                 {**s.model_dump(mode="json"), "evidence": evidence_from_short(s.evidence).model_dump()}
                 for s in item.substitutes
