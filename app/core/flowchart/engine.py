@@ -218,9 +218,12 @@ class _Exposure:
                 word = self.names.class_word_of(named, REFRACTORY_CLASSES)
                 peers = [a for a in agents if a not in entry.agents and word and a in self.names.agents_of_class(word)]
                 if peers:
+                    mine, theirs = self.names.drugs[peers[0]].classes, self.names.drugs[named].classes
+                    target = "" if mine == theirs else f", another target: {', '.join(mine)} vs {', '.join(theirs)}"
                     return (
-                        f"Same class ({CLASS_WORDS[word][0] if word else ''}) as {self.names.drug_name(named)}, to "
-                        "which the disease is refractory; the text gives no rule on switching within the class."
+                        f"Same class ({CLASS_WORDS[word][0] if word else ''}{target}) as "
+                        f"{self.names.drug_name(named)}, to which the disease is refractory; the text gives no rule "
+                        "on switching within the class."
                     )
         return None
 
