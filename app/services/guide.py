@@ -10,7 +10,7 @@ from typing import Any
 
 from app import __version__
 from app.core.calculators.base import REGISTRY, CalcResult
-from app.core.content.models import Statement
+from app.core.content.models import Statement, UntaggedBullet
 from app.core.evidence import evidence_from_short
 from app.core.flowchart.engine import Evaluation, evaluate
 from app.core.flowchart.model import Figure, QuestionNode
@@ -164,9 +164,10 @@ class Guide:
             panels.append({
                 "syndrome": panel.syndrome,
                 "grade": panel.grade,
-                "box3": [statement_json(statements[i]) for i in panel.box3],
+                "box3": [_box3_json(item, statements) for item in panel.box3],
                 "recommendations": [statement_json(statements[i]) for i in panel.text_statements],
                 "doses": [d.model_dump(mode="json") for d in panel.doses],
+                "doses_not_given": [d.model_dump(mode="json") for d in panel.doses_not_given],
                 "cautions": [c.model_dump(mode="json") for c in panel.cautions],
                 "conflicts": [conflicts[c].model_dump(mode="json") for c in panel.conflicts],
             })
@@ -196,6 +197,31 @@ def _calculator(calc_id: str) -> Any:
     if calc_id not in REGISTRY:
         raise UnknownItem("calculator", f"unknown calculator {calc_id!r}; known: {', '.join(REGISTRY)}")
     return REGISTRY[calc_id]
+
+
+UNTAGGED_NOTE = "Printed in Box 3 without an evidence tag."
+
+
+def _box3_json(item: str | UntaggedBullet, statements: dict[str, Statement]) -> dict[str, Any]:
+    """A Box 3 bullet of a panel, in printed order: a statement, or a bullet printed without a tag
+    (same keys, ``untagged`` true, no evidence)."""
+    if isinstance(item, str):
+        return {**statement_json(statements[item]), "untagged": False}
+    src = item.untagged
+    return {
+        "id": None,
+        "kind": "box",
+        "section": "box3",
+        "text": src.quote,
+        "evidence": [],
+        "untagged": True,
+        "regimens": [],
+        "drugs": [],
+        "errata": [],
+        "notes": [UNTAGGED_NOTE],
+        "duplicate_of": None,
+        "source": {"quote": src.quote, "location": src.location},
+    }
 
 
 def statement_json(s: Statement) -> dict[str, Any]:

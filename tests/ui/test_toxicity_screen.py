@@ -240,3 +240,69 @@ def test_built_before_the_guide_loads(qtbot, guide):
     ctx.set_guide(guide)
     assert s.tabs.count() == 4
     assert s.grader.calc_id == "icans-grade"
+
+
+# --- panels carry what the content knows (issue 9, item 12) -----------------------------------
+
+METHYLPRED_TITLE = '"High-dose methylprednisolone": three different doses'
+
+
+@pytest.mark.parametrize(("syndrome", "grade"), [("crs", 4), ("icans", 3), ("icans", 4)])
+def test_methylprednisolone_conflict_on_its_tabs(qtbot, context, syndrome, grade):
+    screen = make(qtbot, context, syndrome)
+    screen.open_item(grade)
+    panel = screen.tabs.currentWidget()
+    names = [box.accessibleName() for box in panel.conflict_boxes]
+    assert f"Conflict: {METHYLPRED_TITLE}" in names
+    text = screen.plain_text()
+    assert f"Conflict: {METHYLPRED_TITLE}" in text
+    assert "(1 g/day)" in text and "(1–2 g/day)" in text and "(2 mg/kg every 12 h)" in text
+    assert f"⇄ Conflict: {METHYLPRED_TITLE}" in screen.document().toPlainText()
+
+
+def test_methylprednisolone_conflict_not_on_crs_grade_3(crs):
+    crs.open_item(3)
+    assert METHYLPRED_TITLE not in crs.plain_text()
+
+
+def test_icans_grade_1_box3_starts_with_the_untagged_bullets(icans):
+    icans.open_item(1)
+    panel = icans.tabs.currentWidget()
+    shown = panel.box3.text()
+    observation = shown.index("Observation.")
+    withhold = shown.index("Withhold oral food, medicine and fluid intake and switch to intravenous intake.")
+    haloperidol = shown.index("Haloperidol or lorazepam")
+    assert observation < withhold < haloperidol
+    assert shown[:observation].count("untagged in Box 3") == 1
+    assert shown[observation:haloperidol].count("untagged in Box 3") == 1
+    assert "untagged in Box 3" not in shown[haloperidol:]
+    # not a caution at the bottom any more
+    assert "Observation." not in panel.cautions.body.text()
+    assert "Withhold oral food" not in panel.cautions.body.text()
+    lines = icans.plain_text().splitlines()
+    box3 = lines.index("Box 3, grade 1 ICANS:")
+    assert lines[box3 + 1] == (
+        "  - Observation. [untagged in Box 3 (no evidence tag)]  (Box 3 › ICANS › Grade 1, bullet 1)"
+    )
+    bullets = [ln for ln in lines[box3 + 1 :] if ln.startswith("  - ")]
+    assert bullets[1].startswith("  - Withhold oral food, medicine and fluid intake and switch to intravenous intake.")
+    assert bullets[2].startswith("  - Haloperidol or lorazepam if patient is agitated [II, B].")
+    assert "Cautions:" not in icans.plain_text()
+
+
+def test_crs_grade_3_shows_that_no_starting_dexamethasone_dose_is_given(qtbot, crs):
+    crs.open_item(3)
+    panel = crs.tabs.currentWidget()
+    qtbot.waitUntil(panel.not_given.isVisible)
+    body = panel.not_given.body.text()
+    assert "Dose not given in the guideline" in panel.not_given.heading.text()
+    assert "no starting dexamethasone dose for grade 3 CRS" in body
+    assert "Add dexamethasone if no response within 24 h, increasing dose if refractory [II, B]." in body
+    assert "Box 3 › CRS › Grade 3, bullet 3" in body and "Supportive care › Recommendations, bullet 19" in body
+    text = crs.plain_text()
+    assert "Dose not given in the guideline:" in text
+    assert "  ! dexamethasone, starting dose: The guideline gives no starting dexamethasone dose" in text
+    assert "Dose not given in the guideline" in crs.document().toPlainText()
+    for grade in (1, 2, 4):
+        assert not crs.panels[grade].not_given.isVisibleTo(crs.panels[grade])
+        assert "Dose not given" not in crs.panels[grade].plain_text()

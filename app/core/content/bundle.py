@@ -77,13 +77,14 @@ class ContentBundle(BaseModel):
             problems += [f"box2: unknown statement {i!r}" for i in group.statements if i not in sids]
         problems += [f"box3: unknown statement {i!r}" for i in self.box3.ocular if i not in sids]
         for panel in self.toxicity:
-            for i in [*panel.box3, *panel.text_statements]:
+            for i in [*panel.box3_statements, *panel.text_statements]:
                 if i not in sids:
                     problems.append(f"toxicity {panel.syndrome} {panel.grade}: unknown statement {i!r}")
         conflict_ids = {c.id for c in self.conflicts}
         for panel in self.toxicity:
             problems += [f"toxicity: unknown conflict {c!r}" for c in panel.conflicts if c not in conflict_ids]
             problems += [f"toxicity: unknown drug {d.drug!r}" for d in panel.doses if d.drug not in drugs]
+            problems += [f"toxicity: unknown drug {d.drug!r}" for d in panel.doses_not_given if d.drug not in drugs]
         for c in self.box1.criteria:
             problems += [f"box1 {c.id}: unknown erratum {e!r}" for e in c.errata if e not in errata]
         for fig in self.figures:

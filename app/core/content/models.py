@@ -227,16 +227,39 @@ class DoseNote(Strict):
     source: SourceRef
 
 
+class UntaggedBullet(Strict):
+    """A Box 3 bullet printed without an evidence tag: no statement, but kept in its place in the list."""
+
+    untagged: SourceRef
+
+
+class DoseNotGiven(Strict):
+    """A dose the guideline does not give for this grade, with what it does say (verbatim, with places)."""
+
+    drug: str
+    missing: str
+    note: str
+    says: list[SourceRef] = Field(min_length=1)
+
+
 class ToxicityPanel(Strict):
-    """Management of one syndrome at one grade: Box 3 bullets plus the Supportive-care text."""
+    """Management of one syndrome at one grade: Box 3 bullets plus the Supportive-care text.
+
+    ``box3`` lists the grade's Box 3 bullets in printed order: statement ids, or untagged bullets.
+    """
 
     syndrome: Literal["crs", "icans"]
     grade: int = Field(ge=1, le=4)
-    box3: list[str]
+    box3: list[str | UntaggedBullet]
     text_statements: list[str]
     doses: list[DoseNote]
+    doses_not_given: list[DoseNotGiven] = []
     cautions: list[SourceRef] = []
     conflicts: list[str] = []
+
+    @property
+    def box3_statements(self) -> list[str]:
+        return [i for i in self.box3 if isinstance(i, str)]
 
 
 class Box3(Strict):

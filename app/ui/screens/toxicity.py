@@ -82,14 +82,36 @@ def tocilizumab_caution(panels: list[dict[str, Any]]) -> tuple[str, str]:
     return " ".join(quotes), location
 
 
+UNTAGGED_MARK = "untagged in Box 3 (no evidence tag)"
+UNTAGGED_BADGE = (
+    "<span style='background:#eeeeee; color:#333333; border:1px solid #777777'>&nbsp;untagged in Box 3&nbsp;</span>"
+)
+NOT_GIVEN_TITLE = "Dose not given in the guideline"
+
+
 def _statement_html(s: dict[str, Any]) -> str:
-    parts = [f"{badges_html(s.get('evidence', []))} {_esc(s['text'])}"]
+    badge = UNTAGGED_BADGE if s.get("untagged") else badges_html(s.get("evidence", []))
+    parts = [f"{badge} {_esc(s['text'])}"]
     parts.append(f"<br><span style='color:#555555; font-size:small'>{_esc(s['source']['location'])}</span>")
     for note in s.get("notes", []):
         parts.append(f"<br><i>Note: {_esc(note)}</i>")
     for erratum in s.get("errata", []):
         parts.append(f"<br><b>Erratum applies:</b> {_esc(erratum)}")
     return "".join(parts)
+
+
+def not_given_items(panel: dict[str, Any]) -> list[str]:
+    """Each dose the guideline does not give for this grade: what is missing, the note, its own words."""
+    items: list[str] = []
+    for d in panel.get("doses_not_given", []):
+        items.append(f"{d['drug']}, {d['missing']}: {d['note']}")
+        items += [f"The guideline says: “{q['quote']}” ({q['location']})" for q in d["says"]]
+    return items
+
+
+def _statement_line(s: dict[str, Any]) -> str:
+    mark = f" [{UNTAGGED_MARK}]" if s.get("untagged") else ""
+    return f"  - {s['text']}{mark}  ({s['source']['location']})"
 
 
 def _label(text: str, parent: QWidget, *, rich: bool = True, accessible: str = "") -> QLabel:
@@ -165,7 +187,7 @@ class GradePanel(QWidget):
         conflicts = panel.get("conflicts", [])
         if conflicts:
             flag = _label(
-                "<b>⚠ The guideline gives different doses for this grade</b> — both are shown below: "
+                "<b>⚠ The guideline contradicts itself for this grade</b> — every place is shown below: "
                 + "; ".join(_esc(c["title"]) for c in conflicts),
                 body,
                 accessible="Conflict notice",
@@ -189,6 +211,9 @@ class GradePanel(QWidget):
         layout.addWidget(self.doses)
         for w in (self.doses_heading, self.doses):
             w.setVisible(bool(self.dose_model.rowCount()))
+        self.not_given = WarningBox(NOT_GIVEN_TITLE, body)
+        self.not_given.set_items(not_given_items(panel))
+        layout.addWidget(self.not_given)
 
         self.conflict_boxes: list[QFrame] = []
         for conflict in conflicts:
@@ -241,7 +266,7 @@ class GradePanel(QWidget):
         def statements(title: str, items: list[dict[str, Any]]) -> None:
             lines.append(f"{title}:")
             for s in items:
-                lines.append(f"  - {s['text']}  ({s['source']['location']})")
+                lines.append(_statement_line(s))
                 lines.extend(f"      note: {n}" for n in s.get("notes", []))
             lines.append("")
 
@@ -251,6 +276,10 @@ class GradePanel(QWidget):
             lines.append("Doses the guideline gives:")
             for drug, dose, quote, location in self.dose_rows():
                 lines.append(f"  - {drug}: {dose} — “{quote}” ({location})")
+            lines.append("")
+        if not_given_items(self.panel):
+            lines.append(f"{NOT_GIVEN_TITLE}:")
+            lines.extend(f"  ! {item}" for item in not_given_items(self.panel))
             lines.append("")
         for c in self.panel.get("conflicts", []):
             lines.append(f"Conflict: {c['title']}")
@@ -282,6 +311,7 @@ class GradePanel(QWidget):
         )
         if self.panel["doses"]:
             parts.append("<h3>Doses the guideline gives</h3>" + html_table(DOSE_HEADERS, self.dose_rows()))
+        parts.append(warning_html(not_given_items(self.panel), NOT_GIVEN_TITLE))
         for c in self.panel.get("conflicts", []):
             sides = "".join(f"<li>“{_esc(s['quote'])}” <i>({_esc(s['location'])})</i></li>" for s in c["sides"])
             parts.append(
@@ -456,8 +486,13 @@ class ToxicityScreen(Screen):
         return widget.grade if isinstance(widget, GradePanel) else None
 
     def open_item(self, payload: Any) -> None:
-        """Select a grade's tab (1–4, "2", "grade 3"), or open a step-up schedule ("stepup:teclistamab")."""
+        """Select a grade's tab (1–4, "2", "grade 3"), open a step-up schedule ("stepup:teclistamab"),
+        or a helper ("helper:tocilizumab-dose", "helper:bispecific-step-up")."""
         if payload is None:
+            return
+        if isinstance(payload, str) and payload.startswith("helper:"):
+            helpers = {"tocilizumab-dose": 0, "bispecific-step-up": 1}
+            self.helpers.setCurrentIndex(helpers.get(payload.split(":", 1)[1], self.helpers.currentIndex()))
             return
         if isinstance(payload, str) and payload.startswith("stepup:"):
             self.helpers.setCurrentWidget(self.stepup)
