@@ -170,6 +170,7 @@ class MainWindow(QMainWindow):
         self.screen_errors: dict[str, str] = {}
         self.current_screen_id: str | None = None
         self.search_palette: Any = None
+        self.drug_page: Any = None
         self._banner_dismissed = False
         #: the data dir the services were loaded from (installed updates, trust root)
         self.data_dir: Path | None = None
@@ -604,6 +605,9 @@ class MainWindow(QMainWindow):
         if screen_id == "search":
             self.open_search()
             return
+        if screen_id == "drug":
+            self.show_drug(payload)
+            return
         if screen_id not in SCREENS:
             self.statusBar().showMessage(f"There is no screen called {screen_id!r}", 8000)
             return
@@ -616,6 +620,30 @@ class MainWindow(QMainWindow):
                     f"Could not open {payload!r} on {screen_label(screen_id)}: {type(exc).__name__}: {exc}", 10000
                 )
         self.focus_screen()
+
+    def show_drug(self, payload: Any) -> QWidget:
+        """The drug page (not in the navigation): what the guide records about one drug."""
+        if self.drug_page is None:
+            from app.ui.drug_view import DrugView
+
+            self.drug_page = DrugView(self.context)
+            self.drug_page.setObjectName("screen-drug")
+            self.stack.addWidget(self.drug_page)
+        try:
+            self.drug_page.open_item(payload)
+        except KeyError as exc:
+            self.statusBar().showMessage(f"There is no drug {payload!r} in the guide: {exc}", 10000)
+        self.stack.setCurrentWidget(self.drug_page)
+        self.nav.blockSignals(True)
+        self.nav.setCurrentRow(-1)  # not a navigation screen; any row click leaves it
+        self.nav.blockSignals(False)
+        info = self.drug_page.info
+        name = info.drug.name if info is not None else "drug"
+        self.current_screen_id = "drug"
+        self.setWindowTitle(f"{name} — Drug — {APP_TITLE}")
+        self.screen_changed.emit("drug")
+        self.focus_screen()
+        return self.drug_page
 
     # -- search ---------------------------------------------------------------------------
     def open_search(self, text: str | None = None) -> Any:

@@ -74,6 +74,8 @@ class LazyListModel(QAbstractListModel):
 KIND_LABELS: dict[str, str] = {
     "regimen": "Regimens",
     "drug": "Drugs",
+    "calculator": "Calculators",
+    "tool": "Tools and tables",
     "statement": "Guideline statements",
     "toxicity": "CRS / ICANS management",
     "figure": "Flowcharts",

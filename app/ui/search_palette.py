@@ -28,15 +28,24 @@ from app.ui.models import HeaderRole, HtmlRole, SearchResultsModel
 
 DEBOUNCE_MS = 120
 RESULT_LIMIT = 40
+#: tool id (app.core.tools) → the screen and payload that show it
+TOOL_DESTINATIONS: dict[str, tuple[str, Any]] = {
+    "crs-grader": ("crs", "grader"),
+    "icans-grader": ("icans", "grader"),
+    "tocilizumab-helper": ("crs", "helper:tocilizumab-dose"),
+    "step-up-helper": ("crs", "helper:bispecific-step-up"),
+    "lenalidomide-renal-table": ("drug", "lenalidomide#dosing"),
+}
 
 
 def destination(hit: dict[str, Any], guide: Any = None) -> tuple[str, Any]:
     """Which screen opens a hit, and with what payload.
 
     statement, table1 row, Box 1 criterion, erratum, conflict, evidence, section → guideline;
-    regimen → regimens (its abbreviation); drug → the regimen of that drug alone, else the first
-    regimen containing it; trial → its first regimen; toxicity ``crs-2`` → the CRS screen with
-    grade 2; figure → that flowchart.
+    regimen → regimens (its abbreviation); drug → the drug's own page (its regimens, doses and
+    statements); calculator → the Calculators screen with it selected; tool → its screen
+    (:data:`TOOL_DESTINATIONS`); trial → its first regimen; toxicity ``crs-2`` → the CRS screen
+    with grade 2; figure → that flowchart.
     """
     kind, item = hit["kind"], str(hit["id"])
     if kind == "statement":
@@ -44,7 +53,11 @@ def destination(hit: dict[str, Any], guide: Any = None) -> tuple[str, Any]:
     if kind == "regimen":
         return "regimens", item
     if kind == "drug":
-        return "regimens", _regimen_of_drug(item, guide)
+        return "drug", item
+    if kind == "calculator":
+        return "calculators", item
+    if kind == "tool":
+        return TOOL_DESTINATIONS.get(item, ("calculators", item))
     if kind == "trial":
         regimens: list[str] = []
         if guide is not None:
@@ -73,15 +86,6 @@ def destination(hit: dict[str, Any], guide: Any = None) -> tuple[str, Any]:
     return "guideline", item
 
 
-def _regimen_of_drug(drug_id: str, guide: Any) -> str | None:
-    """The regimen that shows a drug best: the drug alone ("Dara"), else the first that contains it."""
-    if guide is None:
-        return None
-    regimens = guide.repo.regimens()
-    alone = [r.abbr for r in regimens if list(r.components) == [drug_id]]
-    containing = [r.abbr for r in regimens if drug_id in r.components]
-    found = alone or containing
-    return found[0] if found else None
 
 
 class RichTextDelegate(QStyledItemDelegate):
@@ -158,7 +162,9 @@ class SearchPalette(QFrame):
         layout.setSpacing(6)
         self.query = QLineEdit(self)
         self.query.setObjectName("searchQuery")
-        self.query.setPlaceholderText("Search regimens, statements, CRS/ICANS, Table 1, Box 1, trials, errata…")
+        self.query.setPlaceholderText(
+            "Search regimens, drugs, calculators, statements, CRS/ICANS, Table 1, Box 1, trials, errata…"
+        )
         self.query.setAccessibleName("Search query")
         self.query.setAccessibleDescription("Type to search the guide; results appear as you type.")
         self.query.setClearButtonEnabled(True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QApplication
 
 from app.ui.main_window import MainWindow
@@ -115,7 +115,11 @@ def test_destinations_of_every_kind(guide):
     cases = {
         ("statement", "smm-recs-x"): ("guideline", "smm-recs-x"),
         ("regimen", "DaraKd"): ("regimens", "DaraKd"),
-        ("drug", "daratumumab"): ("regimens", "Dara"),
+        ("drug", "daratumumab"): ("drug", "daratumumab"),
+        ("calculator", "crcl"): ("calculators", "crcl"),
+        ("tool", "crs-grader"): ("crs", "grader"),
+        ("tool", "tocilizumab-helper"): ("crs", "helper:tocilizumab-dose"),
+        ("tool", "lenalidomide-renal-table"): ("drug", "lenalidomide#dosing"),
         ("toxicity", "icans-3"): ("icans", 3),
         ("figure", "fig2"): ("fig2", None),
         ("table1", "7"): ("guideline", "table1:7"),
@@ -182,3 +186,129 @@ def test_palette_without_a_guide_says_it_is_loading(qtbot):
     assert "loading" in palette.status.text()
     assert palette.query.accessibleName() == "Search query"
     assert palette.results.accessibleName() == "Search results"
+
+
+# --- calculators, tools and drugs ----------------------------------------------------------------
+
+
+def _enter(qtbot, window, text, kind, ref_id):
+    """Type ``text`` in the palette, move to the hit (kind, id) with the arrow keys, press Enter."""
+    palette = _type_query(qtbot, window, text)
+    qtbot.waitUntil(lambda: not palette._timer.isActive(), timeout=3000)  # the results of this query
+    rows = palette.model.hit_rows()
+    target = next(r for r in rows if (palette.model.hit(r)["kind"], palette.model.hit(r)["id"]) == (kind, ref_id))
+    for _ in range(rows.index(target)):
+        qtbot.keyClick(palette.query, Qt.Key.Key_Down)
+    assert (palette.current_hit()["kind"], palette.current_hit()["id"]) == (kind, ref_id)
+    qtbot.keyClick(palette.query, Qt.Key.Key_Return)
+    assert not palette.isVisible()
+    return palette
+
+
+def test_every_tool_has_a_destination():
+    from app.core.tools import TOOLS
+    from app.ui.screens import SCREENS
+    from app.ui.search_palette import TOOL_DESTINATIONS
+
+    assert set(TOOL_DESTINATIONS) == {t.id for t in TOOLS}
+    assert all(screen in SCREENS or screen == "drug" for screen, _ in TOOL_DESTINATIONS.values())
+
+
+def test_calculators_and_tools_have_group_headings():
+    model = SearchResultsModel()
+    model.set_hits([
+        {"kind": "calculator", "id": "crcl", "title": "CrCl", "snippet": "", "section": None},
+        {"kind": "tool", "id": "crs-grader", "title": "CRS", "snippet": "", "section": None},
+    ])
+    assert model.index(0, 0).data() == "Calculators (1)"
+    assert model.index(2, 0).data() == "Tools and tables (1)"
+
+
+@pytest.mark.parametrize(
+    ("query", "calc_id"), [("cockcroft", "crcl"), ("gfr", "egfr"), ("step up", "bispecific-step-up")]
+)
+def test_enter_on_a_calculator_hit_selects_that_calculator(qtbot, window, query, calc_id):
+    palette = _type_query(qtbot, window, query)
+    assert (palette.current_hit()["kind"], palette.current_hit()["id"]) == ("calculator", calc_id)
+    qtbot.keyClick(palette.query, Qt.Key.Key_Return)
+    assert window.current_screen_id == "calculators"
+    screen = window.current_screen()
+    assert screen.panel.calc_id == calc_id
+    assert screen.list.currentItem().data(Qt.ItemDataRole.UserRole) == calc_id
+
+
+def test_enter_on_a_second_calculator_hit_replaces_the_first(qtbot, window):
+    _enter(qtbot, window, "frailty", "calculator", "imwg-frailty")
+    assert window.current_screen().panel.calc_id == "imwg-frailty"
+    _enter(qtbot, window, "frailty", "calculator", "simplified-frailty")
+    assert window.current_screen().panel.calc_id == "simplified-frailty"
+
+
+def test_enter_on_the_drug_hit_shows_the_drug_not_an_unrelated_regimen(qtbot, window, guide):
+    from app.ui.drug_view import DrugView
+
+    window.show_screen("regimens")  # the regimens screen has a regimen selected (the first one)
+    first_regimen = window.current_screen().detail.regimen.abbr
+    window.show_screen("about")
+    palette = _type_query(qtbot, window, "tocilizumab")
+    assert (palette.current_hit()["kind"], palette.current_hit()["id"]) == ("drug", "tocilizumab")
+    qtbot.keyClick(palette.query, Qt.Key.Key_Return)
+    assert window.current_screen_id == "drug"
+    view = window.current_screen()
+    assert isinstance(view, DrugView) and view.isVisible()
+    assert view.info.drug.id == "tocilizumab"
+    text = view.browser.toPlainText()
+    assert first_regimen not in text.split()
+    assert "tocilizumab — drug" in text
+    statements = {s.id: s for s in guide.repo.statements() if "tocilizumab" in s.drugs}
+    assert statements and {s["id"] for s in view.info.statements} == set(statements)
+    for s in statements.values():
+        assert s.text[:60] in view.plain_text()
+    crs2 = next(p for p in guide.repo.toxicity("crs") if p.grade == 2)
+    dose = next(d for d in crs2.doses if d.drug == "tocilizumab")
+    assert ("CRS grade 2", dose.dose, dose.source.quote, dose.source.location) in view.info.doses
+    assert dose.dose in text
+    assert {t.id for t in view.info.tools} == {"tocilizumab-helper"}
+    assert [c for c, _title in view.info.calculators] == ["tocilizumab-dose"]
+    assert window.windowTitle().startswith("tocilizumab — Drug")
+    assert window.nav.currentRow() == -1
+
+
+def test_a_drug_hit_with_regimens_lists_them_and_links_back(qtbot, window, guide):
+    _enter(qtbot, window, "daratumumab", "drug", "daratumumab")
+    view = window.current_screen()
+    expected = [r.abbr for r in guide.repo.regimens() if "daratumumab" in r.components]
+    assert [r.abbr for r in view.info.regimens] == expected and len(expected) > 3
+    html = view.browser.toHtml()
+    assert all(f"regimen:{abbr}" in html for abbr in expected)
+    view._on_link(QUrl(f"regimen:{expected[1]}"))
+    assert window.current_screen_id == "regimens"
+    assert window.current_screen().detail.regimen.abbr == expected[1]
+
+
+def test_tool_hits_open_their_helper(qtbot, window):
+    window.show_screen("crs")
+    window.current_screen().helpers.setCurrentIndex(1)
+    window.show_screen("about")
+    _enter(qtbot, window, "tocilizumab helper", "tool", "tocilizumab-helper")
+    assert window.current_screen_id == "crs"
+    crs = window.current_screen()
+    assert crs.helpers.currentIndex() == 0 and crs.helpers.tabText(0) == "Tocilizumab dose"
+    _enter(qtbot, window, "step-up helper", "tool", "step-up-helper")
+    assert window.current_screen_id == "crs" and crs.helpers.currentWidget() is crs.stepup
+    _enter(qtbot, window, "icans grader", "tool", "icans-grader")
+    assert window.current_screen_id == "icans"
+
+
+def test_the_lenalidomide_table_hit_opens_lenalidomide_with_its_renal_table(qtbot, window, guide):
+    from app.ui.screens.regimens import gather
+
+    _enter(qtbot, window, "lenalidomide dose", "tool", "lenalidomide-renal-table")
+    assert window.current_screen_id == "drug"
+    view = window.current_screen()
+    assert view.info.drug.id == "lenalidomide"
+    rd = gather(guide, "Rd", guide.repo.statements())
+    assert view.info.dosing.lenalidomide_rows == rd.lenalidomide_rows and rd.lenalidomide_rows
+    text = view.browser.toPlainText()
+    for band, eu, _us, _cmp in rd.lenalidomide_rows:
+        assert band in text and eu.split(" [")[0] in text
