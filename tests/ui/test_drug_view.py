@@ -108,3 +108,14 @@ def test_an_unknown_drug_is_reported_not_shown(qtbot, window):
     window.navigate("drug", "no-such-drug")
     assert "no-such-drug" in window.statusBar().currentMessage()
     assert window.drug_page.info.drug.id == "tocilizumab"
+
+
+def test_a_regimen_links_each_of_its_drugs_to_its_page(qtbot, window):
+    regimens = window.show_screen("regimens")
+    regimens.open_item("DaraRd")
+    html = regimens.browser.toHtml()
+    for drug in ("daratumumab", "lenalidomide", "dexamethasone"):
+        assert f"drug:{drug}" in html
+    regimens._on_link(QUrl("drug:lenalidomide"))
+    assert window.current_screen_id == "drug"
+    assert window.current_screen().info.drug.id == "lenalidomide"

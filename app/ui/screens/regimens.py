@@ -366,7 +366,8 @@ def detail_html(d: RegimenDetail, *, with_banner: bool = True) -> str:
     out.append(
         html_table(("Drug", "Class"), [(name, ", ".join(classes) or "—") for _cid, name, classes in d.components])
     )
-    out.append(f"<p><b>Classes:</b> {_esc(', '.join(r.classes) or '—')}")
+    drug_links = ", ".join(f"<a href='drug:{_esc(cid)}'>{_esc(name)}</a>" for cid, name, _c in d.components)
+    out.append(f"<p><b>Each drug's page:</b> {drug_links}<br><b>Classes:</b> {_esc(', '.join(r.classes) or '—')}")
     if r.aliases:
         out.append(f"<br><b>Also written:</b> {_esc(', '.join(r.aliases))}")
     out.append("</p>")
@@ -765,6 +766,8 @@ class RegimensScreen(Screen):
         text = url.toString()
         if text.startswith("stepup:"):
             self.context.navigate.emit("crs", text)
+        elif text.startswith("drug:"):
+            self.context.navigate.emit("drug", text.removeprefix("drug:"))
 
     # -- Screen API -------------------------------------------------------------------------
     def open_item(self, payload: Any) -> None:
