@@ -58,6 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
     tox.add_argument("syndrome", choices=["crs", "icans"])
     tox.add_argument("--grade", type=int)
 
+    for command in (calc, flow, recs, search, tox):
+        # --text also after the command ("mmguide calc iss --input … --text"); unset, the global one stands
+        command.add_argument("--text", action="store_true", default=argparse.SUPPRESS, help="human-readable text")
+
     from app.cli import update_cli
 
     update_cli.add_subcommands(sub)

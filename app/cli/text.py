@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
+from app.core.calculators.presentation import result_text as calc_result_text
+
 
 def _wrap(text: str, indent: str = "    ") -> str:
     return textwrap.fill(text, width=100, initial_indent=indent, subsequent_indent=indent)
@@ -44,21 +46,130 @@ def search(hits: list[dict[str, Any]]) -> str:
     return "\n".join(f"{h['kind']:12} {h['id']:36} {h['title']}\n{_wrap(h['snippet'])}" for h in hits) or "no hits"
 
 
-def toxicity(panels: list[dict[str, Any]]) -> str:
+def _hang(text: str, indent: str, first: str = "") -> str:
+    """Wrapped at 100 with a hanging indent, never breaking an id at its hyphens."""
+    return textwrap.fill(
+        text,
+        width=100,
+        initial_indent=indent + first,
+        subsequent_indent=indent + " " * len(first),
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
+
+
+def _heading(title: str, lines: list[str]) -> list[str]:
+    """A heading with its lines; nothing at all when there are no lines."""
+    return [title, *lines] if lines else []
+
+
+_STATEMENT_STRUCTURE = {"id", "kind", "section", "text", "evidence", "source", "notes", "errata", "drugs",
+                        "regimens", "duplicate_of", "untagged"}
+
+
+def _extra_fields(item: dict[str, Any], known: set[str]) -> list[str]:
+    """Fields a newer content version may add: shown as "name: value"; a flag only when set."""
     out = []
+    for key, value in item.items():
+        if key in known or value in (None, "", [], {}, False):
+            continue
+        name = key.replace("_", " ")
+        if value is True:
+            out.append(name)
+        else:
+            out.append(f"{name}: {_plain(value)}")
+    return out
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_plain(v)}" for k, v in value.items() if v not in (None, "", [], {}))
+    if isinstance(value, list):
+        return ", ".join(_plain(v) for v in value)
+    return str(value)
+
+
+def _statement(s: dict[str, Any]) -> list[str]:
+    """One guideline statement of a panel with every non-empty field."""
+    text = s.get("text", "")
+    tags = " ".join(e["text"] for e in s.get("evidence") or [] if e.get("text") and e["text"] not in text)
+    out = [_hang(f"{text}{' ' + tags if tags else ''}", "    ", "- ")]
+    source = s.get("source") or {}
+    where = [f"[{s['id']}]" if s.get("id") else "", source.get("location", "")]
+    if s.get("duplicate_of"):
+        where.append(f"(same as {s['duplicate_of']})")
+    if s.get("untagged"):
+        where.append("(printed without an evidence tag)")
+    detail = "        "
+    out.append(_hang(" ".join(w for w in where if w), detail))
+    quote = source.get("quote")
+    if quote and quote.strip() != text.strip():
+        out.append(_hang(f"“{quote}”", detail))
+    for key in ("drugs", "regimens"):
+        if s.get(key):
+            out.append(_hang(f"{key}: {', '.join(map(str, s[key]))}", detail))
+    out += [_hang(n, detail, "Note: ") for n in s.get("notes") or []]
+    out += [_hang(e, detail, "Erratum: ") for e in s.get("errata") or []]
+    out += [_hang(extra, detail) for extra in _extra_fields(s, _STATEMENT_STRUCTURE)]
+    return out
+
+
+_PANEL_STRUCTURE = {
+    "syndrome", "grade", "cautions", "box3", "recommendations", "doses", "doses_not_given", "conflicts",
+}
+
+
+def _doses_not_given(items: Any) -> list[str]:
+    """Where the guideline names a drug but no dose: what is missing, why, and the sentences."""
+    out: list[str] = []
+    for item in items or []:
+        if not isinstance(item, dict):
+            out.append(_hang(_plain(item), "    ", "- "))
+            continue
+        missing = f": no {item['missing']}" if item.get("missing") else ""
+        out.append(_hang(f"{item.get('drug', '')}{missing}", "    ", "- "))
+        if item.get("note"):
+            out.append(_hang(str(item["note"]), "        "))
+        for said in item.get("says") or []:
+            out.append(_hang(f"{said.get('location', '')}: “{said.get('quote', '')}”", "        ", "• "))
+        out += [_hang(extra, "        ") for extra in _extra_fields(item, {"drug", "missing", "note", "says"})]
+    return out
+
+
+def toxicity(panels: list[dict[str, Any]]) -> str:
+    """Each panel with every non-empty field; a heading with nothing under it is left out."""
+    out: list[str] = []
     for p in panels:
+        if out:
+            out.append("")
         out.append(f"== {p['syndrome'].upper()} grade {p['grade']} ==")
-        for c in p["cautions"]:
-            out.append(_wrap(f"! {c['quote']} ({c['location']})", "  "))
-        out.append("  Box 3:")
-        out += [_wrap(f"- {s['text']}") for s in p["box3"]]
-        out.append("  Recommendations (Supportive care):")
-        out += [_wrap(f"- {s['text']}") for s in p["recommendations"]]
-        out.append("  Doses the guideline gives:")
-        out += [_wrap(f"- {d['drug']}: {d['dose']}  ({d['source']['location']})") for d in p["doses"]]
-        for c in p["conflicts"]:
-            out.append(_wrap(f"Conflict — {c['title']}: {c['note']}", "  "))
-            out += [_wrap(f"• {side['location']}: “{side['quote']}”", "    ") for side in c["sides"]]
+        out += _heading(
+            "  Cautions:", [_hang(f"{c['quote']} ({c['location']})", "    ", "! ") for c in p.get("cautions") or []]
+        )
+        out += _heading("  Box 3:", [line for s in p.get("box3") or [] for line in _statement(s)])
+        out += _heading(
+            "  Recommendations (Supportive care):",
+            [line for s in p.get("recommendations") or [] for line in _statement(s)],
+        )
+        doses: list[str] = []
+        for d in p.get("doses") or []:
+            doses.append(_hang(f"{d['drug']}: {d['dose']}  ({d['source']['location']})", "    ", "- "))
+            if d["source"].get("quote"):
+                doses.append(_hang(f"“{d['source']['quote']}”", "        "))
+            doses += [_hang(extra, "        ") for extra in _extra_fields(d, {"drug", "dose", "source"})]
+        out += _heading("  Doses the guideline gives:", doses)
+        out += _heading("  Doses the guideline does not give:", _doses_not_given(p.get("doses_not_given")))
+        conflicts: list[str] = []
+        for c in p.get("conflicts") or []:
+            conflicts.append(_hang(f"{c['title']}: {c['note']}", "    ", "- "))
+            conflicts += [_hang(f"{side['location']}: “{side['quote']}”", "        ", "• ") for side in c["sides"]]
+        out += _heading("  Where the guideline contradicts itself:", conflicts)
+        for key, value in p.items():
+            if key in _PANEL_STRUCTURE or value in (None, "", [], {}):
+                continue
+            items = value if isinstance(value, list) else [value]
+            title = f"  {key.replace('_', ' ').capitalize()}:"
+            out += _heading(title, [_hang(_plain(v), "    ", "- ") for v in items])
     return "\n".join(out)
 
 
@@ -127,11 +238,5 @@ def evaluation(d: dict[str, Any]) -> str:
 
 
 def calc(d: dict[str, Any]) -> str:
-    out = [f"{d['calculator']}: {d['result']}", "Inputs: " + ", ".join(f"{k}={v}" for k, v in d["inputs"].items())]
-    for row in d["explanation"]:
-        points = f" → {row['points']}" if row.get("points") is not None else ""
-        out.append(f"  {row['item']}: {row['value']}{points}")
-    out.append(_wrap(d["interpretation"], ""))
-    out += [_wrap(f"Warning: {w}", "") for w in d["warnings"]]
-    out += [f"Reference: {r}" for r in d["references"]]
-    return "\n".join(out)
+    """The result as the GUI's Copy as text shows it (one rendering, app.core), wrapped to 100."""
+    return calc_result_text(d, width=100)

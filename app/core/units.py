@@ -4,12 +4,20 @@ A quantity is given as ``{"value": 3.2, "unit": "mg/L"}`` or as the string ``"3.
 A bare number is rejected with the list of accepted units: a β2-microglobulin of "3.5"
 could be mg/L or mg/dL, and a tenfold error is exactly what the app must never make.
 
+Units are read as people type them: case does not matter ("mg/dl", "ML/MIN"), spaces inside
+a unit are ignored ("mg / dL"), both micro signs (U+00B5 "µ" and U+03BC "μ") are the same, and
+"u", "mc" and "micro" stand for µ ("ug/mL", "mcg/mL", "umol/L", "micromol/L").
+
 Conversion factors:
 - β2-microglobulin: 1 mg/L = 1 µg/mL; 1 mg/dL = 10 mg/L.
 - Albumin, M-protein: 1 g/L = 0.1 g/dL.
 - Creatinine: 88.4 µmol/L = 1 mg/dL.
 - Weight: 1 lb = 0.45359237 kg. Height: 1 in = 2.54 cm; 1 m = 100 cm.
 - Temperature: °F → °C as (°F − 32) × 5/9.
+
+``entered_quantity`` gives back what was typed (value and unit), so that a result can show
+"120 µmol/L (≈ 1.36 mg/dL)" rather than only the canonical value; ``display_canonical`` rounds the
+canonical value beside it to 3 significant figures, marked "≈" when rounding changed it.
 """
 
 from __future__ import annotations
@@ -37,12 +45,29 @@ class Dimension:
         return list(self.units)
 
     def resolve_unit(self, unit: str) -> str | None:
-        key = unit.strip().replace("μ", "µ")
+        key = normalise_unit_text(unit)
         for name in self.units:
-            if key.casefold() == name.casefold():
+            if key == normalise_unit_text(name):
                 return name
-        alias = self.aliases.get(key.casefold())
-        return alias
+        return self.aliases.get(key)
+
+
+#: spellings of the micro prefix, longest first: all become "µ" (U+00B5)
+_MICRO_SPELLINGS = ("micro", "mc", "u")
+_MICRO_UNITS = ("g/", "mol/")
+
+
+def normalise_unit_text(unit: str) -> str:
+    """Comparable form of a unit: casefolded, no spaces, one micro sign ("μ" U+03BC → "µ" U+00B5),
+    and "micro"/"mc"/"u" before g or mol read as µ ("mcg/mL", "ug/mL", "umol/L")."""
+    key = re.sub(r"\s+", "", unit).replace("\u03bc", "\u00b5").casefold()
+    # casefold turns "µ" (U+00B5) into "μ" (U+03BC); keep one spelling
+    key = key.replace("\u03bc", "\u00b5")
+    for spelling in _MICRO_SPELLINGS:
+        for rest in _MICRO_UNITS:
+            if key.startswith(spelling + rest):
+                return "\u00b5" + key[len(spelling) :]
+    return key
 
 
 def _same(x: float) -> float:
@@ -57,31 +82,42 @@ def _dim(
     maximum: float,
     aliases: dict[str, str] | None = None,
 ) -> Dimension:
-    return Dimension(name, canonical, units, minimum, maximum, {k.casefold(): v for k, v in (aliases or {}).items()})
+    return Dimension(
+        name, canonical, units, minimum, maximum, {normalise_unit_text(k): v for k, v in (aliases or {}).items()}
+    )
 
 
 B2M = _dim(
     "β2-microglobulin", "mg/L",
     {"mg/L": _same, "µg/mL": _same, "mg/dL": lambda v: v * 10.0},
-    0.0, 100.0, {"ug/mL": "µg/mL", "mg/l": "mg/L", "mg/dl": "mg/dL"},
+    0.0, 100.0,
 )
 ALBUMIN = _dim("albumin", "g/dL", {"g/dL": _same, "g/L": lambda v: v / 10.0}, 0.5, 7.0)
 M_PROTEIN = _dim("M-protein", "g/dL", {"g/dL": _same, "g/L": lambda v: v / 10.0}, 0.0, 15.0)
 CREATININE = _dim(
     "creatinine", "mg/dL",
     {"mg/dL": _same, "µmol/L": lambda v: v / 88.4},
-    0.1, 25.0, {"umol/L": "µmol/L", "micromol/L": "µmol/L"},
+    0.1, 25.0,
 )
-WEIGHT = _dim("weight", "kg", {"kg": _same, "lb": lambda v: v * 0.45359237}, 20.0, 350.0, {"lbs": "lb"})
+WEIGHT = _dim(
+    "weight", "kg", {"kg": _same, "lb": lambda v: v * 0.45359237}, 20.0, 350.0,
+    {"kgs": "kg", "lbs": "lb", "pound": "lb", "pounds": "lb"},
+)
 HEIGHT = _dim(
     "height", "cm", {"cm": _same, "m": lambda v: v * 100.0, "in": lambda v: v * 2.54}, 100.0, 250.0,
     {"inch": "in", "inches": "in"},
 )
 TEMPERATURE = _dim(
     "temperature", "°C", {"°C": _same, "°F": lambda v: (v - 32.0) * 5.0 / 9.0}, 30.0, 45.0,
-    {"c": "°C", "degc": "°C", "f": "°F", "degf": "°F"},
+    {
+        "c": "°C", "degc": "°C", "℃": "°C", "ºc": "°C", "celsius": "°C",
+        "f": "°F", "degf": "°F", "℉": "°F", "ºf": "°F", "fahrenheit": "°F",
+    },
 )
-OXYGEN_FLOW = _dim("oxygen flow", "L/min", {"L/min": _same}, 0.0, 100.0, {"l/min": "L/min", "lpm": "L/min"})
+OXYGEN_FLOW = _dim("oxygen flow", "L/min", {"L/min": _same}, 0.0, 100.0, {"lpm": "L/min"})
+CREATININE_CLEARANCE = _dim(
+    "creatinine clearance", "mL/min", {"mL/min": _same}, 0.0, 300.0
+)
 
 _NUMBER_UNIT = re.compile(r"^\s*([-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][-+]?\d+)?)\s*(\S.*?)?\s*$")
 
@@ -97,8 +133,8 @@ def _to_float(dim: Dimension, value: Any) -> float:
         raise QuantityError(f"{dim.name} value is not a usable number") from None
 
 
-def parse_quantity(dim: Dimension, raw: Any) -> float:
-    """Convert a raw quantity to the canonical unit, checking the plausible range."""
+def _read(dim: Dimension, raw: Any) -> tuple[float, str]:
+    """The value as typed and the unit it was typed in (resolved to its accepted spelling)."""
     if isinstance(raw, bool | int | float):
         raise QuantityError(
             f"a bare number is not accepted for {dim.name}: give a unit, "
@@ -132,6 +168,12 @@ def parse_quantity(dim: Dimension, raw: Any) -> float:
     resolved = dim.resolve_unit(unit)
     if resolved is None:
         raise QuantityError(f"unit {unit!r} is not accepted for {dim.name}; accepted units: {', '.join(dim.accepted)}")
+    return value, resolved
+
+
+def parse_quantity(dim: Dimension, raw: Any) -> float:
+    """Convert a raw quantity to the canonical unit, checking the plausible range."""
+    value, resolved = _read(dim, raw)
     canonical = round(dim.units[resolved](value), 9)
     if not dim.minimum <= canonical <= dim.maximum:
         raise QuantityError(
@@ -141,13 +183,60 @@ def parse_quantity(dim: Dimension, raw: Any) -> float:
     return canonical
 
 
+def entered_quantity(dim: Dimension, raw: Any) -> dict[str, Any] | None:
+    """What the user typed, as ``{"value", "unit"}`` with the unit in its accepted spelling
+    ("120 umol/L" → 120, "µmol/L"); None when ``raw`` is not a readable quantity."""
+    try:
+        value, unit = _read(dim, raw)
+    except QuantityError:
+        return None
+    return {"value": value, "unit": unit}
+
+
+def significant(value: float, digits: int = 3) -> float:
+    """``value`` rounded to ``digits`` significant figures."""
+    if value == 0 or not math.isfinite(value):
+        return value
+    return round(value, digits - 1 - math.floor(math.log10(abs(value))))
+
+
+def number_text(value: float) -> str:
+    """A number without trailing zeros or exponent: 1.0 → "1", 1.3575 → "1.3575"."""
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return "0" if text in {"", "-0"} else text
+
+
+def display_canonical(value: float, digits: int = 3) -> str:
+    """The canonical value beside an entered one: 3 significant figures, "≈" when that rounded it
+    (120 µmol/L → "≈ 1.36"; 35 g/L → "3.5")."""
+    rounded = significant(value, digits)
+    text = number_text(rounded)
+    return text if math.isclose(rounded, value, rel_tol=1e-9, abs_tol=1e-12) else f"≈ {text}"
+
+
+@dataclass(frozen=True, eq=False)
+class QuantityMark:
+    """Marks a model field as a quantity of ``dim`` (found by ``quantity_fields``); compared and
+    hashed by identity, as ``Annotated`` metadata inside ``X | None`` must be hashable."""
+
+    dim: Dimension
+
+
 def quantity_schema(dim: Dimension) -> dict[str, Any]:
     return {
         "description": f"{dim.name}; canonical unit {dim.canonical}; plausible {dim.minimum:g}–{dim.maximum:g}",
         "oneOf": [
             {
                 "type": "object",
-                "properties": {"value": {"type": "number"}, "unit": {"enum": dim.accepted}},
+                "properties": {
+                    "value": {"type": "number"},
+                    "unit": {
+                        "type": "string",
+                        "examples": dim.accepted,
+                        "description": f"one of {', '.join(dim.accepted)}; case, spaces and the spellings "
+                        "µ / μ / u / mc / micro of the micro prefix do not matter",
+                    },
+                },
                 "required": ["value", "unit"],
                 "additionalProperties": False,
             },
@@ -155,6 +244,7 @@ def quantity_schema(dim: Dimension) -> dict[str, Any]:
         ],
         "x-canonical-unit": dim.canonical,
         "x-accepted-units": dim.accepted,
+        "x-unit-spellings": sorted(dim.aliases),
     }
 
 
@@ -164,4 +254,5 @@ def Quantity(dim: Dimension) -> Any:
         float,
         BeforeValidator(lambda raw: parse_quantity(dim, raw)),
         WithJsonSchema(quantity_schema(dim)),
+        QuantityMark(dim),
     ]

@@ -54,91 +54,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.calculators.base import REGISTRY
+from app.core.calculators.presentation import (
+    FIELD_LABELS,
+    NOT_TESTED,
+    SCORED_CALCULATORS,
+    enum_label,
+    field_label,
+    format_value,
+    input_rows,
+    result_text,
+    schedule_rows,
+)
+
 # --------------------------------------------------------------------------------------------
 # Words shown to the user
 # --------------------------------------------------------------------------------------------
-
-#: readable labels for the contract's field names (the schema titles are machine-made: "T 4 14")
-FIELD_LABELS: dict[str, str] = {
-    "b2m": "β2-microglobulin",
-    "albumin": "Albumin",
-    "ldh_above_uln": "LDH above the upper limit of normal",
-    "del17p": "del(17p)",
-    "t_4_14": "t(4;14)",
-    "t_14_16": "t(14;16)",
-    "t_14_20": "t(14;20)",
-    "gain_1q": "1q+ (gain or amplification)",
-    "del1p32": "del(1p32)",
-    "del17p_ccf_pct": "del(17p) clonal fraction (%)",
-    "tp53_mutation": "TP53 mutation",
-    "creatinine": "Creatinine",
-    "m_protein": "M-protein",
-    "flc_ratio": "FLC ratio (involved/uninvolved)",
-    "bmpc_pct": "Bone-marrow plasma cells (%)",
-    "fish_abnormality": "FISH abnormality",
-    "age": "Age (years)",
-    "cci": "Charlson index (CCI)",
-    "cci_items": "Charlson items",
-    "adl": "Katz ADL (0–6)",
-    "adl_items": "Katz ADL items",
-    "iadl": "Lawton IADL (0–8)",
-    "iadl_items": "Lawton IADL items",
-    "ecog": "ECOG performance status",
-    "orientation": "Orientation (0–4)",
-    "naming": "Naming (0–3)",
-    "commands": "Commands (0–1)",
-    "writing": "Writing (0–1)",
-    "attention": "Attention (0–1)",
-    "ice_score": "ICE score (0–10)",
-    "consciousness": "Level of consciousness",
-    "seizure": "Seizure",
-    "motor_weakness": "Deep focal motor weakness",
-    "cerebral_edema": "Cerebral oedema",
-    "raised_icp_signs": "Signs of raised ICP",
-    "temperature": "Temperature",
-    "fever_masked": "Fever masked (antipyretic / anti-cytokine given)",
-    "hypotension": "Hypotension",
-    "vasopressors": "Vasopressors (not counting vasopressin)",
-    "vasopressin": "Vasopressin given",
-    "oxygen_device": "Oxygen device",
-    "oxygen_flow": "Oxygen flow",
-    "sex": "Sex",
-    "weight": "Weight",
-    "height": "Height",
-    "weight_basis": "Weight used",
-    "dialysis": "On dialysis",
-    "method": "Formula",
-    "drug": "Bispecific antibody",
-    "region": "Label",
-}
-
-#: readable labels for enum values (anything else: underscores become spaces)
-ENUM_LABELS: dict[str, str] = {
-    "awakens_spontaneously": "awakens spontaneously",
-    "awakens_to_voice": "awakens to voice",
-    "awakens_to_tactile": "awakens only to tactile stimulus",
-    "rapidly_resolving": "clinical seizure, resolving rapidly",
-    "eeg_nonconvulsive_resolving": "non-convulsive seizure on EEG, resolving with intervention",
-    "prolonged_or_repetitive": "prolonged (> 5 min) or repetitive seizures",
-    "cn_vi_palsy": "cranial nerve VI palsy",
-    "cushings_triad": "Cushing's triad",
-    "high_flow_nasal_cannula": "high-flow nasal cannula",
-    "nasal_cannula": "nasal cannula",
-    "blow_by": "blow-by",
-    "non_rebreather": "non-rebreather mask",
-    "cpap": "CPAP",
-    "bipap": "BiPAP",
-    "mechanical_ventilation": "mechanical ventilation",
-    "moderate_severe": "moderate–severe",
-    "end_organ_damage": "with end-organ damage",
-    "localized": "localised (within 5 years)",
-    "eu": "EU (SmPC)",
-    "us": "US (label)",
-    "mosteller": "Mosteller",
-    "dubois": "DuBois",
-    "talquetamab-weekly": "talquetamab, weekly",
-    "talquetamab-biweekly": "talquetamab, every 2 weeks",
-}
 
 #: calculator list groups, in order
 CALCULATOR_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -159,7 +90,6 @@ _DEFAULT_UNITS: dict[tuple[str, tuple[str, ...]], dict[str, str]] = {
 
 UNIT_SYSTEM_KEY = "units/default_system"
 UNIT_SYSTEMS = ("SI", "conventional")
-NOT_TESTED = "not tested"
 CHOOSE = "— choose —"
 
 _NUMBER_RE = QRegularExpression(r"^[+-]?[0-9]*(?:[.,][0-9]*)?$")
@@ -170,17 +100,6 @@ WARNING_STYLE = (
 )
 ERROR_STYLE = "color: #9b1c1c; font-weight: 600;"
 NEEDED_STYLE = "color: #5a5a5a; font-style: italic;"
-
-
-def field_label(name: str, spec_title: str | None = None) -> str:
-    return FIELD_LABELS.get(name) or (spec_title or name.replace("_", " ")).strip()
-
-
-def enum_label(value: Any) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    text = str(value)
-    return ENUM_LABELS.get(text, text.replace("_", " "))
 
 
 # --------------------------------------------------------------------------------------------
@@ -972,131 +891,18 @@ class FittedTable(QTableView):
 # --------------------------------------------------------------------------------------------
 
 
-def format_value(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, bool):
-        return "yes" if v else "no"
-    if isinstance(v, float):
-        return f"{v:g}" if abs(v) < 1e6 else f"{v:.6g}"
-    if isinstance(v, dict) and set(v) == {"value", "unit"}:
-        return f"{format_value(v['value'])} {v['unit']}"
-    if isinstance(v, list | tuple):
-        return ", ".join(format_value(x) for x in v) or "none"
-    return str(v)
-
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 def primary_text(calc_id: str, result: dict[str, Any]) -> str:
-    """The one line a clinician reads first."""
-    r = result
-    try:
-        match calc_id:
-            case "iss":
-                return f"ISS stage {r['stage']}"
-            case "r-iss":
-                return f"R-ISS stage {r['stage']}"
-            case "r2-iss":
-                return f"R2-ISS {r['group']} risk ({format_value(r['points'])} points)"
-            case "high-risk":
-                return {
-                    True: "High-risk myeloma (a Box 1 criterion is met)",
-                    False: "Not high risk by Box 1",
-                    None: "Cannot exclude high risk (untested markers could change the answer)",
-                }[r["high_risk"]]
-            case "smm-2-20-20":
-                text = f"{_cap(r['group'])} risk: {r['risk_factors']} of 3 risk factors (2/20/20)"
-                if r.get("four_factor_group"):
-                    text += f"; four-factor model: {r['four_factor_group']} risk"
-                return text
-            case "smm-imwg-score":
-                return f"{_cap(r['group'])} risk (IMWG 2020 score {format_value(r['points'])})"
-            case "imwg-frailty":
-                return f"{_cap(r['category'])}: IMWG frailty score {r['points']}"
-            case "simplified-frailty":
-                return f"{_cap(r['category'])}: simplified frailty score {r['points']}"
-            case "ice":
-                return f"ICE score {r['score']} / 10"
-            case "crs-grade" | "icans-grade":
-                name = "CRS" if calc_id == "crs-grade" else "ICANS"
-                return f"No {name} (grade 0)" if r["grade"] == 0 else f"{name} grade {r['grade']}"
-            case "crcl":
-                return f"Creatinine clearance {format_value(r['crcl_ml_min'])} mL/min"
-            case "egfr":
-                cat = f" ({r['kdigo_category']})" if r.get("kdigo_category") else ""
-                return f"eGFR {format_value(r['egfr_ml_min_1_73m2'])} mL/min/1.73 m²{cat}"
-            case "bsa":
-                return f"BSA {format_value(r['bsa_m2'])} m²"
-            case "tocilizumab-dose":
-                return f"Tocilizumab {format_value(r['dose_mg'])} mg per dose"
-            case "bispecific-step-up":
-                days = " · ".join(f"day {d['day']}: {format_value(d['dose_mg'])} mg" for d in r["doses"])
-                return f"{r.get('name', r.get('drug', ''))} ({str(r.get('region', '')).upper()}): {days}"
-    except (KeyError, TypeError, IndexError):
-        pass
-    scalars = [f"{k.replace('_', ' ')}: {format_value(v)}" for k, v in r.items() if not isinstance(v, dict | list)]
+    """The one line a clinician reads first: the calculator's own headline (core, one source)."""
+    calc = REGISTRY.get(calc_id)
+    if calc is not None:
+        return calc.headline_of(result)
+    scalars = [f"{k.replace('_', ' ')}: {format_value(v)}" for k, v in result.items() if not isinstance(v, dict | list)]
     return "; ".join(scalars[:3]) or "result"
 
 
-def input_rows(inputs: dict[str, Any]) -> list[tuple[str, str]]:
-    """The inputs as the calculator used them (canonical units), one readable row each."""
-    rows: list[tuple[str, str]] = []
-    for name, value in inputs.items():
-        label = field_label(name)
-        if isinstance(value, dict) and set(value) != {"value", "unit"}:
-            for sub, sub_value in value.items():
-                rows.append((f"{label} › {field_label(sub)}", _input_text(sub_value)))
-        else:
-            rows.append((label, _input_text(value)))
-    return rows
-
-
-def _input_text(value: Any) -> str:
-    if value is None:
-        return NOT_TESTED
-    if isinstance(value, str):
-        return enum_label(value)
-    if isinstance(value, list):
-        return ", ".join(enum_label(v) for v in value) or "none"
-    return format_value(value)
-
-
-def schedule_rows(result: dict[str, Any]) -> list[tuple[Any, ...]]:
-    """Step-up schedule rows: day, step, dose, monitoring, premedication."""
-    doses = result.get("doses")
-    if not isinstance(doses, list):
-        return []
-    premed = result.get("premedication") or {}
-    premed_text = "yes, see below" if premed.get("text") else ""
-    rows = []
-    for d in doses:
-        status = d.get("monitoring_status")
-        monitoring = d.get("monitoring", "")
-        if status and status != "CONFIRMED":
-            monitoring = f"{monitoring} [{status}]"
-        rows.append((d.get("day"), d.get("step", ""), f"{format_value(d.get('dose_mg'))} mg", monitoring, premed_text))
-    return rows
-
-
-#: calculators whose explanation numbers are score points; the others show plain numbers
-SCORED_CALCULATORS = frozenset(
-    {
-        "iss",
-        "r-iss",
-        "r2-iss",
-        "high-risk",
-        "smm-2-20-20",
-        "smm-imwg-score",
-        "imwg-frailty",
-        "simplified-frailty",
-        "ice",
-        "crs-grade",
-        "icans-grade",
-    }
-)
+def result_input_rows(result: Any) -> list[tuple[str, str]]:
+    """The inputs as entered, with the canonical value beside a converted one."""
+    return input_rows(result.inputs, getattr(result, "entered", None))
 
 
 def points_header(calc_id: str) -> str:
@@ -1179,7 +985,7 @@ class ResultPane(QWidget):
         self.warnings = WarningBox("Warning", self)
         self.warnings.setVisible(False)
         self.interpretation = _text_label(self, "Interpretation")
-        self.inputs_heading = _section_label("Inputs used (canonical units)", self)
+        self.inputs_heading = _section_label("Inputs (as entered; converted value in brackets)", self)
         self.inputs_model = RowsModel(("Input", "Value"))
         self.inputs_view = FittedTable(self.inputs_model, "Inputs used", self, stretch=1)
         self.schedule_heading = _section_label("Step-up schedule", self)
@@ -1243,7 +1049,7 @@ class ResultPane(QWidget):
 
     def show_result(self, calc_id: str, result: Any) -> None:
         self.placeholder.setVisible(False)
-        self.primary.setText(primary_text(calc_id, result.result))
+        self.primary.setText(result.headline or primary_text(calc_id, result.result))
         self.primary.setAccessibleDescription(self.primary.text())
         self.primary.setVisible(True)
         self.warnings.set_items(list(result.warnings))
@@ -1267,7 +1073,7 @@ class ResultPane(QWidget):
         self.explanation_view.setColumnHidden(2, all(r[2] is None for r in explanation))
         for w in (self.explanation_heading, self.explanation_view):
             w.setVisible(bool(explanation) and not (self.compact and rows))
-        self.inputs_model.set_rows(input_rows(result.inputs))
+        self.inputs_model.set_rows(result_input_rows(result))
         for w in (self.inputs_heading, self.inputs_view):
             w.setVisible(bool(result.inputs) and not self.compact)
         self.references.setText("\n".join(f"• {r}" for r in result.references))
@@ -1288,32 +1094,11 @@ class ResultPane(QWidget):
 
 
 def result_plain_text(title: str, calc_id: str, result: Any, stamp: str) -> str:
-    lines = [title, "=" * min(len(title), 72), ""]
-    lines.append("Inputs:")
-    lines += [f"  {label}: {value}" for label, value in input_rows(result.inputs)] or ["  (none)"]
-    lines += ["", f"Result: {primary_text(calc_id, result.result)}"]
-    rows = schedule_rows(result.result)
-    if rows:
-        lines += ["", "Schedule:"]
-        lines += [f"  Day {r[0]} ({r[1]}): {r[2]}; {r[3]}" for r in rows]
-        premed = result.result.get("premedication") or {}
-        if premed.get("text"):
-            lines.append(f"  Premedication: {premed['text']}")
-    if result.interpretation:
-        lines += ["", f"Interpretation: {result.interpretation}"]
-    if result.explanation:
-        lines += ["", "Explanation:"]
-        for r in result.explanation:
-            unit = "points" if calc_id in SCORED_CALCULATORS else ""
-            pts = f" [{format_value(r.points)}{' ' + unit if unit else ''}]" if r.points is not None else ""
-            lines.append(f"  {r.item}: {r.value}{pts}")
-    if result.warnings:
-        lines += ["", "Warnings:"]
-        lines += [f"  ! {w}" for w in result.warnings]
-    lines += ["", "Rule / references:"]
-    lines += [f"  - {r}" for r in result.references]
-    lines += ["", f"Calculator {result.calculator} version {result.calculator_version}", stamp]
-    return "\n".join(lines)
+    """Copy as text: the same rendering as the CLI's --text (core presentation), unwrapped."""
+    data = result.model_dump(mode="json")
+    data["title"] = data.get("title") or title
+    data["calculator"] = data.get("calculator") or calc_id
+    return result_text(data, stamp=stamp)
 
 
 def _esc(text: Any) -> str:
@@ -1345,7 +1130,7 @@ def warning_html(items: Sequence[str], title: str = "Warning") -> str:
 def result_html(title: str, calc_id: str, result: Any) -> str:
     parts = [
         f"<h2>{_esc(title)}</h2>",
-        f"<p style='font-size:16pt'><b>{_esc(primary_text(calc_id, result.result))}</b></p>",
+        f"<p style='font-size:16pt'><b>{_esc(result.headline or primary_text(calc_id, result.result))}</b></p>",
     ]
     parts.append(warning_html(list(result.warnings)))
     if result.interpretation:
@@ -1356,7 +1141,7 @@ def result_html(title: str, calc_id: str, result: Any) -> str:
         premed = result.result.get("premedication") or {}
         if premed.get("text"):
             parts.append(f"<p><b>Premedication</b> ({_esc(premed.get('status', ''))}): {_esc(premed['text'])}</p>")
-    parts.append("<h3>Inputs used</h3>" + html_table(("Input", "Value"), input_rows(result.inputs)))
+    parts.append("<h3>Inputs</h3>" + html_table(("Input", "Value"), result_input_rows(result)))
     if result.explanation:
         parts.append(
             "<h3>Explanation</h3>"

@@ -175,7 +175,8 @@ def test_fish_scores_two() -> None:
 )
 def test_score_groups(changes: dict[str, Any], points: int, group: str, risk: str) -> None:
     res = score(**changes)
-    assert res.result == {"points": points, "group": group}
+    assert (res.result["points"], res.result["group"]) == (points, group)
+    assert res.result["possible_groups"] == [group] and res.result["tests_needed"] == []
     assert sum(r.points for r in res.explanation if r.points is not None) == points
     assert f"2-year progression {risk}" in res.interpretation
 

@@ -62,7 +62,7 @@ def test_changing_the_unit_changes_the_stage(qtbot, screen):
     choose(screen.panel.form.unit_combo("b2m"), "mg/dL")  # 0.55 mg/dL = 5.5 mg/L
     qtbot.waitUntil(lambda: primary(screen) == "ISS stage III")
     inputs = dict(screen.panel.pane.inputs_model.rows())
-    assert inputs["β2-microglobulin"] == "5.5 mg/L"
+    assert inputs["β2-microglobulin"] == "0.55 mg/dL (5.5 mg/L)"  # as entered, converted value beside
 
 
 def test_the_validator_refuses_letters(qtbot, screen):

@@ -17,6 +17,7 @@ Management for each grade (the guideline's Box 3) is shown by ``mmguide toxicity
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, StrictBool, StrictInt
@@ -609,6 +610,18 @@ def compute_icans(inp: IcansInput) -> CalcResult:
     )
 
 
+def ice_headline(r: Mapping[str, Any]) -> str:
+    return f"ICE score {r['score']} / 10"
+
+
+def crs_headline(r: Mapping[str, Any]) -> str:
+    return "No CRS (grade 0)" if r["grade"] == 0 else f"CRS grade {r['grade']}"
+
+
+def icans_headline(r: Mapping[str, Any]) -> str:
+    return "No ICANS (grade 0)" if r["grade"] == 0 else f"ICANS grade {r['grade']}"
+
+
 ICE = register(
     Calculator(
         id="ice",
@@ -617,6 +630,7 @@ ICE = register(
         input_model=IceInput,
         compute=compute_ice,
         keywords=("ICE", "ICE score", "encephalopathy", "neurotoxicity", "ICANS"),
+        headline=ice_headline,
     )
 )
 CRS_GRADE = register(
@@ -627,6 +641,7 @@ CRS_GRADE = register(
         input_model=CrsInput,
         compute=compute_crs,
         keywords=("CRS grade", "CRS grading", "cytokine release syndrome", "ASTCT", "fever", "hypotension", "hypoxia"),
+        headline=crs_headline,
     )
 )
 ICANS_GRADE = register(
@@ -637,5 +652,6 @@ ICANS_GRADE = register(
         input_model=IcansInput,
         compute=compute_icans,
         keywords=("ICANS grade", "ICANS grading", "neurotoxicity", "ASTCT", "ICE score", "seizure", "cerebral oedema"),
+        headline=icans_headline,
     )
 )

@@ -3,17 +3,25 @@
 Result object (shared/contracts/cli.md):
 ``{"calculator", "result", "inputs", "explanation", "interpretation", "warnings",
 "references", "calculator_version"}`` plus ``flowchart_facts`` where a result is a fact of
-one of the figures (the GUI carries it over).
+one of the figures (the GUI carries it over), and three fields every reader shares so that
+the CLI's ``--text`` and the GUI say the same thing: ``title`` (the calculator's name),
+``headline`` (the primary result in words, from the calculator's own ``headline`` function)
+and ``entered`` (each quantity as the user typed it, value and unit, beside the canonical
+``inputs``).
 """
 
 from __future__ import annotations
 
 import math
+import types
+import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from app.core.units import Dimension, QuantityMark, entered_quantity
 
 
 class CalcInput(BaseModel):
@@ -49,6 +57,9 @@ class CalcResult(BaseModel):
     references: list[str]
     calculator_version: str
     flowchart_facts: dict[str, dict[str, Any]] = {}
+    title: str = ""
+    headline: str = ""
+    entered: dict[str, dict[str, Any]] = {}
 
 
 class CalcInputError(ValueError):
@@ -74,6 +85,9 @@ class Calculator(Generic[In]):
     #: the words people type for it (abbreviations, synonyms, eponyms); the search index adds
     #: them to the title, so "cockcroft" or "step up" finds the calculator
     keywords: tuple[str, ...] = ()
+    #: the primary result in words ("ISS stage III"), from the result's ``result`` dict; the one
+    #: source of the headline for the CLI's --text, the GUI and its copied text
+    headline: Callable[[Mapping[str, Any]], str] | None = None
 
     def schema(self) -> dict[str, Any]:
         return self.input_model.model_json_schema()
@@ -85,7 +99,65 @@ class Calculator(Generic[In]):
             parsed = self.input_model.model_validate(dict(raw))
         except ValidationError as exc:
             raise _to_input_error(exc, self.input_model) from exc
-        return self.compute(parsed)
+        result = self.compute(parsed)
+        return result.model_copy(
+            update={
+                "title": self.title,
+                "headline": self.headline_of(result.result),
+                "entered": entered_quantities(self.input_model, raw),
+            }
+        )
+
+    def headline_of(self, result: Mapping[str, Any]) -> str:
+        if self.headline is None:
+            return self.title
+        try:
+            return self.headline(result)
+        except (KeyError, TypeError, IndexError):
+            return self.title
+
+
+def _accepts_null(annotation: Any) -> bool:
+    return typing.get_origin(annotation) in (typing.Union, types.UnionType) and type(None) in typing.get_args(
+        annotation
+    )
+
+
+def _quantity_mark(annotation: Any) -> QuantityMark | None:
+    """The QuantityMark inside an annotation (also inside ``X | None``)."""
+    for meta in getattr(annotation, "__metadata__", ()):
+        if isinstance(meta, QuantityMark):
+            return meta
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            found = _quantity_mark(arg)
+            if found is not None:
+                return found
+    return None
+
+
+def quantity_fields(model: type[BaseModel]) -> dict[str, Dimension]:
+    """The top-level quantity fields of an input model and their dimensions."""
+    out: dict[str, Dimension] = {}
+    for name, info in model.model_fields.items():
+        mark = next((m for m in info.metadata if isinstance(m, QuantityMark)), None) or _quantity_mark(
+            info.annotation
+        )
+        if mark is not None:
+            out[name] = mark.dim
+    return out
+
+
+def entered_quantities(model: type[BaseModel], raw: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each quantity field of ``raw`` as typed: ``{"creatinine": {"value": 120, "unit": "µmol/L"}}``."""
+    out: dict[str, dict[str, Any]] = {}
+    for name, dim in quantity_fields(model).items():
+        if raw.get(name) is None:
+            continue
+        entered = entered_quantity(dim, raw[name])
+        if entered is not None:
+            out[name] = entered
+    return out
 
 
 def _to_input_error(exc: ValidationError, model: type[BaseModel]) -> CalcInputError:
@@ -98,6 +170,11 @@ def _to_input_error(exc: ValidationError, model: type[BaseModel]) -> CalcInputEr
             field, f"unknown field {field!r}; accepted fields: {', '.join(model.model_fields)}", "unknown_field"
         )
     if err["type"] == "missing":
+        info = model.model_fields.get(field)
+        if info is not None and _accepts_null(info.annotation):
+            return CalcInputError(
+                field, f"{field} is required: give its value, or null if it was not tested", "missing_field"
+            )
         return CalcInputError(field, f"{field} is required", "missing_field")
     msg = str(err["msg"]).removeprefix("Value error, ")
     return CalcInputError(field, f"{field}: {msg}")

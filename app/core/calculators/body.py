@@ -9,6 +9,7 @@ The result is rounded to 3 decimals; the carfilzomib cap compares that rounded v
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
@@ -156,6 +157,10 @@ def compute_bsa(inp: BsaInput) -> CalcResult:
     )
 
 
+def bsa_headline(r: Mapping[str, Any]) -> str:
+    return f"BSA {r['bsa_m2']:g} m²"
+
+
 BSA = register(
     Calculator(
         id="bsa",
@@ -164,5 +169,6 @@ BSA = register(
         input_model=BsaInput,
         compute=compute_bsa,
         keywords=("BSA", "body surface area", "body surface", "Mosteller", "DuBois", "m²", "carfilzomib dose"),
+        headline=bsa_headline,
     )
 )

@@ -10,6 +10,7 @@ authority here, and a label difference (12 mg/kg below 30 kg) is shown, not sile
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -638,6 +639,15 @@ def compute_bispecific(inp: BispecificInput) -> CalcResult:
     )
 
 
+def tocilizumab_headline(r: Mapping[str, Any]) -> str:
+    return f"Tocilizumab {r['dose_mg']:g} mg per dose"
+
+
+def bispecific_headline(r: Mapping[str, Any]) -> str:
+    days = " · ".join(f"day {d['day']}: {d['dose_mg']:g} mg" for d in r["doses"])
+    return f"{r.get('name', r.get('drug', ''))} ({str(r.get('region', '')).upper()}): {days}"
+
+
 TOCILIZUMAB_DOSE = register(
     Calculator(
         id="tocilizumab-dose",
@@ -646,6 +656,7 @@ TOCILIZUMAB_DOSE = register(
         input_model=TocilizumabInput,
         compute=compute_tocilizumab,
         keywords=("tocilizumab", "tocilizumab dose", "Actemra", "RoActemra", "IL-6", "CRS treatment"),
+        headline=tocilizumab_headline,
     )
 )
 BISPECIFIC_STEP_UP = register(
@@ -659,5 +670,6 @@ BISPECIFIC_STEP_UP = register(
             "step-up", "step up", "step-up dosing", "bispecific", "teclistamab", "elranatamab", "talquetamab",
             "linvoseltamab", "Tecvayli", "Elrexfio", "Talvey", "Lynozyfic",
         ),
+        headline=bispecific_headline,
     )
 )

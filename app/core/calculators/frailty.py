@@ -12,7 +12,8 @@ scored separately) and **without** counting the myeloma itself.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Literal
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, StrictBool
 
@@ -489,6 +490,19 @@ def compute_simplified_frailty(inp: SimplifiedFrailtyInput) -> CalcResult:
     )
 
 
+def _first_upper(text: object) -> str:
+    s = str(text)
+    return s[:1].upper() + s[1:]
+
+
+def imwg_frailty_headline(r: Mapping[str, Any]) -> str:
+    return f"{_first_upper(r['category'])}: IMWG frailty score {r['points']}"
+
+
+def simplified_frailty_headline(r: Mapping[str, Any]) -> str:
+    return f"{_first_upper(r['category'])}: simplified frailty score {r['points']}"
+
+
 register(
     Calculator(
         "imwg-frailty",
@@ -497,6 +511,7 @@ register(
         ImwgFrailtyInput,
         compute_imwg_frailty,
         keywords=("frailty", "frail", "geriatric assessment", "ADL", "IADL", "Katz", "Lawton", "Charlson", "CCI"),
+        headline=imwg_frailty_headline,
     )
 )
 register(
@@ -507,5 +522,6 @@ register(
         SimplifiedFrailtyInput,
         compute_simplified_frailty,
         keywords=("frailty", "frail", "simplified frailty", "Facon", "ECOG", "performance status", "Charlson", "CCI"),
+        headline=simplified_frailty_headline,
     )
 )

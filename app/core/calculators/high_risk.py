@@ -18,8 +18,9 @@ tested markers, ``False`` only when every criterion is decidedly not met, and ``
 from __future__ import annotations
 
 import itertools
+from collections.abc import Mapping
 from functools import lru_cache
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -205,6 +206,26 @@ def _tested(value: bool | None, yes: str = "present", no: str = "absent") -> str
     return "not tested" if value is None else (yes if value else no)
 
 
+def ngs_note(relevant: list[str]) -> str:
+    """The NGS remark, only for the untested markers it concerns (TheLimbic on the Australian
+    validation: registries often lack NGS data for TP53 mutation and biallelic del(1p32))."""
+    markers = (("tp53_mutation", "TP53 mutation"), ("del1p32", "biallelic del(1p32)"))
+    needs = [name for marker, name in markers if marker in relevant]
+    if not needs:
+        return ""
+    if len(needs) == 2:
+        return " TP53 mutation and biallelic del(1p32) usually need NGS-based testing."
+    return f" {needs[0][:1].upper()}{needs[0][1:]} usually needs NGS-based testing."
+
+
+def high_risk_headline(r: Mapping[str, Any]) -> str:
+    return {
+        True: "High-risk myeloma (a Box 1 criterion is met)",
+        False: "Not high risk by Box 1",
+        None: "Cannot exclude high risk (untested markers could change the answer)",
+    }[r["high_risk"]]
+
+
 def compute_high_risk(inp: HighRiskInput) -> CalcResult:
     values = _abstract(inp)
     criteria = evaluate_criteria(values)
@@ -260,8 +281,7 @@ def compute_high_risk(inp: HighRiskInput) -> CalcResult:
             "Cannot exclude high risk: no Box 1 criterion is met by the tests done, but untested markers "
             f"could change the answer: {', '.join(MARKER_LABELS[m] for m in relevant)}."
         )
-        if {"tp53_mutation", "del1p32"} & set(relevant):
-            interpretation += " TP53 mutation and biallelic del(1p32) usually need NGS-based testing."
+        interpretation += ngs_note(relevant)
 
     warnings: list[str] = []
     if inp.del17p_ccf_pct is not None:
@@ -334,5 +354,6 @@ register(
         HighRiskInput,
         compute_high_risk,
         keywords=("high risk", "high-risk cytogenetics", "IMS-IMWG", "Box 1", "del(17p)", "TP53", "t(4;14)", "1q"),
+        headline=high_risk_headline,
     )
 )

@@ -13,6 +13,7 @@ CKD-EPI 2021, race-free (Inker et al. 2021): eGFR = 142 × min(SCr/κ, 1)^α × 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field, StrictBool, StrictFloat
@@ -56,10 +57,33 @@ LABELS = (
 
 CM_PER_IN = 2.54
 
-
-
-
-
+ADJUSTED_FACTOR = 0.4
+OBESITY_BMI = 30.0  # kg/m²
+OBESITY_IBW_FRACTION = 1.2
+HEIGHT_NEEDED_WEIGHT_KG = 80.0
+ADJUSTED_WEIGHT_SOURCE = (
+    "Adjusted body weight = IBW + 0.4 × (actual − IBW): the 0.4 factor as used for Cockcroft–Gault in obesity "
+    "by ClinCalc (Vancomycin calculator: 'Adjusted = 0.4*(Actual-Ideal)+Ideal' when more than 30% above the "
+    "Devine IBW) and Pharmacy Times (Kantorovich A, 'Medications That Always Use Actual Body Weight to Calculate "
+    "Creatinine Clearance', June 2016: '40% correction factor'); secondary sources, the paper the factor was "
+    "derived in was not retrieved (UNCONFIRMED). Both adjust above 130% of IBW; the app warns from 120%, the "
+    "more sensitive threshold also in use"
+)
+WHO_BMI = (
+    "World Health Organization. Obesity: preventing and managing the global epidemic. WHO Technical Report "
+    "Series 894, 2000 (BMI ≥ 30 kg/m² = obesity; classification as reproduced in WHO/FAO 'Diet, nutrition and "
+    "the prevention of chronic diseases', Table 8)"
+)
+DEMIROVIC_2009 = (
+    "Demirovic JA, Pai AB, Pai MP. Estimation of creatinine clearance in morbidly obese patients. Am J Health "
+    "Syst Pharm. 2009;66(7):642–648 (Cockcroft–Gault on adjusted weight 0.3 and 0.4 overestimated and on ideal "
+    "weight underestimated measured clearance)"
+)
+OBESITY_RULE = (
+    "obesity = BMI ≥ 30 kg/m² (WHO) or actual weight > 120% of the Devine ideal body weight (IBW); adjusted "
+    "body weight = IBW + 0.4 × (actual − IBW), the 0.4 factor from secondary sources (its original paper "
+    "UNCONFIRMED)"
+)
 
 if TYPE_CHECKING:
     Weight = float
@@ -116,8 +140,48 @@ class CrclInput(CalcInput):
         description="actual (default, as in the 1976 derivation), ideal (Devine) or adjusted "
         "(IBW + 0.4 × (actual − IBW)); ideal and adjusted need height",
     )
-    height: Height | None = Field(default=None, description="needed for ideal or adjusted weight")
+    height: Height | None = Field(
+        default=None,
+        description="height (cm, m or in): checks for obesity and shows CrCl on ideal and adjusted body weight "
+        "beside the actual; needed for the ideal or adjusted basis",
+    )
     dialysis: StrictBool = Field(default=False, description="on dialysis (for the lenalidomide dose rows)")
+
+
+def adjusted_body_weight_kg(actual_kg: float, ibw_kg: float) -> float:
+    """Adjusted body weight: IBW + 0.4 × (actual − IBW) (ADJUSTED_WEIGHT_SOURCE)."""
+    return ibw_kg + ADJUSTED_FACTOR * (actual_kg - ibw_kg)
+
+
+def body_mass_index(weight_kg: float, height_cm: float) -> float:
+    return weight_kg / (height_cm / 100.0) ** 2
+
+
+def _is_obese(bmi: float, actual_kg: float, ibw_kg: float) -> bool:
+    """Obesity for this calculator: BMI ≥ 30 kg/m² (WHO) or actual weight > 120% of IBW."""
+    return bmi >= OBESITY_BMI or actual_kg > OBESITY_IBW_FRACTION * ibw_kg
+
+
+def _basis_entry(inp: CrclInput, weight_kg: float) -> dict[str, Any]:
+    crcl = round(cockcroft_gault(inp.age, inp.sex, weight_kg, inp.creatinine), 1)
+    start = lenalidomide_starting_dose(crcl, dialysis=inp.dialysis)
+    return {
+        "weight_kg": round(weight_kg, 1),
+        "crcl_ml_min": crcl,
+        "lenalidomide_eu": {"band": start.eu.band, "dose": start.eu.dose, "dose_mg": start.eu.dose_mg},
+        "lenalidomide_us": {"band": start.us.band, "dose": start.us.dose, "dose_mg": start.us.dose_mg},
+    }
+
+
+_BASIS_NAMES = {
+    "actual": "actual body weight",
+    "ideal": "ideal body weight (Devine)",
+    "adjusted": "adjusted body weight (IBW + 0.4 × excess)",
+}
+
+
+def _dose_differs(by_weight: dict[str, dict[str, Any]], region: str) -> bool:
+    return len({entry[f"lenalidomide_{region}"]["dose"] for entry in by_weight.values()}) > 1
 
 
 def compute_crcl(inp: CrclInput) -> CalcResult:
@@ -130,6 +194,8 @@ def compute_crcl(inp: CrclInput) -> CalcResult:
         if ibw < 20.0 and inp.weight_basis == "actual":
             warnings.append("the Devine ideal body weight is not defined for this height: not shown")
             ibw = None
+        elif inp.height < 60 * CM_PER_IN:
+            warnings.append("height below 152.4 cm (60 in): the Devine ideal body weight formula is extrapolated")
     if inp.weight_basis != "actual":
         if inp.height is None:
             raise CalcInputError(
@@ -144,8 +210,6 @@ def compute_crcl(inp: CrclInput) -> CalcResult:
                 f"the Devine ideal body weight for this height is {_fmt(ibw)} kg, below the plausible 20 kg: use "
                 "the actual weight basis",
             )
-        if inp.height < 60 * CM_PER_IN:
-            warnings.append("height below 152.4 cm (60 in): the Devine ideal body weight formula is extrapolated")
     if inp.weight_basis == "ideal":
         assert ibw is not None
         used = ibw
@@ -157,7 +221,7 @@ def compute_crcl(inp: CrclInput) -> CalcResult:
             )
     elif inp.weight_basis == "adjusted":
         assert ibw is not None
-        used = ibw + 0.4 * (actual - ibw)
+        used = adjusted_body_weight_kg(actual, ibw)
         basis_text = f"adjusted body weight {_fmt(used)} kg = IBW {_fmt(ibw)} + 0.4 × ({_fmt(actual)} − {_fmt(ibw)})"
         if actual < ibw:
             warnings.append(
@@ -191,15 +255,84 @@ def compute_crcl(inp: CrclInput) -> CalcResult:
             points=crcl,
         ),
     ]
-    if ibw is not None and inp.weight_basis == "actual":
+
+    # Obesity: BMI and % of IBW; CrCl and the lenalidomide starting dose on each weight, side by side.
+    obesity: dict[str, Any] = {"obese": None, "rule": OBESITY_RULE}
+    by_weight: dict[str, dict[str, Any]] = {}
+    if inp.height is not None and ibw is not None:
+        bmi = body_mass_index(actual, inp.height)
+        adjusted = adjusted_body_weight_kg(actual, ibw)
+        obese = _is_obese(bmi, actual, ibw)
+        obesity.update(
+            obese=obese,
+            bmi_kg_m2=round(bmi, 1),
+            percent_of_ideal_body_weight=round(100.0 * actual / ibw),
+            ideal_body_weight_kg=round(ibw, 1),
+            adjusted_body_weight_kg=round(adjusted, 1),
+        )
+        by_weight = {
+            "actual": _basis_entry(inp, actual),
+            "ideal": _basis_entry(inp, ibw),
+            "adjusted": _basis_entry(inp, adjusted),
+        }
         explanation.append(
             ExplanationRow(
-                item="For comparison",
-                value=f"ideal body weight (Devine) {_fmt(ibw)} kg would give "
-                f"{_fmt(cockcroft_gault(inp.age, inp.sex, ibw, scr))} mL/min",
-                points=None,
+                item="Body mass index",
+                value=f"{_fmt(bmi)} kg/m²; actual weight {_fmt(actual)} kg = {round(100.0 * actual / ibw)}% of the "
+                f"ideal body weight {_fmt(ibw)} kg"
+                + (" → obesity (BMI ≥ 30 or > 120% of IBW)" if obese else " → not obese by this rule"),
+                points=round(bmi, 1),
             )
         )
+        for basis, entry in by_weight.items():
+            marker = " (used above)" if basis == inp.weight_basis else ""
+            explanation.append(
+                ExplanationRow(
+                    item=f"CrCl on {_BASIS_NAMES[basis]} {_fmt(entry['weight_kg'])} kg{marker}",
+                    value=f"{_fmt(entry['crcl_ml_min'])} mL/min → lenalidomide start EU: "
+                    f"{entry['lenalidomide_eu']['dose']}; US: {entry['lenalidomide_us']['dose']}",
+                    points=entry["crcl_ml_min"],
+                )
+            )
+        if obese:
+            side = "; ".join(
+                f"{basis} {_fmt(e['weight_kg'])} kg → {_fmt(e['crcl_ml_min'])} mL/min, "
+                f"EU {e['lenalidomide_eu']['dose']}"
+                for basis, e in by_weight.items()
+            )
+            text = (
+                f"Obesity (BMI {_fmt(bmi)} kg/m², {round(100.0 * actual / ibw)}% of the ideal body weight): "
+                "Cockcroft–Gault on actual weight overestimates creatinine clearance in obesity. By weight: "
+                f"{side}."
+            )
+            regions = (("EU SmPC", "eu"), ("US label", "us"))
+            moved = [name for name, region in regions if _dose_differs(by_weight, region)]
+            if moved:
+                text += (
+                    f" The lenalidomide starting dose differs between these weights ({' and '.join(moved)}): "
+                    "choose the weight deliberately, by local protocol."
+                )
+            text += (
+                " No weight is validated for lenalidomide dosing; in morbid obesity Cockcroft–Gault overestimated "
+                "measured clearance even on adjusted weight and underestimated it on ideal weight (Demirovic 2009). "
+                f"Rule: {OBESITY_RULE}."
+            )
+            warnings.append(text)
+        elif actual < ibw:
+            warnings.append(
+                f"actual weight {_fmt(actual)} kg is below the ideal body weight {_fmt(ibw)} kg: the ideal and "
+                "adjusted rows are shown for comparison only; most practices use the actual weight then"
+            )
+    elif inp.height is None and actual >= HEIGHT_NEEDED_WEIGHT_KG:
+        obesity["height_needed"] = True
+        warnings.append(
+            f"Height not given: at {_fmt(actual)} kg obesity cannot be excluded, and Cockcroft–Gault on actual "
+            "weight overestimates clearance in obesity, which can change the lenalidomide band. Enter the height "
+            "to see CrCl and the lenalidomide starting dose on actual, ideal and adjusted body weight side by side. "
+            f"(The app asks for height from {HEIGHT_NEEDED_WEIGHT_KG:g} kg, the weight of a BMI of 30 kg/m² at "
+            "1.63 m: app's choice.)"
+        )
+
     if scr < 0.7:
         warnings.append(
             f"creatinine {_fmt(scr, 2)} mg/dL is low (e.g. low muscle mass): Cockcroft–Gault may overestimate "
@@ -236,6 +369,12 @@ def compute_crcl(inp: CrclInput) -> CalcResult:
     )
     if len_start.differ:
         interpretation += f" The US label differs: {us.dose}."
+    if obesity["obese"]:
+        interpretation += (
+            " Obesity: CrCl on ideal body weight "
+            f"{_fmt(by_weight['ideal']['crcl_ml_min'])} mL/min and on adjusted body weight "
+            f"{_fmt(by_weight['adjusted']['crcl_ml_min'])} mL/min (see the warning)."
+        )
     interpretation += " Check the current SmPC or label and local protocols before prescribing."
 
     inputs: dict[str, Any] = {
@@ -247,6 +386,9 @@ def compute_crcl(inp: CrclInput) -> CalcResult:
         "height": None if inp.height is None else {"value": inp.height, "unit": "cm"},
         "dialysis": inp.dialysis,
     }
+    references = [COCKCROFT_GAULT, DEVINE, LABELS, GUIDELINE]
+    if by_weight or obesity.get("height_needed"):
+        references += [ADJUSTED_WEIGHT_SOURCE, WHO_BMI, DEMIROVIC_2009]
     return CalcResult(
         calculator="crcl",
         result={
@@ -254,6 +396,8 @@ def compute_crcl(inp: CrclInput) -> CalcResult:
             "weight_basis": inp.weight_basis,
             "weight_used_kg": round(used, 2),
             "ideal_body_weight_kg": None if ibw is None else round(ibw, 2),
+            "obesity": obesity,
+            "by_weight": by_weight,
             "lenalidomide": len_start.as_dict(),
             "renal_notes": [n.as_dict() for n in notes],
         },
@@ -261,9 +405,18 @@ def compute_crcl(inp: CrclInput) -> CalcResult:
         explanation=explanation,
         interpretation=interpretation,
         warnings=warnings,
-        references=[COCKCROFT_GAULT, DEVINE, LABELS, GUIDELINE],
+        references=references,
         calculator_version=VERSION,
     )
+
+
+def crcl_headline(r: Mapping[str, Any]) -> str:
+    return f"CrCl {_fmt(r['crcl_ml_min'])} mL/min (Cockcroft–Gault, {r['weight_basis']} body weight)"
+
+
+def egfr_headline(r: Mapping[str, Any]) -> str:
+    cat = f" ({r['kdigo_category']})" if r.get("kdigo_category") else ""
+    return f"eGFR {_fmt(r['egfr_ml_min_1_73m2'])} mL/min/1.73 m²{cat}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -360,6 +513,7 @@ CRCL = register(
             "CrCl", "creatinine clearance", "Cockcroft", "Cockcroft-Gault", "renal function", "kidney",
             "lenalidomide dose", "renal dosing",
         ),
+        headline=crcl_headline,
     )
 )
 EGFR = register(
@@ -370,5 +524,6 @@ EGFR = register(
         input_model=EgfrInput,
         compute=compute_egfr,
         keywords=("eGFR", "GFR", "CKD-EPI", "glomerular filtration rate", "renal function", "kidney"),
+        headline=egfr_headline,
     )
 )

@@ -7,7 +7,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from collections.abc import Mapping
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -25,6 +26,7 @@ from app.core.calculators.fields import (
     qty,
     show_quantity,
 )
+from app.core.calculators.untested import explore, or_join, tests_needed, tests_text
 from app.core.units import M_PROTEIN, Dimension
 
 MATEOS_2020 = (
@@ -237,25 +239,52 @@ def score_group(points: int) -> ScoreGroup:
 
 
 class SmmScoreInput(QuantityInput):
-    """IMWG 2020 SMM risk score input."""
+    """IMWG 2020 SMM risk score input; ``fish_abnormality`` must be given (null = not tested)."""
 
     quantity_dims: ClassVar[dict[str, Dimension]] = {"m_protein": M_PROTEIN}
 
     flc_ratio: FlcRatio = Field(description=_FLC_DESC)
     m_protein: MProteinQuantity = Field(description=_M_DESC)
     bmpc_pct: Percent = Field(description=_BMPC_DESC)
-    fish_abnormality: Flag = Field(description=FISH_DESC)
+    fish_abnormality: Flag | None = Field(
+        description=FISH_DESC + "; null = not tested. Required: give true, false or null"
+    )
+
+
+SCORE_GROUP_ORDER: tuple[ScoreGroup, ...] = ("low", "low-intermediate", "intermediate", "high")
 
 
 def compute_smm_score(inp: SmmScoreInput) -> CalcResult:
-    """Weighted IMWG 2020 score (Mateos 2020): FLC 0/2/3/5, M-protein 0/3/4, BMPC 0/2/3/5/6, FISH 2."""
+    """Weighted IMWG 2020 score (Mateos 2020): FLC 0/2/3/5, M-protein 0/3/4, BMPC 0/2/3/5/6, FISH 2.
+
+    With FISH not tested the score is a range (+0 or +2); the group is decided when both ends
+    fall in one group.
+    """
     flc_pts, flc_band = band_points(inp.flc_ratio, FLC_BANDS)
     m_pts, m_band = band_points(inp.m_protein, M_PROTEIN_BANDS)
     bm_pts, bm_band = band_points(inp.bmpc_pct, BMPC_BANDS)
-    fish_pts = FISH_POINTS if inp.fish_abnormality else 0
-    total = flc_pts + m_pts + bm_pts + fish_pts
-    group = score_group(total)
-    rng, risk, hr = SCORE_OUTCOMES[group]
+    base = flc_pts + m_pts + bm_pts
+    found = explore(
+        {"fish_abnormality": inp.fish_abnormality},
+        lambda v: base + (FISH_POINTS if v["fish_abnormality"] else 0),
+    )
+    low_total, high_total = min(found.outcomes), max(found.outcomes)
+    possible: list[ScoreGroup] = sorted(
+        {score_group(t) for t in found.outcomes}, key=SCORE_GROUP_ORDER.index
+    )
+    group = possible[0] if len(possible) == 1 else None
+    total = low_total if low_total == high_total else None
+    points_text = str(low_total) if total is not None else f"{low_total}–{high_total}"
+    if inp.fish_abnormality is None:
+        fish_row = ExplanationRow(
+            item="FISH abnormality", value=f"not tested: 0 or {FISH_POINTS} points", points=None
+        )
+    else:
+        fish_row = ExplanationRow(
+            item="FISH abnormality",
+            value="present" if inp.fish_abnormality else "absent",
+            points=FISH_POINTS if inp.fish_abnormality else 0,
+        )
     rows = [
         ExplanationRow(
             item="FLC ratio (involved/uninvolved)",
@@ -270,9 +299,8 @@ def compute_smm_score(inp: SmmScoreInput) -> CalcResult:
         ExplanationRow(
             item="Bone marrow plasma cells", value=f"{fmt(inp.bmpc_pct)}% (band {bm_band}%)", points=bm_pts
         ),
-        ExplanationRow(
-            item="FISH abnormality", value="present" if inp.fish_abnormality else "absent", points=fish_pts
-        ),
+        fish_row,
+        ExplanationRow(item="Total", value=f"{points_text} points"),
     ]
     warnings = [
         'Score bands are applied as "> lower and ≤ upper" (e.g. FLC ratio 10 → 0 points, 10.1 → 2; M-protein '
@@ -289,11 +317,44 @@ def compute_smm_score(inp: SmmScoreInput) -> CalcResult:
             warnings += near_cutoff(
                 label, value, cutoff, unit, 'counted in the lower band (bands are "> lower and ≤ upper").'
             )
+    groups_text = (
+        "Groups (Mateos 2020): 0–4 low 3.8%; 5–8 low-intermediate 26%; 9–12 intermediate 51%; > 12 high 73%."
+    )
+    if group is not None:
+        rng, risk, hr = SCORE_OUTCOMES[group]
+        interpretation = (
+            f"IMWG 2020 SMM risk score {points_text} ({rng}): {group} risk; 2-year progression {risk} ({hr}). "
+            + groups_text
+        )
+        if inp.fish_abnormality is None:
+            interpretation += " FISH was not tested; with or without a FISH abnormality the group is the same."
+    else:
+        best, worst = possible[0], possible[-1]
+        interpretation = (
+            f"IMWG 2020 SMM risk score not decided: {points_text} points, {or_join(list(possible))} risk, "
+            f"depending on {tests_text(found.relevant)} (not done). Best case {best} risk (2-year progression "
+            f"{SCORE_OUTCOMES[best][1]}), worst case {worst} risk ({SCORE_OUTCOMES[worst][1]}). " + groups_text
+        )
+        warnings.append(
+            f"The IMWG 2020 score cannot be decided without {tests_text(found.relevant)}: possible groups "
+            f"{', '.join(possible)}. The group is left empty rather than guessed."
+        )
     diagnosis = _smm_diagnosis_warnings(inp.m_protein, inp.flc_ratio, inp.bmpc_pct)
     warnings += diagnosis
     return CalcResult(
         calculator="smm-imwg-score",
-        result={"points": total, "group": group},
+        result={
+            "points": total,
+            "points_min": low_total,
+            "points_max": high_total,
+            "group": group,
+            "possible_groups": list(possible),
+            "best_case": possible[0],
+            "worst_case": possible[-1],
+            "untested_markers": list(found.untested),
+            "untested_markers_that_could_change_the_answer": list(found.relevant),
+            "tests_needed": tests_needed(found.relevant),
+        },
         inputs={
             "flc_ratio": inp.flc_ratio,
             "m_protein": qty(inp.m_protein, "g/dL"),
@@ -301,15 +362,34 @@ def compute_smm_score(inp: SmmScoreInput) -> CalcResult:
             "fish_abnormality": inp.fish_abnormality,
         },
         explanation=rows,
-        interpretation=(
-            f"IMWG 2020 SMM risk score {total} ({rng}): {group} risk; 2-year progression {risk} ({hr}). "
-            "Groups (Mateos 2020): 0–4 low 3.8%; 5–8 low-intermediate 26%; 9–12 intermediate 51%; "
-            "> 12 high 73%."
-        ),
+        interpretation=interpretation,
         warnings=warnings,
         references=[MATEOS_2020, GUIDELINE_REF, *([RAJKUMAR_2014] if diagnosis else [])],
         calculator_version=VERSION,
     )
+
+
+def smm_2_20_20_headline(r: Mapping[str, Any]) -> str:
+    text = f"{_first_upper(r['group'])} risk: {r['risk_factors']} of 3 risk factors (2/20/20)"
+    if r.get("four_factor_group"):
+        text += f"; four-factor model: {r['four_factor_group']} risk"
+    return text
+
+
+def smm_score_headline(r: Mapping[str, Any]) -> str:
+    points = r["points"] if r.get("points") is not None else f"{r['points_min']}–{r['points_max']}"
+    if r["group"] is not None:
+        untested = "; FISH not tested" if r.get("points") is None else ""
+        return f"{_first_upper(r['group'])} risk (IMWG 2020 score {points}{untested})"
+    return (
+        f"{_first_upper(or_join(list(r['possible_groups'])))} risk (IMWG 2020 score {points}): not decided without "
+        + " and ".join(r.get("tests_needed") or [])
+    )
+
+
+def _first_upper(text: object) -> str:
+    s = str(text)
+    return s[:1].upper() + s[1:]
 
 
 register(
@@ -320,6 +400,7 @@ register(
         Smm22020Input,
         compute_2_20_20,
         keywords=("SMM", "smouldering", "smoldering", "2/20/20", "20/2/20", "risk stratification"),
+        headline=smm_2_20_20_headline,
     )
 )
 register(
@@ -330,5 +411,6 @@ register(
         SmmScoreInput,
         compute_smm_score,
         keywords=("SMM", "smouldering", "smoldering", "IMWG score", "risk score", "risk stratification"),
+        headline=smm_score_headline,
     )
 )

@@ -8,7 +8,8 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, ClassVar, Literal
 
 from pydantic import (
     Field,
@@ -25,10 +26,10 @@ from app.core.calculators.fields import (
     b2m_unit_warning,
     fmt,
     near_cutoff,
-    present,
     qty,
     show_quantity,
 )
+from app.core.calculators.untested import explore, or_join, tests_needed, tests_text
 from app.core.units import ALBUMIN, B2M, Dimension
 
 GREIPP_2005 = (
@@ -175,23 +176,36 @@ R_ISS_OUTCOMES = {
     "III": (40, 24, 10),
 }  # 5-year OS %, 5-year PFS %, share of the 3,060-patient cohort %
 
+STAGE_ORDER: tuple[IssStage, ...] = ("I", "II", "III")
+
 LDH_AT_ULN_NOTE = (
     "LDH equal to the upper limit of normal is counted as normal (not above ULN). This is the app's "
     "choice: the paper defines normal as below and high as above the ULN and does not address equality."
 )
 
+_NULL_FISH = "; null = not tested"
+_LDH_DESC = (
+    "Serum LDH above the local upper limit of normal (equal = false); null = not measured. Required: give "
+    "true, false or null"
+)
+
 
 class RIssInput(QuantityInput):
-    """R-ISS input: ISS laboratory values, LDH against the local ULN, and FISH results."""
+    """R-ISS input: ISS laboratory values, LDH against the local ULN, and FISH results.
+
+    LDH and each FISH marker must be given, as true, false or null (not tested).
+    """
 
     quantity_dims: ClassVar[dict[str, Dimension]] = {"b2m": B2M, "albumin": ALBUMIN}
 
     b2m: B2MQuantity = Field(description=_B2M_DESC)
     albumin: AlbuminQuantity = Field(description=_ALB_DESC)
-    ldh_above_uln: Flag = Field(description="Serum LDH above the local upper limit of normal (equal = false)")
-    del17p: Flag = Field(description="del(17p) by interphase FISH on CD138-purified plasma cells")
-    t_4_14: Flag = Field(description="t(4;14) by interphase FISH")
-    t_14_16: Flag = Field(description="t(14;16) by interphase FISH")
+    ldh_above_uln: Flag | None = Field(description=_LDH_DESC)
+    del17p: Flag | None = Field(
+        description="del(17p) by interphase FISH on CD138-purified plasma cells" + _NULL_FISH
+    )
+    t_4_14: Flag | None = Field(description="t(4;14) by interphase FISH" + _NULL_FISH)
+    t_14_16: Flag | None = Field(description="t(14;16) by interphase FISH" + _NULL_FISH)
 
 
 def r_iss_stage(iss: IssStage, high_risk_ca: bool, ldh_high: bool) -> IssStage:
@@ -208,47 +222,123 @@ def r_iss_stage(iss: IssStage, high_risk_ca: bool, ldh_high: bool) -> IssStage:
     return "II"
 
 
+def _flag_text(value: bool | None, yes: str = "present", no: str = "absent") -> str:
+    return NOT_TESTED_TEXT if value is None else (yes if value else no)
+
+
+NOT_TESTED_TEXT = "not tested"
+
+
+def _ldh_text(value: bool | None) -> str:
+    if value is None:
+        return "not measured"
+    return "above ULN (high)" if value else "not above ULN (normal)"
+
+
+def _ordered(values: Iterable[str], order: Sequence[str]) -> list[str]:
+    return sorted(set(values), key=order.index)
+
+
 def compute_r_iss(inp: RIssInput) -> CalcResult:
+    """R-ISS with untested markers: decided when every completion gives one stage."""
     iss = iss_stage(inp.b2m, inp.albumin)
-    high_ca = inp.del17p or inp.t_4_14 or inp.t_14_16
-    stage = r_iss_stage(iss, high_ca, inp.ldh_above_uln)
-    found = [
-        n for n, f in (("del(17p)", inp.del17p), ("t(4;14)", inp.t_4_14), ("t(14;16)", inp.t_14_16)) if f
-    ]
+    markers: dict[str, bool | None] = {
+        "ldh_above_uln": inp.ldh_above_uln,
+        "del17p": inp.del17p,
+        "t_4_14": inp.t_4_14,
+        "t_14_16": inp.t_14_16,
+    }
+
+    def stage_of(v: Mapping[str, bool]) -> IssStage:
+        return r_iss_stage(iss, v["del17p"] or v["t_4_14"] or v["t_14_16"], v["ldh_above_uln"])
+
+    found = explore(markers, stage_of)
+    possible = _ordered(found.outcomes, STAGE_ORDER)
+    stage: IssStage | None = found.outcomes[0] if found.decided else None
+    fish = (("del(17p)", inp.del17p), ("t(4;14)", inp.t_4_14), ("t(14;16)", inp.t_14_16))
+    high_ca: bool | None = None
+    if any(f is True for _, f in fish):
+        high_ca = True
+    elif all(f is False for _, f in fish):
+        high_ca = False
+    named = [n for n, f in fish if f]
+    if high_ca is None:
+        ca_text = "not decided: " + ", ".join(f"{n} {_flag_text(f)}" for n, f in fish)
+    elif high_ca:
+        ca_text = f"high risk ({', '.join(named)})"
+    else:
+        ca_text = "standard risk (none of the three)"
     rows = [
         *_iss_rows(inp, inp.b2m, inp.albumin),
         ExplanationRow(item="ISS stage", value=iss),
-        ExplanationRow(
-            item="LDH", value="above ULN (high)" if inp.ldh_above_uln else "not above ULN (normal)"
-        ),
-        ExplanationRow(item="del(17p)", value=present(inp.del17p)),
-        ExplanationRow(item="t(4;14)", value=present(inp.t_4_14)),
-        ExplanationRow(item="t(14;16)", value=present(inp.t_14_16)),
-        ExplanationRow(
-            item="Chromosomal abnormality risk",
-            value=f"high risk ({', '.join(found)})" if found else "standard risk (none of the three)",
-        ),
+        ExplanationRow(item="LDH", value=_ldh_text(inp.ldh_above_uln)),
+        ExplanationRow(item="del(17p)", value=_flag_text(inp.del17p)),
+        ExplanationRow(item="t(4;14)", value=_flag_text(inp.t_4_14)),
+        ExplanationRow(item="t(14;16)", value=_flag_text(inp.t_14_16)),
+        ExplanationRow(item="Chromosomal abnormality risk", value=ca_text),
     ]
+    tests = tests_needed(found.relevant)
     if stage == "I":
         rule = "R-ISS I: ISS I, standard-risk CA and normal LDH"
     elif stage == "III":
         rule = "R-ISS III: ISS III with high-risk CA and/or high LDH"
-    elif iss == "III":
+    elif stage == "II" and iss == "III":
         rule = "R-ISS II: ISS III but standard-risk CA and normal LDH"
-    else:
+    elif stage == "II":
         rule = "R-ISS II: not R-ISS I and not R-ISS III"
+    else:
+        rule = (
+            f"not decided: R-ISS {or_join(possible)} depending on {tests_text(found.relevant)} "
+            "(R-ISS I needs ISS I, normal LDH and none of del(17p), t(4;14), t(14;16); R-ISS III needs ISS III "
+            "with high LDH or one of them)"
+        )
     rows.append(ExplanationRow(item="Rule applied", value=rule))
-    os5, pfs5, share = R_ISS_OUTCOMES[stage]
     warnings = _iss_warnings(inp, inp.b2m, inp.albumin)
-    if not inp.ldh_above_uln:
+    if inp.ldh_above_uln is False:
         warnings.append(LDH_AT_ULN_NOTE)
     warnings.append(
         "FISH positivity cut-offs are those of the local laboratory; the cut-offs used in the R-ISS paper "
         "were not retrieved (check the original paper)."
     )
+    untested_labels = [_MARKER_NAMES[m] for m in found.untested]
+    if stage is not None:
+        os5, pfs5, share = R_ISS_OUTCOMES[stage]
+        interpretation = (
+            f"R-ISS stage {stage}. In the R-ISS cohort (3,060 patients, median follow-up 46 months; "
+            f"Palumbo 2015): 5-year overall survival {os5}% and 5-year progression-free survival {pfs5}% "
+            f"({share}% of patients were R-ISS {stage}). For comparison: 5-year OS 82 / 62 / 40% and "
+            "5-year PFS 55 / 36 / 24% for R-ISS I / II / III."
+        )
+        if found.untested:
+            interpretation += (
+                f" Not tested, but could not change this stage: {', '.join(untested_labels)}."
+            )
+    else:
+        best, worst = possible[0], possible[-1]
+        interpretation = (
+            f"R-ISS stage not decided: R-ISS {or_join(possible)}, depending on {tests_text(found.relevant)} "
+            f"(not done). Best case R-ISS {best} (5-year OS {R_ISS_OUTCOMES[best][0]}%, PFS "
+            f"{R_ISS_OUTCOMES[best][1]}%), worst case R-ISS {worst} (5-year OS {R_ISS_OUTCOMES[worst][0]}%, PFS "
+            f"{R_ISS_OUTCOMES[worst][1]}%; Palumbo 2015)."
+        )
+        warnings.append(
+            f"R-ISS cannot be decided without {tests_text(found.relevant)}: possible stages "
+            f"{', '.join(possible)}. The stage is left empty rather than guessed."
+        )
+    result: dict[str, Any] = {
+        "stage": stage,
+        "iss_stage": iss,
+        "high_risk_ca": high_ca,
+        "possible_stages": possible,
+        "best_case": possible[0],
+        "worst_case": possible[-1],
+        "untested_markers": list(found.untested),
+        "untested_markers_that_could_change_the_answer": list(found.relevant),
+        "tests_needed": tests,
+    }
     return CalcResult(
         calculator="r-iss",
-        result={"stage": stage, "iss_stage": iss, "high_risk_ca": high_ca},
+        result=result,
         inputs={
             "b2m": qty(inp.b2m, "mg/L"),
             "albumin": qty(inp.albumin, "g/dL"),
@@ -258,16 +348,27 @@ def compute_r_iss(inp: RIssInput) -> CalcResult:
             "t_14_16": inp.t_14_16,
         },
         explanation=rows,
-        interpretation=(
-            f"R-ISS stage {stage}. In the R-ISS cohort (3,060 patients, median follow-up 46 months; "
-            f"Palumbo 2015): 5-year overall survival {os5}% and 5-year progression-free survival {pfs5}% "
-            f"({share}% of patients were R-ISS {stage}). For comparison: 5-year OS 82 / 62 / 40% and "
-            "5-year PFS 55 / 36 / 24% for R-ISS I / II / III."
-        ),
+        interpretation=interpretation,
         warnings=warnings,
         references=[PALUMBO_2015, GREIPP_2005],
         calculator_version=VERSION,
     )
+
+
+_MARKER_NAMES = {
+    "ldh_above_uln": "LDH",
+    "del17p": "del(17p)",
+    "t_4_14": "t(4;14)",
+    "t_14_16": "t(14;16)",
+    "gain_1q": "1q+",
+}
+
+
+def r_iss_headline(r: Mapping[str, Any]) -> str:
+    if r["stage"] is not None:
+        return f"R-ISS stage {r['stage']}"
+    tests = " and ".join(r.get("tests_needed") or [])
+    return f"R-ISS stage {or_join(r['possible_stages'])}: not decided without {tests}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -275,6 +376,7 @@ def compute_r_iss(inp: RIssInput) -> CalcResult:
 # ---------------------------------------------------------------------------------------------
 
 R2Group = Literal["low", "low-intermediate", "intermediate-high", "high"]
+R2_GROUP_ORDER: tuple[R2Group, ...] = ("low", "low-intermediate", "intermediate-high", "high")
 
 #: R2-ISS weights in half-points (integer arithmetic: 3 = 1.5 points).
 R2_HALF_POINTS = {"iss_ii": 2, "iss_iii": 3, "del17p": 2, "ldh": 2, "t_4_14": 2, "gain_1q": 1}
@@ -303,53 +405,116 @@ def r2_iss_group(half_points: int) -> R2Group:
 
 
 class R2IssInput(QuantityInput):
-    """R2-ISS input: ISS laboratory values, LDH against the local ULN, and FISH results."""
+    """R2-ISS input: ISS laboratory values, LDH against the local ULN, and FISH results.
+
+    LDH and each FISH marker must be given, as true, false or null (not tested).
+    """
 
     quantity_dims: ClassVar[dict[str, Dimension]] = {"b2m": B2M, "albumin": ALBUMIN}
 
     b2m: B2MQuantity = Field(description=_B2M_DESC)
     albumin: AlbuminQuantity = Field(description=_ALB_DESC)
-    ldh_above_uln: Flag = Field(description="Serum LDH above the local upper limit of normal (equal = false)")
-    del17p: Flag = Field(description="del(17p) by FISH")
-    t_4_14: Flag = Field(description="t(4;14) by FISH")
-    gain_1q: Flag = Field(description="1q+ by FISH: gain (3 copies) or amplification (≥ 4 copies) of 1q")
+    ldh_above_uln: Flag | None = Field(description=_LDH_DESC)
+    del17p: Flag | None = Field(description="del(17p) by FISH" + _NULL_FISH)
+    t_4_14: Flag | None = Field(description="t(4;14) by FISH" + _NULL_FISH)
+    gain_1q: Flag | None = Field(
+        description="1q+ by FISH: gain (3 copies) or amplification (≥ 4 copies) of 1q" + _NULL_FISH
+    )
+
+
+_R2_FACTORS: tuple[tuple[str, str, str], ...] = (
+    # input field, explanation label, half-points key
+    ("del17p", "del(17p)", "del17p"),
+    ("ldh_above_uln", "LDH", "ldh"),
+    ("t_4_14", "t(4;14)", "t_4_14"),
+    ("gain_1q", "1q+ (gain or amplification)", "gain_1q"),
+)
+
+
+def _fmt_points(half_min: int, half_max: int) -> str:
+    return fmt(half_min / 2) if half_min == half_max else f"{fmt(half_min / 2)}–{fmt(half_max / 2)}"
 
 
 def compute_r2_iss(inp: R2IssInput) -> CalcResult:
     """R2-ISS additive score: ISS II 1, ISS III 1.5, del(17p) 1, high LDH 1, t(4;14) 1, 1q+ 0.5."""
     iss = iss_stage(inp.b2m, inp.albumin)
     iss_half = {"I": 0, "II": R2_HALF_POINTS["iss_ii"], "III": R2_HALF_POINTS["iss_iii"]}[iss]
-    parts: list[tuple[str, str, int]] = [
-        ("ISS stage", iss, iss_half),
-        ("del(17p)", present(inp.del17p), R2_HALF_POINTS["del17p"] if inp.del17p else 0),
-        (
-            "LDH",
-            "above ULN (high)" if inp.ldh_above_uln else "not above ULN (normal)",
-            R2_HALF_POINTS["ldh"] if inp.ldh_above_uln else 0,
-        ),
-        ("t(4;14)", present(inp.t_4_14), R2_HALF_POINTS["t_4_14"] if inp.t_4_14 else 0),
-        (
-            "1q+ (gain or amplification)",
-            present(inp.gain_1q),
-            R2_HALF_POINTS["gain_1q"] if inp.gain_1q else 0,
-        ),
-    ]
-    half_total = sum(p for _, _, p in parts)
-    points = half_total / 2
-    group = r2_iss_group(half_total)
-    roman, med_os, med_pfs, share = R2_OUTCOMES[group]
-    rows = [*_iss_rows(inp, inp.b2m, inp.albumin)]
-    rows += [ExplanationRow(item=item, value=value, points=half / 2) for item, value, half in parts]
+    markers: dict[str, bool | None] = {name: getattr(inp, name) for name, _, _ in _R2_FACTORS}
+
+    def half_points(v: Mapping[str, bool]) -> int:
+        return iss_half + sum(R2_HALF_POINTS[key] for name, _, key in _R2_FACTORS if v[name])
+
+    by_points = explore(markers, half_points)
+    by_group = explore(markers, lambda v: r2_iss_group(half_points(v)))
+    half_min, half_max = min(by_points.outcomes), max(by_points.outcomes)
+    possible: list[str] = _ordered(by_group.outcomes, R2_GROUP_ORDER)
+    group = possible[0] if by_group.decided else None
+    points = half_min / 2 if half_min == half_max else None
+
+    rows = [*_iss_rows(inp, inp.b2m, inp.albumin), ExplanationRow(item="ISS stage", value=iss, points=iss_half / 2)]
+    for name, label, key in _R2_FACTORS:
+        value = markers[name]
+        weight = R2_HALF_POINTS[key] / 2
+        text = _ldh_text(value) if name == "ldh_above_uln" else _flag_text(value)
+        if value is None:
+            rows.append(ExplanationRow(item=label, value=f"{text}: 0 or {fmt(weight)} points", points=None))
+        else:
+            rows.append(ExplanationRow(item=label, value=text, points=weight if value else 0))
+    rows.append(ExplanationRow(item="Total", value=f"{_fmt_points(half_min, half_max)} points"))
     warnings = _iss_warnings(inp, inp.b2m, inp.albumin)
-    if not inp.ldh_above_uln:
+    if inp.ldh_above_uln is False:
         warnings.append(LDH_AT_ULN_NOTE)
     warnings.append(
         "The R2-ISS median PFS figures (68 / 45.5 / 30.2 / 19.9 months) are those printed in the EHA–EMN "
         "guideline; they could not be checked against the original paper (UNCONFIRMED)."
     )
+    tests = tests_needed(by_group.relevant)
+    points_text = _fmt_points(half_min, half_max)
+    if group is not None:
+        roman, med_os, med_pfs, share = R2_OUTCOMES[group]
+        interpretation = (
+            f"R2-ISS {roman} ({group}): {points_text} points (0 low; 0.5–1 low-intermediate; 1.5–2.5 "
+            f"intermediate-high; 3–5 high). In the R2-ISS training set ({share} of patients in this group): "
+            f"median overall survival {med_os}; median progression-free survival {med_pfs} "
+            "(PFS figure as printed in the guideline, UNCONFIRMED against the original paper)."
+        )
+        if by_points.untested:
+            interpretation += (
+                " Not tested, but could not change the group: "
+                f"{', '.join(_MARKER_NAMES[m] for m in by_points.untested)}"
+                + (" (the points are a range)." if points is None else ".")
+            )
+    else:
+        best, worst = possible[0], possible[-1]
+        interpretation = (
+            f"R2-ISS not decided: {points_text} points, R2-ISS "
+            f"{or_join([f'{R2_OUTCOMES[g][0]} ({g})' for g in possible])}, depending on "
+            f"{tests_text(by_group.relevant)} (not done). Best case R2-ISS {R2_OUTCOMES[best][0]} (median OS "
+            f"{R2_OUTCOMES[best][1]}), worst case R2-ISS {R2_OUTCOMES[worst][0]} (median OS "
+            f"{R2_OUTCOMES[worst][1]}; D'Agostino 2022)."
+        )
+        warnings.append(
+            f"R2-ISS cannot be decided without {tests_text(by_group.relevant)}: possible groups "
+            f"{', '.join(possible)}. The group is left empty rather than guessed."
+        )
+    result: dict[str, Any] = {
+        "points": points,
+        "points_min": half_min / 2,
+        "points_max": half_max / 2,
+        "group": group,
+        "stage": None if group is None else R2_OUTCOMES[group][0],
+        "iss_stage": iss,
+        "possible_groups": possible,
+        "possible_stages": [R2_OUTCOMES[g][0] for g in possible],
+        "best_case": possible[0],
+        "worst_case": possible[-1],
+        "untested_markers": list(by_points.untested),
+        "untested_markers_that_could_change_the_answer": list(by_group.relevant),
+        "tests_needed": tests,
+    }
     return CalcResult(
         calculator="r2-iss",
-        result={"points": points, "group": group, "stage": roman, "iss_stage": iss},
+        result=result,
         inputs={
             "b2m": qty(inp.b2m, "mg/L"),
             "albumin": qty(inp.albumin, "g/dL"),
@@ -359,16 +524,28 @@ def compute_r2_iss(inp: R2IssInput) -> CalcResult:
             "gain_1q": inp.gain_1q,
         },
         explanation=rows,
-        interpretation=(
-            f"R2-ISS {roman} ({group}): {fmt(points)} points (0 low; 0.5–1 low-intermediate; 1.5–2.5 "
-            f"intermediate-high; 3–5 high). In the R2-ISS training set ({share} of patients in this group): "
-            f"median overall survival {med_os}; median progression-free survival {med_pfs} "
-            "(PFS figure as printed in the guideline, UNCONFIRMED against the original paper)."
-        ),
+        interpretation=interpretation,
         warnings=warnings,
         references=[DAGOSTINO_2022, GREIPP_2005, GUIDELINE_REF],
         calculator_version=VERSION,
     )
+
+
+def r2_iss_headline(r: Mapping[str, Any]) -> str:
+    points = (
+        fmt(r["points"]) if r.get("points") is not None else f"{fmt(r['points_min'])}–{fmt(r['points_max'])}"
+    )
+    if r["group"] is not None:
+        return f"R2-ISS {r['stage']} ({r['group']} risk), {points} points"
+    tests = " and ".join(r.get("tests_needed") or [])
+    return (
+        f"R2-ISS {or_join(r['possible_stages'])} ({or_join(r['possible_groups'])} risk), {points} points: "
+        f"not decided without {tests}"
+    )
+
+
+def iss_headline(r: Mapping[str, Any]) -> str:
+    return f"ISS stage {r['stage']}"
 
 
 register(
@@ -379,6 +556,7 @@ register(
         IssInput,
         compute_iss,
         keywords=("ISS", "staging", "stage", "β2-microglobulin", "beta-2 microglobulin", "albumin"),
+        headline=iss_headline,
     )
 )
 register(
@@ -389,6 +567,7 @@ register(
         RIssInput,
         compute_r_iss,
         keywords=("R-ISS", "RISS", "revised ISS", "staging", "stage", "LDH", "cytogenetics"),
+        headline=r_iss_headline,
     )
 )
 register(
@@ -399,5 +578,6 @@ register(
         R2IssInput,
         compute_r2_iss,
         keywords=("R2-ISS", "R2ISS", "second revision ISS", "staging", "stage", "1q gain", "LDH"),
+        headline=r2_iss_headline,
     )
 )
