@@ -10,12 +10,14 @@ only itself (``grade 2`` does not find "2019").
 
 Ranking is bm25 (a word in a heading counts most), except that a hit the query *names* comes
 first: the query is its title or id ("tocilizumab" → the drug, "crcl" → the calculator), or one
-of the keywords a calculator or tool declares ("cockcroft", "gfr", "step up"). The window
-searched for such hits is the first ``limit + EXACT_WINDOW`` bm25 hits.
+of the keywords a calculator or tool declares ("cockcroft", "gfr", "step up"). Such hits are
+looked for among the first ``max(limit, EXACT_WINDOW)`` bm25 hits (a named hit has the query in
+its heavily weighted title, so it is among them).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 import unicodedata
@@ -139,7 +141,7 @@ def run_match(target: Target, expression: str, limit: int, query: str = "") -> l
 
     With ``query``, the hits it names come first (see the module docstring)."""
     key = name_key(query)
-    window = min(limit + EXACT_WINDOW, MAX_LIMIT) if key else limit
+    window = max(limit, EXACT_WINDOW) if key else limit
     rows = _execute(target, _SQL, (expression, window))
     hits = [
         SearchHit(
@@ -156,11 +158,21 @@ def _bonus(key: str, row: Any) -> float:
     kind, ref_id, label, extra = row[0], row[1], row[2], row[6]
     if not key:
         return 0.0
-    if key == name_key(label) or (kind in _NAMED_BY_ID and key == name_key(ref_id)):
+    if key == _key(label) or (kind in _NAMED_BY_ID and key == _key(ref_id)):
         return NAME_BONUS
-    if kind in _KEYWORD_KINDS and key in {name_key(k) for k in (extra or "").split(KEYWORD_SEP)}:
+    if kind in _KEYWORD_KINDS and key in _keywords(extra or ""):
         return KEYWORD_BONUS
     return 0.0
+
+
+@functools.lru_cache(maxsize=8192)
+def _key(name: str) -> str:
+    return name_key(name)
+
+
+@functools.lru_cache(maxsize=1024)
+def _keywords(extra: str) -> frozenset[str]:
+    return frozenset(name_key(k) for k in extra.split(KEYWORD_SEP))
 
 
 def search(target: Target, query: str, limit: int = 20) -> list[SearchHit]:
