@@ -301,3 +301,61 @@ def test_built_before_the_guide_loads(qtbot, guide):
     assert s.list.count() == 0 and s.plain_text() == ""
     ctx.set_guide(guide)
     assert s.panel.calc_id == "iss"
+
+
+# ------------------------------------------------------------------ issue 9: entered units, nulls, obesity
+
+
+def test_copy_as_text_shows_the_unit_entered_with_the_canonical_value_beside(qtbot, screen):
+    screen.open_item("crcl")
+    form = screen.panel.form
+    qtbot.keyClicks(form.editor("age"), "60")
+    choose(form.editor("sex"), "male")
+    qtbot.keyClicks(form.editor("weight"), "80")
+    choose(form.unit_combo("creatinine"), "µmol/L")
+    qtbot.keyClicks(form.editor("creatinine"), "120")
+    qtbot.waitUntil(lambda: primary(screen).startswith("CrCl "))
+    qtbot.mouseClick(screen.panel.copy_button, Qt.MouseButton.LeftButton)
+    text = QGuiApplication.clipboard().text()
+    assert "Creatinine: 120 µmol/L (≈ 1.36 mg/dL)" in text
+    assert "1.35747" not in text  # never the unrounded canonical value
+    assert "Result: CrCl 65.5 mL/min (Cockcroft–Gault, actual body weight)" in text
+    inputs = dict(screen.panel.pane.inputs_model.rows())
+    assert inputs["Creatinine"] == "120 µmol/L (≈ 1.36 mg/dL)"
+    # the headline shown is the calculator's own (the CLI prints the same one)
+    assert primary(screen) == screen.panel.result.headline
+
+
+def test_crcl_height_field_brings_the_obesity_comparison(qtbot, screen):
+    screen.open_item("crcl")
+    form = screen.panel.form
+    qtbot.keyClicks(form.editor("age"), "60")
+    choose(form.editor("sex"), "male")
+    qtbot.keyClicks(form.editor("weight"), "120")
+    choose(form.unit_combo("creatinine"), "mg/dL")
+    qtbot.keyClicks(form.editor("creatinine"), "1.2")
+    qtbot.waitUntil(lambda: primary(screen).startswith("CrCl 111.1"))
+    assert any("Height not given" in w for w in screen.panel.result.warnings)
+    choose(form.unit_combo("height"), "cm")
+    qtbot.keyClicks(form.editor("height"), "165")
+    qtbot.waitUntil(lambda: bool(screen.panel.result and screen.panel.result.result["by_weight"]))
+    explanation = [row[0] for row in screen.panel.pane.explanation_model.rows()]
+    assert any(item.startswith("CrCl on ideal body weight") for item in explanation)
+    assert any(item.startswith("CrCl on adjusted body weight") for item in explanation)
+    assert "Obesity" in screen.panel.pane.warnings.body.text()
+
+
+def test_r_iss_fish_fields_offer_not_tested_and_leave_the_stage_open(qtbot, screen):
+    screen.open_item("r-iss")
+    form = screen.panel.form
+    for name in ("del17p", "t_4_14", "t_14_16", "ldh_above_uln"):
+        assert form.editor(name).findData(True) >= 0
+        assert form.editor(name).itemText(0) == "not tested"
+    type_iss(qtbot, screen, "2", "mg/L", "40", "g/L")
+    choose(form.editor("ldh_above_uln"), False)
+    qtbot.waitUntil(lambda: primary(screen).startswith("R-ISS stage I or II"))
+    assert screen.panel.result.result["stage"] is None
+    assert "FISH for del(17p), t(4;14) and t(14;16)" in primary(screen)
+    for name in ("del17p", "t_4_14", "t_14_16"):
+        choose(form.editor(name), False)
+    qtbot.waitUntil(lambda: primary(screen) == "R-ISS stage I")

@@ -264,14 +264,15 @@ def compute_smm_score(inp: SmmScoreInput) -> CalcResult:
     m_pts, m_band = band_points(inp.m_protein, M_PROTEIN_BANDS)
     bm_pts, bm_band = band_points(inp.bmpc_pct, BMPC_BANDS)
     base = flc_pts + m_pts + bm_pts
-    found = explore(
-        {"fish_abnormality": inp.fish_abnormality},
-        lambda v: base + (FISH_POINTS if v["fish_abnormality"] else 0),
-    )
-    low_total, high_total = min(found.outcomes), max(found.outcomes)
-    possible: list[ScoreGroup] = sorted(
-        {score_group(t) for t in found.outcomes}, key=SCORE_GROUP_ORDER.index
-    )
+    fish = {"fish_abnormality": inp.fish_abnormality}
+
+    def total_of(v: Mapping[str, bool]) -> int:
+        return base + (FISH_POINTS if v["fish_abnormality"] else 0)
+
+    by_points = explore(fish, total_of)
+    found = explore(fish, lambda v: score_group(total_of(v)))
+    low_total, high_total = min(by_points.outcomes), max(by_points.outcomes)
+    possible: list[ScoreGroup] = sorted(set(found.outcomes), key=SCORE_GROUP_ORDER.index)
     group = possible[0] if len(possible) == 1 else None
     total = low_total if low_total == high_total else None
     points_text = str(low_total) if total is not None else f"{low_total}–{high_total}"
