@@ -74,7 +74,7 @@ def test_bullet3_lenalidomide_refractory(bundle):
     assert r["cilta-cel"] == ("[I, A]", "preferred")
     assert r["DaraPd"] == ("[I, A]", "other")
     assert {"DaraKd", "IsaKd", "BelaPd", "BelaVd", "SelVd"} <= set(r)
-    assert [x.regimen for x in e.recommendations if x.status == "applies"][0] == "cilta-cel"
+    assert next(x.regimen for x in e.recommendations if x.status == "applies") == "cilta-cel"
     side = next(x for x in e.recommendations if x.regimen == "second-line ASCT")
     assert side.status == "excluded" and "limited_access_to_novel_regimens = no" in side.reason
 

@@ -123,7 +123,8 @@ def test_refractory_to_refuses_what_it_cannot_use(bundle, name, field):
 
 
 @pytest.mark.parametrize(("given", "canonical"), [
-    ("Darzalex", "daratumumab"), ("DARZALEX", "daratumumab"), ("anti-CD38", "anti-cd38"), ("Blenrep", "belantamab-mafodotin"),
+    ("Darzalex", "daratumumab"), ("DARZALEX", "daratumumab"), ("anti-CD38", "anti-cd38"),
+    ("Blenrep", "belantamab-mafodotin"),
     ("Imnovid", "pomalidomide"), ("Pomalyst", "pomalidomide"), ("proteasome inhibitor", "pi"), ("DaraPd", "DaraPd"),
 ])
 def test_previously_received_accepts_drug_brand_and_class_names(bundle, given, canonical):
@@ -207,7 +208,8 @@ def test_anti_cd38_retreatment_rule_is_computed(bundle):
     assert "anti_cd38_free_interval_months = 6" in status["DaraPd"][1]
     e = ev(bundle, "fig3", **base, anti_cd38_retreatment_only_option=True, anti_cd38_free_interval_months=12)
     r = recs(e)
-    assert r == {"DaraPd": ("[panel consensus; IV, C]", "conditional"), "IsaPd": ("[panel consensus; IV, C]", "conditional")}
+    retreatment = ("[panel consensus; IV, C]", "conditional")
+    assert r == {"DaraPd": retreatment, "IsaPd": retreatment}
     others = [x for x in e.recommendations if x.regimen not in r]
     assert others and all(x.status == "unavailable" and "retreatment" in x.reason for x in others)
     e = ev(bundle, "fig3", **base, anti_cd38_retreatment_only_option=False, anti_cd38_free_interval_months=24)
