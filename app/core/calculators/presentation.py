@@ -233,7 +233,7 @@ def result_text(d: Mapping[str, Any], *, stamp: str = "", width: int | None = No
     """The whole result as plain text; ``width`` wraps long lines (the CLI), None leaves them."""
     calc_id = str(d.get("calculator", ""))
     title = str(d.get("title") or calc_id)
-    out = [title, "=" * min(len(title), 72), "", f"Result: {d.get('headline') or title}"]
+    out = [title, "=" * min(len(title), 72), "", *_para("Result: ", str(d.get("headline") or title), width)]
     inputs = [f"  {label}: {value}" for label, value in input_rows(d.get("inputs") or {}, d.get("entered"))]
     out += ["", "Inputs:", *(inputs or ["  (none)"])]
     result = d.get("result") or {}

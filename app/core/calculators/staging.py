@@ -457,7 +457,8 @@ def compute_r2_iss(inp: R2IssInput) -> CalcResult:
         weight = R2_HALF_POINTS[key] / 2
         text = _ldh_text(value) if name == "ldh_above_uln" else _flag_text(value)
         if value is None:
-            rows.append(ExplanationRow(item=label, value=f"{text}: 0 or {fmt(weight)} points", points=None))
+            unit = "point" if weight == 1 else "points"
+            rows.append(ExplanationRow(item=label, value=f"{text}: 0 or {fmt(weight)} {unit}", points=None))
         else:
             rows.append(ExplanationRow(item=label, value=text, points=weight if value else 0))
     rows.append(ExplanationRow(item="Total", value=f"{_fmt_points(half_min, half_max)} points"))
