@@ -12,6 +12,7 @@ and ``entered`` (each quantity as the user typed it, value and unit, beside the 
 
 from __future__ import annotations
 
+import functools
 import math
 import types
 import typing
@@ -136,6 +137,7 @@ def _quantity_mark(annotation: Any) -> QuantityMark | None:
     return None
 
 
+@functools.cache
 def quantity_fields(model: type[BaseModel]) -> dict[str, Dimension]:
     """The top-level quantity fields of an input model and their dimensions."""
     out: dict[str, Dimension] = {}

@@ -134,16 +134,16 @@ class CrclInput(CalcInput):
     age: Age
     sex: Sex
     weight: Weight = Field(description="actual body weight (kg or lb)")
+    height: Height | None = Field(
+        default=None,
+        description="height (cm, m or in): checks for obesity and shows CrCl on ideal and adjusted body weight "
+        "beside the actual; needed for the ideal or adjusted basis",
+    )
     creatinine: Creatinine = Field(description="serum creatinine (mg/dL or µmol/L)")
     weight_basis: Literal["actual", "ideal", "adjusted"] = Field(
         default="actual",
         description="actual (default, as in the 1976 derivation), ideal (Devine) or adjusted "
         "(IBW + 0.4 × (actual − IBW)); ideal and adjusted need height",
-    )
-    height: Height | None = Field(
-        default=None,
-        description="height (cm, m or in): checks for obesity and shows CrCl on ideal and adjusted body weight "
-        "beside the actual; needed for the ideal or adjusted basis",
     )
     dialysis: StrictBool = Field(default=False, description="on dialysis (for the lenalidomide dose rows)")
 
@@ -381,9 +381,9 @@ def compute_crcl(inp: CrclInput) -> CalcResult:
         "age": inp.age,
         "sex": inp.sex,
         "weight": {"value": actual, "unit": "kg"},
+        "height": None if inp.height is None else {"value": inp.height, "unit": "cm"},
         "creatinine": {"value": scr, "unit": "mg/dL"},
         "weight_basis": inp.weight_basis,
-        "height": None if inp.height is None else {"value": inp.height, "unit": "cm"},
         "dialysis": inp.dialysis,
     }
     references = [COCKCROFT_GAULT, DEVINE, LABELS, GUIDELINE]
