@@ -3,8 +3,11 @@
     QT_QPA_PLATFORM=offscreen python tools/screenshots.py [--out docs/screenshots] [--theme light]
 
 Also: the search palette with a query (search.png), Fig. 2 answered for a lenalidomide-
-refractory patient, a calculator with inputs, the guideline's Table 1 and Box 1 pages, and
-the main window in the dark and high-contrast themes. Look at every picture after running it.
+refractory patient, a calculator with inputs, the guideline's Table 1 and Box 1 pages, the
+main window in the dark and high-contrast themes, and Figs. 1–3 in states that show each status
+of a listed regimen (fallback, not available, already received, excluded) and a refused answer,
+zoomed on the box concerned with one regimen focused (FIGURE_STATES). Look at every picture
+after running it.
 """
 
 from __future__ import annotations
@@ -28,6 +31,44 @@ FIG2_FACTS = {
     "bortezomib_status": "sensitive",
     "car_t_eligible": True,
 }
+FIG2_FALLBACK_FACTS = {
+    "lenalidomide_status": "refractory",
+    "anti_cd38_status": "refractory",
+    "bortezomib_status": "sensitive",
+    "car_t_eligible": True,
+}
+FIG3_RECEIVED_FACTS = {
+    "triple_class_refractory": True,
+    "refractory_to": ["teclistamab"],
+    "line": 5,
+    "car_t_eligible": True,
+    "previously_received": ["Carvykti"],
+    "prior_asct": True,
+    "ttp_after_asct_years": 2,
+}
+#: (file name, figure, answers, box to show, regimen to focus, theme)
+FIGURE_STATES: list[tuple[str, str, dict[str, Any], str, str, str]] = [
+    (
+        "fig1-first-option-unavailable",
+        "fig1",
+        {"asct_eligible": True, "first_option_available": False},
+        "te-induction",
+        "DaraVRd",
+        "light",
+    ),
+    ("fig2-fallbacks", "fig2", FIG2_FALLBACK_FACTS, "r-c-len-cd38-ref", "Kd", "light"),
+    ("fig3-already-received", "fig3", FIG3_RECEIVED_FACTS, "tcr", "cilta-cel", "light"),
+    ("fig2-fallbacks-dark", "fig2", FIG2_FALLBACK_FACTS, "r-c-len-cd38-ref", "SelVd", "dark"),
+    ("fig3-already-received-high-contrast", "fig3", FIG3_RECEIVED_FACTS, "tcr", "melflufen", "high-contrast"),
+    (
+        "fig1-not-accepted",
+        "fig1",
+        {"asct_eligible": False, "age": 82, "imwg_frailty_score": 0},
+        "q-ti-frailty",
+        "",
+        "light",
+    ),
+]
 CALCULATOR = ("iss", {"b2m": "6.1", "albumin": "32"})
 SEARCH_QUERY = "lenalidomide refractory"
 
@@ -106,10 +147,37 @@ def main(argv: list[str] | None = None) -> int:
         window.navigate("guideline", "rrmm2-len-refractory-other")
         shot(f"theme-{theme}")
     window.set_theme(args.theme)
+
+    for name, figure_id, facts, node_id, regimen, theme in FIGURE_STATES:
+        window.set_theme(theme)
+        widget = window.show_screen(figure_id)
+        try:
+            _show_state(widget, facts, node_id, regimen)
+        except Exception as exc:  # a screenshot run reports, it does not stop
+            print(f"{name}: could not prepare the screen: {type(exc).__name__}: {exc}", file=sys.stderr)
+            continue
+        shot(name)
+        widget.clear_answers()
+        widget.view.fit()
+    window.set_theme(args.theme)
     window.close()
     for path in written:
         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
     return 0
+
+
+def _show_state(widget: Any, facts: dict[str, Any], node_id: str, regimen: str) -> None:
+    """Answer a figure, zoom on one box and give one of its regimens the keyboard focus."""
+    widget.set_facts(dict(facts))
+    if widget.facts_error is None:  # keep the "Not accepted" message of a refused answer in view
+        widget.open_item(node_id)
+    if regimen:
+        widget.view.setFocus()
+        entry = next(e for e in widget.scene.entries_of(node_id) if e.regimen == regimen)
+        entry.setFocus()
+        widget.view.ensureVisible(entry, 40, 40)
+    else:
+        widget.panel.focus_fact(next(iter(widget.panel.error_fields()), ""))
 
 
 def _prepare(screen_id: str, widget: Any) -> None:

@@ -1,12 +1,18 @@
 """The side panel of a flowchart: one control per fact of the figure, each with "unknown".
 
 - yes/no and enumerated facts: a combo box whose first choice is an explicit "Unknown";
+- one regimen (``induction_regimen``): a combo box, "Unknown" first, then the regimens of the
+  figure's boxes of that stage (Fig. 1 induction: DaraVRd, IsaVRd, DaraVTd, VRd), then every
+  other regimen of the glossary;
 - numbers: a spin box with its unit, whose lowest position reads "Unknown";
 - lists (``unavailable``, ``previously_received``, ``refractory_to``): a checkable list whose
-  first entry is "None of these"; nothing ticked means unknown.
+  first entry is "None of these"; nothing ticked means unknown. A name the list does not offer
+  (a drug, a brand, a class) can be added below it.
 
-Facts still needed by the evaluation are highlighted and listed ("Still needed: …"). The panel
-only holds what is on screen; nothing is ever saved.
+Facts still needed by the evaluation are highlighted and listed ("Still needed: …"). Answers
+the guide refuses (an impossible combination, an unknown name) are shown next to the field
+they concern, in the panel's own words (:meth:`FlowPanel.show_error`). The panel only holds
+what is on screen; nothing is ever saved.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
@@ -22,7 +29,9 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListView,
+    QPushButton,
     QSpinBox,
     QToolButton,
     QVBoxLayout,
@@ -30,20 +39,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.flowchart.model import FactSpec, Figure, RecommendationNode
+from app.ui.flow_status import VALUE_WORDS, plain_words
 
 NONE_KEY = "__none__"
 UNKNOWN = "Unknown"
 
 _Index = QModelIndex | QPersistentModelIndex
 
-ENUM_LABELS = {
-    "naive": "Naive (never received)",
-    "sensitive": "Sensitive (received, not refractory)",
-    "refractory": "Refractory",
-    "car-t": "CAR T cells",
-    "adc": "An antibody–drug conjugate (ADC)",
-    "bispecific": "A bispecific T cell engager",
-}
+ENUM_LABELS = VALUE_WORDS
 
 
 class CheckListModel(QAbstractListModel):
@@ -101,6 +104,18 @@ class CheckListModel(QAbstractListModel):
             return None
         return [k for k, _ in self._rows[1:] if k in self._checked]
 
+    def add_checked(self, name: str) -> str:
+        """Tick ``name``, adding it as a row if the list does not offer it; returns the key ticked."""
+        wanted = " ".join(name.split())
+        key = next((k for k, label in self._rows[1:] if wanted.casefold() in (k.casefold(), label.casefold())), None)
+        if key is None:
+            key = wanted
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows))
+            self._rows.append((key, key))
+            self.endInsertRows()
+        self._set((self._checked - {NONE_KEY}) | {key})
+        return key
+
     def set_value(self, value: Sequence[str] | None, emit: bool = False) -> None:
         if value is None:
             checked: set[str] = set()
@@ -127,16 +142,66 @@ class CheckListModel(QAbstractListModel):
             self.checked_changed.emit()
 
 
+# Fixed colour pairs (text on their own background, above 7:1), the same in every theme. They are
+# palettes, not a style sheet: a style sheet would freeze the panel's other widgets in the palette
+# of the theme active when it was applied, and a theme change would leave them behind.
+MISSING = ("#fff4cc", "#1f1f1f", "#b26a00")  # background, text, edge
+NEED_MARK_INK = "#6b3f00"
+INVALID_EDGE = "#a4161a"
+STILL_NEEDED = ("#fff4cc", "#3d2500", "#b26a00")
+CARRIED = ("#e3f2fd", "#0b2d5c", "#1565c0")
+ERROR = ("#fdecec", "#7a0d10", "#a4161a")
+
+
+def _fixed_palette(background: str | None, text: str) -> QPalette:
+    """A palette that sets only these roles; every other role follows the theme."""
+    pal = QPalette()
+    if background is not None:
+        pal.setColor(QPalette.ColorRole.Window, QColor(background))
+    pal.setColor(QPalette.ColorRole.WindowText, QColor(text))
+    return pal
+
+
+class BoxedLabel(QLabel):
+    """A word-wrapped note on its own background with a coloured border, in every theme."""
+
+    def __init__(self, colours: tuple[str, str, str], bold: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._edge = QColor(colours[2])
+        self.setWordWrap(True)
+        self.setMargin(4)
+        self.setAutoFillBackground(True)
+        self.setPalette(_fixed_palette(colours[0], colours[1]))
+        if bold:
+            font = self.font()
+            font.setBold(True)
+            self.setFont(font)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        painter = QPainter(self)
+        painter.setPen(QPen(self._edge, 1))
+        painter.drawRect(self.rect().adjusted(0, 0, -1, -1))
+        painter.end()
+
+
 class FactControl(QFrame):
     """One fact: its prompt, its control and a "needed" mark."""
 
     changed = Signal()
 
-    def __init__(self, spec: FactSpec, choices: Sequence[tuple[str, str]] = (), parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        spec: FactSpec,
+        choices: Sequence[tuple[str, str]] = (),
+        parent: QWidget | None = None,
+        more_choices: Sequence[tuple[str, str]] = (),
+    ) -> None:
         super().__init__(parent)
         self.spec = spec
         self.setObjectName(f"fact-{spec.name}")
         self.setProperty("missing", False)
+        self.setProperty("invalid", False)
         self.setFrameShape(QFrame.Shape.NoFrame)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
@@ -145,6 +210,10 @@ class FactControl(QFrame):
         self.label.setWordWrap(True)
         self.need_mark = QLabel("Still needed")
         self.need_mark.setObjectName("needMark")
+        self.need_mark.setPalette(_fixed_palette(None, NEED_MARK_INK))
+        bold = self.need_mark.font()
+        bold.setBold(True)
+        self.need_mark.setFont(bold)
         self.need_mark.setVisible(False)
         head = QHBoxLayout()
         head.setContentsMargins(0, 0, 0, 0)
@@ -153,10 +222,24 @@ class FactControl(QFrame):
         layout.addLayout(head)
         self.widget: QWidget
         self.model: CheckListModel | None = None
+        self.add_edit: QLineEdit | None = None
         self._sentinel: float | None = None
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
-        if spec.type in ("bool", "enum"):
+        if spec.type == "regimen":
+            combo = QComboBox()
+            combo.addItem(UNKNOWN, None)
+            for key, label in choices:
+                combo.addItem(label, key)
+            if more_choices:
+                combo.insertSeparator(combo.count())
+                for key, label in more_choices:
+                    combo.addItem(key, key)
+                    combo.setItemData(combo.count() - 1, label, Qt.ItemDataRole.ToolTipRole)
+            combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
+            self.widget = combo
+            row.addWidget(combo, 1)
+        elif spec.type in ("bool", "enum"):
             combo = QComboBox()
             combo.addItem(UNKNOWN, None)
             if spec.type == "bool":
@@ -211,15 +294,49 @@ class FactControl(QFrame):
             self.widget = view
             row.addWidget(view, 1)
         layout.addLayout(row)
+        if self.model is not None:
+            add_row = QHBoxLayout()
+            add_row.setContentsMargins(0, 0, 0, 0)
+            self.add_edit = QLineEdit()
+            self.add_edit.setPlaceholderText(
+                "Another drug name (e.g. teclistamab)" if spec.type == "enum_list" else "Another name, brand or class"
+            )
+            self.add_edit.setAccessibleName(f"Add a name to: {spec.prompt}")
+            self.add_edit.setAccessibleDescription(
+                "Type a name the list does not offer and press Enter; the guide checks it and says if it is unknown."
+            )
+            add_button = QPushButton("Add")
+            add_button.setAccessibleName(f"Add the typed name to: {spec.prompt}")
+            self.add_edit.returnPressed.connect(self.add_typed)
+            add_button.clicked.connect(self.add_typed)
+            add_row.addWidget(self.add_edit, 1)
+            add_row.addWidget(add_button)
+            layout.addLayout(add_row)
+        self.error = BoxedLabel(ERROR, bold=True)
+        self.error.setObjectName("factError")
+        self.error.setVisible(False)
+        self.error.setAccessibleName(f"Not accepted: {spec.prompt}")
+        layout.addWidget(self.error)
         self.widget.setAccessibleName(spec.prompt)
         description = spec.help or spec.prompt
         if spec.type in ("enum_list", "regimen_list"):
             description += " Tick “None of these” if none applies; nothing ticked means unknown."
+        self._description = description
+        self._error_text: str | None = None
         self.widget.setAccessibleDescription(description)
         if spec.help:
             self.widget.setToolTip(spec.help)
             self.label.setToolTip(spec.help)
         self.label.setBuddy(self.widget)
+
+    def add_typed(self) -> None:
+        if self.add_edit is None or self.model is None:
+            return
+        name = self.add_edit.text().strip()
+        if not name:
+            return
+        self.model.add_checked(name)
+        self.add_edit.clear()
 
     # -- value ---------------------------------------------------------------------------
     def value(self) -> Any:
@@ -240,6 +357,9 @@ class FactControl(QFrame):
         try:
             if isinstance(w, QComboBox):
                 i = w.findData(value) if value is not None else 0
+                if i < 0 and self.spec.type == "regimen" and isinstance(value, str):
+                    w.addItem(value, value)  # a name the combo does not offer (e.g. carried over): keep it
+                    i = w.count() - 1
                 w.setCurrentIndex(max(i, 0))
             elif isinstance(w, QSpinBox | QDoubleSpinBox):
                 w.setValue(self._sentinel if value is None else value)  # type: ignore[arg-type]
@@ -251,25 +371,44 @@ class FactControl(QFrame):
         if emit:
             self.changed.emit()
 
+    def _describe(self) -> None:
+        """The control's accessible description: what is wrong or needed first, then its help."""
+        parts = []
+        if self._error_text:
+            parts.append(f"Not accepted: {self._error_text}")
+        if self.property("missing"):
+            parts.append("Still needed.")
+        self.widget.setAccessibleDescription(" ".join([*parts, self._description]))
+
+    def set_error(self, text: str | None) -> None:
+        """Show why the answer is not accepted, under the field (None clears it)."""
+        invalid = bool(text)
+        self.error.setText(f"⚠ Not accepted: {text}" if text else "")
+        self.error.setVisible(invalid)
+        self._error_text = text or None
+        self._describe()
+        if bool(self.property("invalid")) != invalid:
+            self.setProperty("invalid", invalid)
+            self.update()
+
     def set_missing(self, missing: bool) -> None:
         if bool(self.property("missing")) == missing:
             return
         self.setProperty("missing", missing)
         self.need_mark.setVisible(missing)
-        desc = self.widget.accessibleDescription().removeprefix("Still needed. ")
-        self.widget.setAccessibleDescription(("Still needed. " if missing else "") + desc)
-        for widget in (self, self.label, self.need_mark):
-            widget.style().unpolish(widget)
-            widget.style().polish(widget)
+        self._describe()
+        self.setAutoFillBackground(missing)
+        self.setPalette(_fixed_palette(MISSING[0], MISSING[1]) if missing else QPalette())
+        self.update()
 
-
-PANEL_STYLE = """
-QFrame[missing="true"] { background: #fff4cc; border-left: 4px solid #b26a00; }
-QFrame[missing="true"] QLabel { color: #1f1f1f; }
-QLabel#needMark { color: #6b3f00; font-weight: bold; }
-QLabel#stillNeeded { background: #fff4cc; color: #3d2500; padding: 4px; border: 1px solid #b26a00; }
-QLabel#carried { background: #e3f2fd; color: #0b2d5c; padding: 4px; border: 1px solid #1565c0; }
-"""
+    def paintEvent(self, event: QPaintEvent) -> None:
+        """The edge of a field still needed (amber) or not accepted (red)."""
+        super().paintEvent(event)
+        edge = INVALID_EDGE if self.property("invalid") else MISSING[2] if self.property("missing") else None
+        if edge is not None:
+            painter = QPainter(self)
+            painter.fillRect(0, 0, 4, self.height(), QColor(edge))
+            painter.end()
 
 
 class FlowPanel(QWidget):
@@ -277,30 +416,33 @@ class FlowPanel(QWidget):
 
     facts_changed = Signal(dict)
 
-    def __init__(self, figure: Figure, parent: QWidget | None = None) -> None:
+    def __init__(self, figure: Figure, parent: QWidget | None = None, regimens: Sequence[tuple[str, str]] = ()) -> None:
+        """``regimens``: (abbreviation, name) of every regimen of the glossary, for one-regimen facts."""
         super().__init__(parent)
         self.figure = figure
         self.setObjectName("flowPanel")
-        self.setStyleSheet(PANEL_STYLE)
         self.setAccessibleName(f"Questions of {figure.id.replace('fig', 'Fig. ')}")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
-        self.carried = QLabel()
+        self.carried = BoxedLabel(CARRIED)
         self.carried.setObjectName("carried")
-        self.carried.setWordWrap(True)
         self.carried.setVisible(False)
         self.carried.setAccessibleName("Carried over from calculator")
         layout.addWidget(self.carried)
-        self.still_needed = QLabel()
+        self.still_needed = BoxedLabel(STILL_NEEDED)
         self.still_needed.setObjectName("stillNeeded")
-        self.still_needed.setWordWrap(True)
         self.still_needed.setAccessibleName("Still needed")
         layout.addWidget(self.still_needed)
         self.controls: dict[str, FactControl] = {}
         choices = regimen_choices(figure)
         for spec in figure.facts:
-            control = FactControl(spec, choices)
+            if spec.type == "regimen":
+                first = stage_regimens(figure, spec.name.removesuffix("_regimen")) or choices
+                shown = {k for k, _ in first}
+                control = FactControl(spec, first, more_choices=[(k, n) for k, n in regimens if k not in shown])
+            else:
+                control = FactControl(spec, choices)
             control.changed.connect(self._emit)
             self.controls[spec.name] = control
             layout.addWidget(control)
@@ -323,11 +465,16 @@ class FlowPanel(QWidget):
         for name, control in self.controls.items():
             control.set_value(facts.get(name))
 
-    def set_missing(self, names: Sequence[str]) -> None:
-        self._missing = list(names)
+    def set_missing(self, names: Sequence[str] | None) -> None:
+        """Mark the facts still needed; None: not known (the answers were refused, nothing evaluated)."""
+        self._missing = list(names or [])
         for name, control in self.controls.items():
-            control.set_missing(name in names)
-        if names:
+            control.set_missing(name in self._missing)
+        if names is None:
+            self.still_needed.setToolTip("")
+            self.still_needed.setAccessibleDescription("")
+            self.still_needed.setText("Still needed: not known until the answer marked “Not accepted” is corrected.")
+        elif names:
             prompts = [self.controls[n].spec.prompt if n in self.controls else n for n in names]
             more = f" (and {len(prompts) - 1} more, marked below)" if len(prompts) > 1 else ""
             self.still_needed.setText(f"Still needed: {prompts[0]}{more}")
@@ -337,6 +484,32 @@ class FlowPanel(QWidget):
             self.still_needed.setToolTip("")
             self.still_needed.setAccessibleDescription("")
             self.still_needed.setText("Still needed: nothing — every question on the path is answered.")
+
+    def show_error(self, field: str, message: str) -> str:
+        """Mark the field a refused answer names (``age``, ``unavailable.0``) with the reason.
+
+        Returns the message in the panel's words: the leading field name is dropped (the message
+        sits under the field) and other fact names read as their questions.
+        """
+        name = field.split(".")[0]
+        text = self.plain_words(message, name)
+        for other, control in self.controls.items():
+            control.set_error(text if other == name else None)
+        return text
+
+    def clear_errors(self) -> None:
+        for control in self.controls.values():
+            control.set_error(None)
+
+    def error_fields(self) -> list[str]:
+        return [n for n, c in self.controls.items() if c.property("invalid")]
+
+    def plain_words(self, message: str, name: str = "") -> str:
+        """A message of the guide's engine in the words of the panel (questions, yes/no, labels)."""
+        return plain_words(message, self.prompts(), name)
+
+    def prompts(self) -> dict[str, str]:
+        return {name: control.spec.prompt for name, control in self.controls.items()}
 
     def still_needed_text(self) -> str:
         return self.still_needed.text()
@@ -361,6 +534,17 @@ class FlowPanel(QWidget):
             shown = int(value) if float(value).is_integer() else value
             return f"{shown} {control.spec.unit}"
         return str(value)
+
+
+def stage_regimens(figure: Figure, stage: str) -> list[tuple[str, str]]:
+    """The regimens of the figure's boxes of one stage (e.g. Fig. 1 "induction"), in order."""
+    seen: list[str] = []
+    for node in figure.nodes:
+        if isinstance(node, RecommendationNode) and node.stage == stage:
+            for item in node.items:
+                if item.regimen not in seen:
+                    seen.append(item.regimen)
+    return [(r, r) for r in seen]
 
 
 def regimen_choices(figure: Figure) -> list[tuple[str, str]]:

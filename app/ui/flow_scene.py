@@ -12,7 +12,10 @@ changing pens, brushes, marks and opacity only, never rebuilding, so highlightin
 within a frame.
 
 Every state is written as well as coloured: badges print the evidence tag as printed, boxes
-print "on path" / "possible" / "not applicable", regimens carry ✓ / ? marks and a tier label.
+print "on path" / "possible" / "not applicable", and each regimen carries its status as a glyph
+and words ("✓ APPLIES", "↓ FALLBACK", "✕ NOT AVAILABLE", …, :mod:`app.ui.flow_status`) with a
+border style of its own, beside its tier label. Its tooltip gives the reason. Colours come from
+the theme (:data:`app.ui.theme.FLOW_PALETTES`) and follow a theme change.
 """
 
 from __future__ import annotations
@@ -45,22 +48,13 @@ from PySide6.QtWidgets import (
 
 from app.core.evidence import evidence_from_short
 from app.core.flowchart.model import Figure, Option, QuestionNode, RecItem, RecommendationNode
+from app.ui.flow_status import GLYPH, LINE_STYLE, MEANING, NOT_OFFERED, STATUSES, badge_text, reason_text
+from app.ui.theme import FLOW_LIGHT, FlowColours
 
 # ------------------------------------------------------------------------------- palette
-INK = QColor("#1f1f1f")
-MUTED = QColor("#5f5f5f")
-PAPER = QColor("#fbfbf8")
-LINE = QColor("#8a8a8a")
-PATH = QColor("#0b3d91")  # the taken path
-POSSIBLE = QColor("#1565c0")
-QUESTION_FILL = QColor("#e9eef6")
-QUESTION_PATH_FILL = QColor("#d3e2fb")
-REC_FILL = QColor("#ffffff")
-REC_PATH_FILL = QColor("#f1f6ff")
-FOCUS_OUTER = QColor("#ffd600")
-FOCUS_INNER = QColor("#000000")
-FADED_OPACITY = 0.28
-EXCLUDED_OPACITY = 0.38
+BADGE_INK = QColor("#1f1f1f")  # badges carry their own light tint, in every theme
+NOT_OFFERED_BADGE_OPACITY = 0.55
+PEN_STYLE = {"solid": Qt.PenStyle.SolidLine, "dash": Qt.PenStyle.DashLine, "dot": Qt.PenStyle.DotLine}
 
 GRADE_BAND = {"A": "#2e7d32", "B": "#1565c0", "C": "#e65100", "D": "#c62828", "E": "#6a1b9a"}
 GRADE_TINT = {"A": "#e8f5e9", "B": "#e3f2fd", "C": "#fff3e0", "D": "#ffebee", "E": "#f3e5f5"}
@@ -73,7 +67,6 @@ TIER_TEXT = {
     "if-unavailable": "IF UNAVAILABLE",
     "conditional": "CONDITIONAL",
 }
-TIER_COLOUR = {"preferred": "#1b5e20", "other": "#424242", "if-unavailable": "#6d4c41", "conditional": "#4a148c"}
 
 # ------------------------------------------------------------------------------- geometry
 QUESTION_WIDTH = 230.0
@@ -88,6 +81,12 @@ CHIP_MAX_WIDTH = 200.0
 CHIP_STACK_GAP = 6.0
 ENTRY_GAP = 5.0
 BADGE_HEIGHT = 18.0
+
+
+def palette_of(item: QGraphicsItem) -> FlowColours:
+    """The colours of the scene an item is drawn in (light before it is added to one)."""
+    scene = item.scene()
+    return scene.colours if isinstance(scene, FlowScene) else FLOW_LIGHT
 
 
 def _font(point_size: float, bold: bool = False, italic: bool = False) -> QFont:
@@ -192,7 +191,7 @@ def paint_badge(
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(QBrush(band))
     painter.drawRect(QRectF(x + 0.5, y + 0.5, 5, BADGE_HEIGHT - 1))
-    painter.setPen(QPen(INK))
+    painter.setPen(QPen(BADGE_INK))
     painter.setFont(font)
     painter.drawText(QRectF(x + 9, y, width - 10, BADGE_HEIGHT), int(Qt.AlignmentFlag.AlignVCenter), text)
     return width
@@ -247,16 +246,21 @@ class _Activatable(QGraphicsItem):
     def _paint_focus(self, painter: QPainter, rect: QRectF, radius: float) -> None:
         if not self.hasFocus():
             return
+        pal = palette_of(self)
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setPen(QPen(FOCUS_OUTER, 5.0))
+        painter.setPen(QPen(QColor(pal.focus_outer), 5.0))
         painter.drawRoundedRect(rect.adjusted(-3, -3, 3, 3), radius + 3, radius + 3)
-        pen = QPen(FOCUS_INNER, 1.6, Qt.PenStyle.DashLine)
+        pen = QPen(QColor(pal.focus_inner), 1.6, Qt.PenStyle.DashLine)
         painter.setPen(pen)
         painter.drawRoundedRect(rect.adjusted(-3, -3, 3, 3), radius + 3, radius + 3)
 
 
 class RegimenEntryItem(_Activatable):
-    """One regimen of a recommendation box: mark, name, tier label, evidence badges."""
+    """One regimen of a recommendation box: status mark, name, tier label, evidence badges, status pill.
+
+    States: ``neutral`` (nothing evaluated), ``ruled-out`` (its box is not reached: faded), or
+    the status of the evaluated recommendation (:data:`app.ui.flow_status.STATUSES`).
+    """
 
     def __init__(
         self,
@@ -278,8 +282,10 @@ class RegimenEntryItem(_Activatable):
         self.width = width
         self.default_badges = list(badges) or static_badges(item)
         self.badges = list(self.default_badges)
-        self.state = "neutral"  # neutral | applies | possible | excluded
-        self._badge_rows = self._rows_needed(self.default_badges)
+        self.state = "neutral"
+        self.reason: str | None = None
+        self.pill_width = max(QFontMetricsF(fonts.tier).horizontalAdvance(badge_text(s)) for s in STATUSES) + 12
+        self._badge_rows = self._rows_needed(self.default_badges, self.pill_width)
         extra_line = 15 if substitute_of is not None else 0  # "instead of …"
         self.height = 5 + 17 + 3 + self._badge_rows * (BADGE_HEIGHT + 3) + 3 + extra_line
         self.setToolTip(self._tooltip())
@@ -306,21 +312,45 @@ class RegimenEntryItem(_Activatable):
         return (self.node_id, self.regimen, self.substitutes_for)
 
     @property
+    def status_words(self) -> str:
+        """The state as written on the diagram ("↓ FALLBACK"), empty when nothing is evaluated."""
+        if self.state in GLYPH:
+            return badge_text(self.state)
+        return "– NOT APPLICABLE" if self.state == "ruled-out" else ""
+
+    @property
     def accessible_text(self) -> str:
+        """What a screen reader says for this regimen: name, evidence, tier, status and reason."""
         badges = ", ".join(b.display for b in self.badges)
         extra = f", instead of {self.substitutes_for}" if self.substitutes_for else ""
-        state = {"applies": ", applies", "possible": ", possible", "excluded": ", not applicable"}.get(self.state, "")
-        return f"{self.regimen}{extra}, {badges}, {TIER_TEXT[self.tier].lower()}{state}"
+        text = f"{self.regimen}{extra}, {badges}, {TIER_TEXT[self.tier].lower()}"
+        if self.state in MEANING:
+            text += f", {MEANING[self.state]}"
+        elif self.state == "ruled-out":
+            text += ", not applicable to these answers"
+        return text + (f". {self.reason}" if self.reason else "")
+
+    @property
+    def status_sentence(self) -> str:
+        """Name, status and reason in words: the tooltip's first lines and the status line."""
+        if self.state in MEANING:
+            text = f"{self.regimen} — {GLYPH[self.state]} {MEANING[self.state]}"
+        elif self.state == "ruled-out":
+            text = f"{self.regimen} — not applicable: the answers rule this branch out"
+        else:
+            text = self.regimen
+        return text + (f"\nWhy: {self.reason}" if self.reason else "")
 
     def _tooltip(self) -> str:
-        tip = f"{self.regimen}: open its details (Enter or click)"
+        tip = self.status_sentence
         if self.substitutes_for:
             tip += f"\nNamed for use if {self.substitutes_for} is unavailable"
         if self.interpretive:
             tip += "\n* The tier is this guide's reading of the text"
-        return tip
+        return tip + "\nOpen its details: Enter or click"
 
-    def _rows_needed(self, badges: Sequence[BadgeSpec]) -> int:
+    def _rows_needed(self, badges: Sequence[BadgeSpec], tail: float = 0.0) -> int:
+        """Rows of badges, with room for ``tail`` (the status pill) after the last badge."""
         avail = self.width - 22
         rows, x = 1, 0.0
         for b in badges:
@@ -328,16 +358,19 @@ class RegimenEntryItem(_Activatable):
             if x > 0 and x + w > avail:
                 rows, x = rows + 1, 0.0
             x += w
+        if tail and x > 0 and x + tail > avail:
+            rows += 1
         return rows
 
-    def set_state(self, state: str, badges: Sequence[BadgeSpec] | None = None) -> None:
-        changed = state != self.state
+    def set_state(self, state: str, badges: Sequence[BadgeSpec] | None = None, reason: str | None = None) -> None:
+        changed = state != self.state or reason != self.reason
         self.state = state
+        self.reason = reason
         if badges is not None and list(badges) != self.badges:
             self.badges = list(badges)
             changed = True
-        self.setOpacity(EXCLUDED_OPACITY if state == "excluded" else 1.0)
         if changed:
+            self.setToolTip(self._tooltip())
             self.update()
 
     def activate(self) -> None:
@@ -354,25 +387,28 @@ class RegimenEntryItem(_Activatable):
         return path
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        pal = palette_of(self)
         rect = QRectF(0, 0, self.width, self.height)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        if self.state == "applies":
-            pen = QPen(PATH, 2.0)
-            fill = QColor("#ffffff")
-        elif self.state == "possible":
-            pen = QPen(POSSIBLE, 1.4, Qt.PenStyle.DashLine)
-            fill = QColor("#ffffff")
+        status = pal.status.get(self.state)
+        not_offered = self.state in NOT_OFFERED
+        fill = QColor(pal.entry_fill)
+        if status is not None:
+            ink = QColor(status.ink)
+            width = 2.0 if self.state == "applies" else 1.6 if self.state == "fallback" else 1.3
+            pen = QPen(ink, width, PEN_STYLE[LINE_STYLE[self.state]])
+            if self.state == "fallback" or not_offered:
+                fill = QColor(status.tint)
         else:
-            pen = QPen(QColor("#c4c4c4"), 1.0)
-            fill = QColor("#ffffff")
+            ink = QColor(pal.muted)
+            pen = QPen(QColor(pal.entry_line), 1.0)
         painter.setPen(pen)
         painter.setBrush(QBrush(fill))
         painter.drawRoundedRect(rect, 4, 4)
-        # state mark, never colour alone
-        mark = {"applies": "✓", "possible": "?", "excluded": "–"}.get(self.state, "")
-        x = 6.0
+        # status mark, never colour alone
+        mark = GLYPH.get(self.state, "–" if self.state == "ruled-out" else "")
         if mark:
-            painter.setPen(QPen(PATH if self.state == "applies" else MUTED))
+            painter.setPen(QPen(ink))
             painter.setFont(self.fonts.name)
             painter.drawText(QRectF(4, 4, 14, 17), int(Qt.AlignmentFlag.AlignCenter), mark)
         x = 20.0
@@ -380,36 +416,59 @@ class RegimenEntryItem(_Activatable):
         tier = TIER_TEXT[self.tier] + ("*" if self.interpretive else "")
         tier_w = QFontMetricsF(self.fonts.tier).horizontalAdvance(tier) + 2
         painter.setFont(self.fonts.tier)
-        painter.setPen(QPen(QColor(TIER_COLOUR[self.tier])))
+        painter.setPen(QPen(QColor(pal.muted if not_offered else pal.tier[self.tier])))
         painter.drawText(
             QRectF(self.width - tier_w - 6, 5, tier_w, 17),
             int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
             tier,
         )
-        # name (and "instead of …")
+        # name (struck through when not offered) and "instead of …"
         name_room = self.width - tier_w - 12 - x
-        painter.setFont(self.fonts.name)
-        painter.setPen(QPen(INK))
-        fm = QFontMetricsF(self.fonts.name)
+        name_font = QFont(self.fonts.name)
+        name_font.setStrikeOut(not_offered)
+        painter.setFont(name_font)
+        painter.setPen(QPen(QColor(pal.muted if not_offered else pal.ink)))
+        fm = QFontMetricsF(name_font)
         name = fm.elidedText(self.regimen, Qt.TextElideMode.ElideRight, name_room)
         painter.drawText(QRectF(x, 5, name_room, 17), int(Qt.AlignmentFlag.AlignVCenter), name)
-        # badges
+        # badges, faded when the regimen is not offered
         bx, by = x, 25.0
+        opacity = painter.opacity()
+        if not_offered:
+            painter.setOpacity(opacity * NOT_OFFERED_BADGE_OPACITY)
         for badge in self.badges:
             w = badge_width(self.fonts.badge, badge)
             if bx > x and bx + w > self.width - 4:
                 bx, by = x, by + BADGE_HEIGHT + 3
             paint_badge(painter, self.fonts.badge, badge, bx, by, self.width - 4 - bx)
             bx += w + 4
+        painter.setOpacity(opacity)
+        if status is not None:
+            self._paint_pill(painter, status.ink, status.tint, bx if bx > x else 0.0, by)
         if self.substitutes_for:
             painter.setFont(self.fonts.badge)
-            painter.setPen(QPen(MUTED))
+            painter.setPen(QPen(QColor(pal.muted)))
             room = self.width - x - 4
             instead = QFontMetricsF(self.fonts.badge).elidedText(
                 f"instead of {self.substitutes_for} (if unavailable)", Qt.TextElideMode.ElideRight, room
             )
             painter.drawText(QRectF(x, self.height - 19, room, 15), int(Qt.AlignmentFlag.AlignVCenter), instead)
         self._paint_focus(painter, rect, 4)
+
+    def _paint_pill(self, painter: QPainter, ink: str, tint: str, after: float, y: float) -> None:
+        """The status in words, right-aligned on the last badge row (or the next): "↓ FALLBACK"."""
+        text = badge_text(self.state)
+        w = QFontMetricsF(self.fonts.tier).horizontalAdvance(text) + 12
+        if after and after + w > self.width - 4:
+            y += BADGE_HEIGHT + 3
+        pill = QRectF(self.width - 4 - w, y, w, BADGE_HEIGHT)
+        pen = QPen(QColor(ink), 1.2, PEN_STYLE[LINE_STYLE[self.state]])
+        painter.setPen(pen)
+        painter.setBrush(QBrush(QColor(tint)))
+        painter.drawRoundedRect(pill, BADGE_HEIGHT / 2, BADGE_HEIGHT / 2)
+        painter.setPen(QPen(QColor(ink)))
+        painter.setFont(self.fonts.tier)
+        painter.drawText(pill, int(Qt.AlignmentFlag.AlignCenter), text)
 
 
 class ChipItem(_Activatable):
@@ -443,8 +502,11 @@ class ChipItem(_Activatable):
         if state == self.state:
             return
         self.state = state
-        self.setOpacity(FADED_OPACITY if state == "excluded" else 1.0)
+        self.refresh_opacity()
         self.update()
+
+    def refresh_opacity(self) -> None:
+        self.setOpacity(palette_of(self).faded_opacity if self.state == "excluded" else 1.0)
 
     def activate(self) -> None:
         scene = self.scene()
@@ -463,14 +525,15 @@ class ChipItem(_Activatable):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         rect = QRectF(-self.width / 2, -self.height / 2, self.width, self.height)
         radius = min(self.height / 2, 11.0)
+        pal = palette_of(self)
         if self.state == "chosen":
-            painter.setPen(QPen(PATH, 2.0))
-            painter.setBrush(QBrush(PATH))
-            ink = QColor("#ffffff")
+            painter.setPen(QPen(QColor(pal.path), 2.0))
+            painter.setBrush(QBrush(QColor(pal.path)))
+            ink = QColor(pal.chip_chosen_ink)
         else:
-            painter.setPen(QPen(POSSIBLE if self.state == "open" else LINE, 1.3))
-            painter.setBrush(QBrush(QColor("#ffffff")))
-            ink = INK
+            painter.setPen(QPen(QColor(pal.possible if self.state == "open" else pal.line), 1.3))
+            painter.setBrush(QBrush(QColor(pal.chip_fill)))
+            ink = QColor(pal.ink)
         painter.drawRoundedRect(rect, radius, radius)
         painter.setPen(QPen(ink))
         painter.setFont(self.fonts.chip)
@@ -540,8 +603,11 @@ class NodeItem(QGraphicsItem):
         if state == self.state:
             return
         self.state = state
-        self.setOpacity(FADED_OPACITY if state == "faded" else 1.0)
+        self.refresh_opacity()
         self.update()
+
+    def refresh_opacity(self) -> None:
+        self.setOpacity(palette_of(self).faded_opacity if self.state == "faded" else 1.0)
 
     @property
     def rect(self) -> QRectF:
@@ -555,16 +621,17 @@ class NodeItem(QGraphicsItem):
         rect = self.rect
         radius = 16.0 if self.is_question else 5.0
         on_path = self.state == "path"
+        pal = palette_of(self)
         if self.is_question:
-            fill = QUESTION_PATH_FILL if on_path else QUESTION_FILL
+            fill = QColor(pal.question_path_fill if on_path else pal.question_fill)
         else:
-            fill = REC_PATH_FILL if on_path else REC_FILL
+            fill = QColor(pal.rec_path_fill if on_path else pal.rec_fill)
         if on_path:
-            pen = QPen(PATH, 3.0)
+            pen = QPen(QColor(pal.path), 3.0)
         elif self.state == "possible":
-            pen = QPen(POSSIBLE, 1.5, Qt.PenStyle.DashLine)
+            pen = QPen(QColor(pal.possible), 1.5, Qt.PenStyle.DashLine)
         else:
-            pen = QPen(LINE, 1.2)
+            pen = QPen(QColor(pal.line), 1.2)
         if self.side and not on_path:
             pen.setStyle(Qt.PenStyle.DashDotLine)
         painter.setPen(pen)
@@ -578,25 +645,25 @@ class NodeItem(QGraphicsItem):
         state_text = {"path": "✓ ON PATH", "possible": "POSSIBLE", "faded": "NOT APPLICABLE"}.get(self.state, "")
         state_w = fm.horizontalAdvance(state_text) + 8 if state_text else 0.0
         if state_text:
-            painter.setPen(QPen(PATH if on_path else MUTED))
+            painter.setPen(QPen(QColor(pal.path if on_path else pal.muted)))
             painter.drawText(
                 QRectF(PAD, PAD - 1, inner - indent, 13),
                 int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
                 state_text,
             )
-        painter.setPen(QPen(MUTED))
+        painter.setPen(QPen(QColor(pal.muted)))
         caption_room = inner - 2 * indent - state_w
         caption = fm.elidedText(self.caption, Qt.TextElideMode.ElideRight, caption_room)
         painter.drawText(QRectF(PAD + indent, PAD - 1, caption_room, 13), int(Qt.AlignmentFlag.AlignVCenter), caption)
         painter.setFont(self.fonts.title)
-        painter.setPen(QPen(INK))
+        painter.setPen(QPen(QColor(pal.ink)))
         align = Qt.AlignmentFlag.AlignHCenter if self.is_question else Qt.AlignmentFlag.AlignLeft
         painter.drawText(
             QRectF(PAD, PAD + 17, inner, self.title_height + 2), int(align | Qt.TextFlag.TextWordWrap), self.text
         )
         if self.empty_text:
             painter.setFont(self.fonts.body)
-            painter.setPen(QPen(MUTED))
+            painter.setPen(QPen(QColor(pal.muted)))
             painter.drawText(
                 QRectF(PAD, PAD + 17 + self.title_height + 8, inner, 200),
                 int(Qt.TextFlag.TextWordWrap),
@@ -626,20 +693,24 @@ class EdgeItem(QGraphicsItem):
         if state == self.state:
             return
         self.state = state
-        self.setOpacity(FADED_OPACITY if state == "faded" else 1.0)
+        self.refresh_opacity()
         self.update()
+
+    def refresh_opacity(self) -> None:
+        self.setOpacity(palette_of(self).faded_opacity if self.state == "faded" else 1.0)
 
     def boundingRect(self) -> QRectF:
         return self._bounds
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        pal = palette_of(self)
         if self.state == "taken":
-            colour, width, style = PATH, 3.2, Qt.PenStyle.SolidLine
+            colour, width, style = QColor(pal.path), 3.2, Qt.PenStyle.SolidLine
         elif self.state == "possible":
-            colour, width, style = POSSIBLE, 1.5, Qt.PenStyle.DashLine
+            colour, width, style = QColor(pal.possible), 1.5, Qt.PenStyle.DashLine
         else:
-            colour, width, style = LINE, 1.4, Qt.PenStyle.SolidLine
+            colour, width, style = QColor(pal.line), 1.4, Qt.PenStyle.SolidLine
         if self.side:
             style = Qt.PenStyle.DotLine
         painter.setPen(QPen(colour, width, style, Qt.PenCapStyle.FlatCap, Qt.PenJoinStyle.MiterJoin))
@@ -814,16 +885,17 @@ class FlowScene(QGraphicsScene):
     option_activated = Signal(str, int)  # question node id, option index
     regimen_activated = Signal(str, str, str)  # node id, regimen, substitutes_for ("" if none)
 
-    def __init__(self, figure: Figure, parent: Any = None) -> None:
+    def __init__(self, figure: Figure, parent: Any = None, colours: FlowColours = FLOW_LIGHT) -> None:
         super().__init__(parent)
         self.figure = figure
+        self.colours = colours
         self.fonts = Fonts.default()
         self.nodes: dict[str, NodeItem] = {}
         self.chips: dict[tuple[str, int], ChipItem] = {}
         self.edges: list[EdgeItem] = []
         self.entries: dict[tuple[str, str, str | None], RegimenEntryItem] = {}
         self.focus_chain: list[_Activatable] = []
-        self.setBackgroundBrush(QBrush(PAPER))
+        self.setBackgroundBrush(QBrush(QColor(colours.paper)))
         self._build()
 
     # -- building ---------------------------------------------------------------------------
@@ -926,12 +998,25 @@ class FlowScene(QGraphicsScene):
             else:
                 edge.set_state("faded")
         recs = {(r.node, r.regimen, r.substitutes_for): r for r in evaluation.recommendations}
+        prompts = {s.name: s.prompt for s in self.figure.facts}
+        missing = [prompts.get(m, m) for m in evaluation.missing]
         for key, entry in self.entries.items():
             rec = recs.get(key)
             if rec is None:
-                entry.set_state("excluded", entry.default_badges)
+                entry.set_state("ruled-out", entry.default_badges)
             else:
-                entry.set_state("applies" if rec.status == "applies" else "possible", badges_from_rec(rec) or None)
+                entry.set_state(rec.status, badges_from_rec(rec) or None, reason_text(rec, missing, prompts))
+
+    def set_colours(self, colours: FlowColours) -> None:
+        """Repaint the diagram in another theme's colours (styles only, the layout stays)."""
+        if colours == self.colours:
+            return
+        self.colours = colours
+        self.setBackgroundBrush(QBrush(QColor(colours.paper)))
+        for item in iter_items(self):
+            if isinstance(item, NodeItem | ChipItem | EdgeItem):
+                item.refresh_opacity()
+            item.update()
 
     def clear_styles(self) -> None:
         for node in self.nodes.values():

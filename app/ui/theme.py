@@ -110,6 +110,145 @@ HIGH_CONTRAST = Colours(
 PALETTES = {"light": LIGHT, "dark": DARK, "high-contrast": HIGH_CONTRAST}
 
 
+# ------------------------------------------------------------------------------- flowcharts
+@dataclass(frozen=True)
+class StatusColour:
+    """How one status of a listed regimen is drawn: its ink (glyph, words, border) and its tint."""
+
+    ink: str
+    tint: str
+
+
+@dataclass(frozen=True)
+class FlowColours:
+    """The flowchart diagram and its result list in one theme.
+
+    ``status`` maps each status of a listed regimen (``applies``, ``possible``, ``fallback``,
+    ``unavailable``, ``already-received``, ``excluded``) to its colours. Every ink reads at 4.5:1
+    or more on ``paper`` and on the theme's base colour (7:1 in high contrast); the status is
+    always written out as well, so colour never carries it alone.
+    """
+
+    paper: str
+    ink: str
+    muted: str
+    line: str
+    path: str
+    possible: str
+    question_fill: str
+    question_path_fill: str
+    rec_fill: str
+    rec_path_fill: str
+    entry_fill: str
+    entry_line: str
+    chip_fill: str
+    chip_chosen_ink: str
+    focus_outer: str
+    focus_inner: str
+    tier: dict[str, str]
+    status: dict[str, StatusColour]
+    faded_opacity: float  # boxes, arrows and options the answers rule out
+
+
+FLOW_LIGHT = FlowColours(
+    paper="#fbfbf8",
+    ink="#1f1f1f",
+    muted="#5f5f5f",
+    line="#8a8a8a",
+    path="#0b3d91",
+    possible="#1565c0",
+    question_fill="#e9eef6",
+    question_path_fill="#d3e2fb",
+    rec_fill="#ffffff",
+    rec_path_fill="#f1f6ff",
+    entry_fill="#ffffff",
+    entry_line="#c4c4c4",
+    chip_fill="#ffffff",
+    chip_chosen_ink="#ffffff",
+    focus_outer="#ffd600",
+    focus_inner="#000000",
+    tier={"preferred": "#1b5e20", "other": "#424242", "if-unavailable": "#6d4c41", "conditional": "#4a148c"},
+    status={
+        "applies": StatusColour("#0b3d91", "#e3ecfa"),
+        "possible": StatusColour("#1559b0", "#eef4fd"),
+        "fallback": StatusColour("#7a4500", "#fff3e0"),
+        "unavailable": StatusColour("#555a60", "#eeeff1"),
+        "already-received": StatusColour("#5b2a86", "#f3ecfa"),
+        "excluded": StatusColour("#a4161a", "#fdecec"),
+    },
+    faded_opacity=0.28,
+)
+FLOW_DARK = FlowColours(
+    paper="#1b1c1f",
+    ink="#e8eaed",
+    muted="#aeb3b8",
+    line="#80868b",
+    path="#8ab4f8",
+    possible="#7fa8e6",
+    question_fill="#253044",
+    question_path_fill="#2e4468",
+    rec_fill="#222326",
+    rec_path_fill="#1e2a3e",
+    entry_fill="#17181a",
+    entry_line="#5f6368",
+    chip_fill="#222326",
+    chip_chosen_ink="#0b1a33",
+    focus_outer="#ffd600",
+    focus_inner="#000000",
+    tier={"preferred": "#81c995", "other": "#c4c7cc", "if-unavailable": "#e3b98f", "conditional": "#d7aefb"},
+    status={
+        "applies": StatusColour("#8ab4f8", "#1d2b45"),
+        "possible": StatusColour("#a8c7fa", "#1f2633"),
+        "fallback": StatusColour("#f6c26b", "#3a2e14"),
+        "unavailable": StatusColour("#bdc1c6", "#2b2c30"),
+        "already-received": StatusColour("#d7aefb", "#33264a"),
+        "excluded": StatusColour("#f28b82", "#3c1f1e"),
+    },
+    faded_opacity=0.35,
+)
+FLOW_HIGH_CONTRAST = FlowColours(
+    paper="#000000",
+    ink="#ffffff",
+    muted="#e0e0e0",
+    line="#c0c0c0",
+    path="#00ffff",
+    possible="#00ffff",
+    question_fill="#000000",
+    question_path_fill="#002b2b",
+    rec_fill="#000000",
+    rec_path_fill="#001f1f",
+    entry_fill="#000000",
+    entry_line="#c0c0c0",
+    chip_fill="#000000",
+    chip_chosen_ink="#000000",
+    focus_outer="#ffff00",
+    focus_inner="#000000",
+    tier={"preferred": "#7cff7c", "other": "#ffffff", "if-unavailable": "#ffd27f", "conditional": "#ff9eff"},
+    status={
+        "applies": StatusColour("#00ffff", "#002b2b"),
+        "possible": StatusColour("#80dfff", "#000000"),
+        "fallback": StatusColour("#ffc640", "#2b1f00"),
+        "unavailable": StatusColour("#e0e0e0", "#1a1a1a"),
+        "already-received": StatusColour("#ff9eff", "#2b002b"),
+        "excluded": StatusColour("#ff7b7b", "#330000"),
+    },
+    faded_opacity=0.5,
+)
+FLOW_PALETTES = {"light": FLOW_LIGHT, "dark": FLOW_DARK, "high-contrast": FLOW_HIGH_CONTRAST}
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    """WCAG 2 contrast ratio of two ``#rrggbb`` colours (1 to 21)."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(foreground), luminance(background)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
 def system_scheme() -> str:
     """``"dark"`` or ``"light"``: what the operating system asks for (light when unknown)."""
     app = QApplication.instance()
@@ -367,3 +506,10 @@ def current_colours(app: QApplication | None = None) -> Colours:
     app = app or QApplication.instance()  # type: ignore[assignment]
     theme = str(app.property(_CURRENT) or "system") if app is not None else "system"
     return PALETTES[effective_theme(theme)]
+
+
+def current_flow_colours(app: QApplication | None = None) -> FlowColours:
+    """The flowchart colours of the theme now applied."""
+    app = app or QApplication.instance()  # type: ignore[assignment]
+    theme = str(app.property(_CURRENT) or "system") if app is not None else "system"
+    return FLOW_PALETTES[effective_theme(theme)]

@@ -254,10 +254,13 @@ def test_dropped_items_and_substitutes(make_screen):
         }
     )
     scene = screen.scene
-    assert scene.entry("r-b-len-ref", "cilta-cel").state == "excluded"
-    assert scene.entry("r-b-len-ref", "cilta-cel").opacity() < 0.5
-    assert scene.entry("r-b-len-ref", "BelaVd").state == "excluded"
+    cilta = scene.entry("r-b-len-ref", "cilta-cel")
+    assert cilta.state == "excluded" and cilta.status_words == "⊘ EXCLUDED"
+    assert "Is the patient eligible for CAR T-cell therapy?" in cilta.toolTip()  # the reason, in the panel's words
+    assert scene.entry("r-b-len-ref", "BelaVd").state == "unavailable"
     assert scene.entry("r-b-len-ref", "DaraVd", "BelaVd").state == "applies"
+    assert scene.entry("r-a-btz-ref", "DaraRd").state == "ruled-out"  # a box the answers rule out fades
+    assert scene.entry("r-a-btz-ref", "DaraRd").effectiveOpacity() < 0.5
     text = screen.results.toPlainText()
     assert "instead of BelaVd" in text
     assert "instead of BelaVd" in screen.plain_text()

@@ -7,6 +7,11 @@ still needed, "Copy recommendation" and "Clear answers". Clicking (or Enter on) 
 its detail; an option chip answers its question.
 
 Each change re-evaluates the figure through ``Guide.flow`` and restyles the scene in place.
+Every listed regimen shows its status (applies, possible, fallback, not available, already
+received, excluded) on the diagram and in the list, with the reason as a tooltip, on the status
+line under the toolbar while the regimen has the keyboard focus, for screen readers, and in the
+copied text. Answers the guide refuses are marked at the field they concern, and no
+recommendation is shown until they are corrected.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import itertools
 import time
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QUrl, Signal
 from PySide6.QtGui import QFocusEvent, QGuiApplication, QKeyEvent, QPainter, QTextDocument, QWheelEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -36,11 +41,13 @@ from PySide6.QtWidgets import (
 
 from app.core.flowchart.conditions import Condition
 from app.core.flowchart.model import FactSpec, Figure, QuestionNode, RecommendationNode
+from app.ui import flow_status
 from app.ui.context import UiContext
 from app.ui.flow_panel import ENUM_LABELS, FlowPanel
-from app.ui.flow_scene import GRADE_BAND, GRADE_TINT, TIER_TEXT, FlowScene
+from app.ui.flow_scene import GRADE_BAND, GRADE_TINT, TIER_TEXT, FlowScene, RegimenEntryItem
 from app.ui.regimen_detail import RegimenDetailDialog, leaf_from_figure, leaf_from_rec
 from app.ui.screens.base import Screen
+from app.ui.theme import current_flow_colours
 
 TITLES = {
     "fig1": "Fig. 1 · Newly diagnosed",
@@ -56,7 +63,15 @@ NOTE_LABELS = {
     "caveat": "Caveat",
 }
 MARKED_KINDS = ("ambiguity", "erratum")
+#: the copied text lists regimens by status: offered, the last resort, then what is not offered
+PLAIN_GROUPS = (
+    ("Recommendations", ("applies",)),
+    ("Possible (depend on unanswered questions)", ("possible",)),
+    ("Fallbacks (last resort: only if the options above are not available)", ("fallback",)),
+    ("Not offered (not available, already received or excluded)", ("unavailable", "already-received", "excluded")),
+)
 MIN_ZOOM, MAX_ZOOM = 0.12, 4.0
+STATUS_HINT = "Point at a regimen, or Tab to it on the diagram: its status and the reason show here."
 
 
 # ------------------------------------------------------------------------------- the view
@@ -152,6 +167,18 @@ class FlowView(QGraphicsView):
     def _follow_focus(self, new: QGraphicsItem | None, _old: Any, reason: Qt.FocusReason) -> None:
         if new is not None and reason != Qt.FocusReason.MouseFocusReason:
             self.ensureVisible(new, 40, 40)
+
+
+class ResultsBrowser(QTextBrowser):
+    """The result list; ``link_focused`` tells which link Tab/Shift+Tab moved the focus to."""
+
+    link_focused = Signal(QUrl)
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        moved = super().focusNextPrevChild(next)
+        cursor = self.textCursor()
+        self.link_focused.emit(QUrl(cursor.charFormat().anchorHref() if cursor.hasSelection() else ""))
+        return moved
 
 
 # ------------------------------------------------------------------------------- answering a chip
@@ -276,6 +303,7 @@ class FlowchartScreen(Screen):
         self.last_eval_ms = 0.0
         self._choice_menu: QMenu | None = None
         self._rec_links: list[Any] = []
+        self.facts_error: Any = None
         self._outer = QVBoxLayout(self)
         self._outer.setContentsMargins(6, 6, 6, 6)
         self._placeholder = QLabel("Loading the guideline…")
@@ -323,7 +351,7 @@ class FlowchartScreen(Screen):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         tools = QHBoxLayout()
-        self.scene = FlowScene(fig, self)
+        self.scene = FlowScene(fig, self, colours=current_flow_colours())
         self.view = FlowView(self.scene)
         self.view.setAccessibleName(f"{TITLES.get(fig.id, fig.id)} diagram")
         self.view.setAccessibleDescription(
@@ -340,7 +368,8 @@ class FlowchartScreen(Screen):
             tools.addWidget(w)
         legend = QLabel(
             "Badge = evidence tag as printed, band colour = grade · ✓ applies · ? possible (dashed) · "
-            "faded = not applicable · * tier is this guide's reading"
+            "↓ fallback, last resort (dotted) · ✕ not available · ↺ already received · ⊘ excluded (struck through) · "
+            "faded = not applicable · * tier is this guide's reading · hover or focus a regimen for the reason"
         )
         legend.setWordWrap(True)
         legend.setAccessibleName("Legend")
@@ -354,10 +383,12 @@ class FlowchartScreen(Screen):
         left_layout.addWidget(self.message)
         vsplit = QSplitter(Qt.Orientation.Vertical)
         vsplit.addWidget(self.view)
-        self.results = QTextBrowser()
+        self.results = ResultsBrowser()
         self.results.setOpenLinks(False)
         self.results.setAccessibleName("Recommendations and notes")
         self.results.anchorClicked.connect(self._on_anchor)
+        self.results.highlighted.connect(self._on_highlighted)  # the mouse over a link
+        self.results.link_focused.connect(self._on_highlighted)  # Tab onto a link
         vsplit.addWidget(self.results)
         vsplit.setStretchFactor(0, 3)
         vsplit.setStretchFactor(1, 2)
@@ -369,14 +400,24 @@ class FlowchartScreen(Screen):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        self.panel = FlowPanel(fig)
+        self.panel = FlowPanel(fig, regimens=self._glossary_regimens())
         self.panel.facts_changed.connect(self._on_panel)
         scroll = QScrollArea()
+        self.panel_scroll = scroll
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.panel)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         right_layout.addWidget(scroll, 1)
+        # beside the diagram, not above it: its height changes with the reason, the diagram's must not
+        self.status_line = QLabel(STATUS_HINT)
+        self.status_line.setObjectName("statusLine")
+        self.status_line.setWordWrap(True)
+        self.status_line.setFrameShape(QFrame.Shape.StyledPanel)
+        self.status_line.setMargin(4)
+        self.status_line.setAccessibleName("Selected regimen: status and reason")
+        self.status_line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        right_layout.addWidget(self.status_line)
         self.copy_button = QPushButton("Copy recommendation")
         self.copy_button.setAccessibleName("Copy recommendation")
         self.copy_button.setToolTip(
@@ -398,9 +439,16 @@ class FlowchartScreen(Screen):
         splitter.setSizes([900, 360])
 
         self.scene.option_activated.connect(self.activate_option)
+        self.scene.focusItemChanged.connect(self._on_focus_item)
         self.scene.regimen_activated.connect(lambda node, regimen, sub: self.open_regimen(node, regimen, sub or None))
         self.setTabOrder(self.fit_button, self.view)
         self.setTabOrder(self.view, self.results)
+
+    def _glossary_regimens(self) -> list[tuple[str, str]]:
+        guide = self.context.guide
+        if guide is None:
+            return []
+        return [(r.abbr, r.name) for r in guide.repo.regimens()]
 
     def _tool(self, text: str, name: str, slot: Any) -> QToolButton:
         button = QToolButton()
@@ -448,11 +496,17 @@ class FlowchartScreen(Screen):
         try:
             ev = self.context.guide.flow(self.figure_id, self.facts)
         except FactsError as exc:
-            self._say(f"Not accepted: {exc.message}")
+            self._refuse(exc)
             return
+        if self.facts_error is not None:
+            self.facts_error = None
+            self.panel.clear_errors()
+            self._say("")
         t1 = time.perf_counter()
         self.scene.apply(ev)
         t2 = time.perf_counter()
+        focused = self.scene.focusItem()
+        self._show_focus_status(focused if isinstance(focused, RegimenEntryItem) else None)
         self.last_eval_ms = (t1 - t0) * 1000
         self.last_apply_ms = (t2 - t1) * 1000
         previous = self.evaluation
@@ -461,6 +515,27 @@ class FlowchartScreen(Screen):
         self.results.setHtml(self._results_html(ev))
         if self.view is not None and not self.view.auto_fit and previous is not None and ev.path != previous.path:
             self.view.ensureVisible(self.scene.node_rect(ev.path[-1]), 30, 30)
+        self.evaluated.emit()
+
+    def _refuse(self, exc: Any) -> None:
+        """Answers the guide refuses: say why at the field, and show no recommendation meanwhile."""
+        assert self.panel is not None and self.scene is not None
+        self.facts_error = exc
+        text = self.panel.show_error(exc.field, exc.message)
+        name = exc.field.split(".")[0]
+        if name in self.panel.controls:
+            self.panel_scroll.ensureWidgetVisible(self.panel.controls[name])
+        where = f"{self._prompt(name)}: " if name in self.panel.controls else ""
+        self._say(f"Not accepted — {where}{text}")
+        self.evaluation = None
+        self.scene.apply(None)
+        self.panel.set_missing(None)
+        self._show_focus_status(None)
+        e = html.escape
+        self.results.setHtml(
+            f"<p style='background:#fdecec;color:#7a0d10;padding:4px'><b>Not accepted — {e(where)}</b>{e(text)}</p>"
+            "<p>No recommendation is shown until the answer marked in the side panel is corrected.</p>"
+        )
         self.evaluated.emit()
 
     def missing_in_order(self, ev: Any) -> list[str]:
@@ -592,6 +667,67 @@ class FlowchartScreen(Screen):
         elif text.startswith("node:") and self.scene is not None:
             self.open_item(text[5:])
 
+    # -- status of the focused regimen --------------------------------------------------------
+    def _on_focus_item(self, new: QGraphicsItem | None, _old: Any, _reason: Qt.FocusReason) -> None:
+        self._show_focus_status(new if isinstance(new, RegimenEntryItem) else None)
+
+    def _show_focus_status(self, entry: RegimenEntryItem | None) -> None:
+        """The focused regimen's status and reason, on the status line and for screen readers."""
+        if self.view is None:
+            return
+        base = self.view.property("baseDescription")
+        if base is None:
+            base = self.view.accessibleDescription()
+            self.view.setProperty("baseDescription", base)
+        if entry is None or entry.state == "neutral":
+            self.status_line.setText(STATUS_HINT)
+            self.view.setAccessibleDescription(base)
+            return
+        self.status_line.setText(entry.status_sentence.replace("\n", " · "))
+        self.view.setAccessibleDescription(f"{entry.accessible_text}. {base}")
+
+    def _rec_at(self, url: QUrl) -> Any:
+        text = url.toString()
+        if text.startswith("rec:") and text[4:].isdigit():
+            i = int(text[4:])
+            if 0 <= i < len(self._rec_links):
+                return self._rec_links[i]
+        return None
+
+    def _on_highlighted(self, url: QUrl) -> None:
+        """A regimen of the list under the mouse or the keyboard focus: its status and reason."""
+        rec = self._rec_at(url)
+        if rec is None:
+            focused = self.scene.focusItem() if self.scene is not None else None
+            self._show_focus_status(focused if isinstance(focused, RegimenEntryItem) else None)
+            self.results.setAccessibleDescription("")
+            return
+        text = self._status_sentence(rec)
+        self.status_line.setText(text)
+        self.results.setAccessibleDescription(text)
+
+    def _missing_prompts(self, ev: Any) -> list[str]:
+        return [self._prompt(m) for m in self.missing_in_order(ev)] if ev is not None else []
+
+    def _status_sentence(self, rec: Any) -> str:
+        return flow_status.describe(rec, self._missing_prompts(self.evaluation), self._prompts())
+
+    def _reason(self, rec: Any, missing: list[str]) -> str | None:
+        return flow_status.reason_text(rec, missing, self._prompts())
+
+    def _prompts(self) -> dict[str, str]:
+        return {s.name: s.prompt for s in self.figure.facts} if self.figure is not None else {}
+
+    # -- theme ----------------------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.scene is not None:
+            colours = current_flow_colours()
+            if colours != self.scene.colours:
+                self.scene.set_colours(colours)
+                if self.evaluation is not None:
+                    self.results.setHtml(self._results_html(self.evaluation))
+
     # -- messages -------------------------------------------------------------------------
     def _say(self, text: str) -> None:
         if hasattr(self, "message"):
@@ -652,13 +788,11 @@ class FlowchartScreen(Screen):
         lines.append("")
         lines.append("Path:")
         lines += [f"{i}. {x}" for i, x in enumerate(self._path_lines(ev), 1)]
-        for heading, wanted in (
-            ("Recommendations", "applies"),
-            ("Possible (depend on unanswered questions)", "possible"),
-        ):
+        missing = self._missing_prompts(ev)
+        for heading, wanted in PLAIN_GROUPS:
             block = []
             for nid, recs in self._ordered_recs(ev):
-                chosen = [r for r in recs if r.status == wanted]
+                chosen = [r for r in recs if r.status in wanted]
                 if not chosen:
                     continue
                 block.append(f"[{self._node_title(nid)}]")
@@ -669,7 +803,10 @@ class FlowchartScreen(Screen):
                     head = f"- {r.regimen} {self._evidence_text(r)} · {tier}"
                     if r.substitutes_for:
                         head += f" · instead of {r.substitutes_for}"
-                    block.append(head)
+                    block.append(f"{head} · status: {flow_status.LABEL[r.status]}")
+                    reason = self._reason(r, missing)
+                    if reason:
+                        block.append(f"  Reason: {reason}")
                     for c in r.conditions:
                         block.append(f"  Condition: {c}")
                     for f in r.footnotes:
@@ -683,35 +820,42 @@ class FlowchartScreen(Screen):
             lines += ["", "Notes:"]
             for n in ev.notes:
                 ref = f" {n.ref}" if n.ref else ""
-                lines.append(f"- [{n.kind}{ref}] {n.text}")
+                evidence = f" — evidence {n.evidence.text}" if n.evidence is not None else ""
+                lines.append(f"- [{n.kind}{ref}] {n.text}{evidence}")
         lines += ["", self.context.stamp()]
         return "\n".join(lines)
 
     def copy_recommendation(self) -> None:
+        if self.facts_error is not None:
+            self._say("Nothing copied: an answer is not accepted (marked in the side panel). Correct it first.")
+            return
         text = self.plain_text()
         QGuiApplication.clipboard().setText(text)
         self._say("Copied the recommendation, its evidence and sources to the clipboard.")
 
     def _badge_html(self, rec: Any) -> str:
-        parts = []
         evs = ([(rec.evidence, None)] if rec.evidence is not None else []) + [
             (c.evidence, c.when) for c in rec.evidence_by_condition
         ]
-        for ev, when in evs:
-            band = GRADE_BAND.get(ev.grade or "", "#616161")
-            tint = GRADE_TINT.get(ev.grade or "", "#eeeeee")
-            label = html.escape(ev.text) + (f" <i>({html.escape(when)})</i>" if when else "")
-            parts.append(
-                f"<span style='background:{tint};color:#1f1f1f'>"
-                f"<span style='color:{band}'>■</span>&nbsp;{label}&nbsp;</span>"
-            )
-        return " or ".join(parts)
+        return " or ".join(self._evidence_badge_html(ev, when) for ev, when in evs)
+
+    @staticmethod
+    def _evidence_badge_html(ev: Any, when: str | None = None) -> str:
+        band = GRADE_BAND.get(ev.grade or "", "#616161")
+        tint = GRADE_TINT.get(ev.grade or "", "#eeeeee")
+        label = html.escape(ev.text) + (f" <i>({html.escape(when)})</i>" if when else "")
+        return (
+            f"<span style='background:{tint};color:#1f1f1f'>"
+            f"<span style='color:{band}'>■</span>&nbsp;{label}&nbsp;</span>"
+        )
 
     def _results_html(self, ev: Any) -> str:
         assert self.figure is not None
         e = html.escape
         out = []
         self._rec_links = []
+        colours = current_flow_colours()
+        missing = self._missing_prompts(ev)
         if ev.missing:
             out.append(
                 "<p style='background:#fff4cc;color:#3d2500'><b>Still needed:</b> "
@@ -727,14 +871,22 @@ class FlowchartScreen(Screen):
             for r in recs:
                 i = len(self._rec_links)
                 self._rec_links.append(r)
-                status = "✓ applies" if r.status == "applies" else "? possible"
+                ink = colours.status[r.status].ink
+                status = f"<span style='color:{ink}'><b>{e(flow_status.short_text(r.status))}</b></span>"
                 tier = TIER_TEXT[r.tier] + ("*" if r.interpretive_tier else "")
+                name = f"<b>{e(r.regimen)}</b>"
+                if r.status in flow_status.NOT_OFFERED:
+                    name = f"<s>{name}</s>"
+                title = e(self._status_sentence(r).replace("\n", " "), quote=True)
                 line = (
-                    f"<li><a href='rec:{i}'><b>{e(r.regimen)}</b></a> {self._badge_html(r)} "
+                    f"<li><a href='rec:{i}' title=\"{title}\">{name}</a> {self._badge_html(r)} "
                     f"<small><b>{e(tier)}</b></small> · {status}"
                 )
                 if r.substitutes_for:
                     line += f" · <i>instead of {e(r.substitutes_for)}</i>"
+                reason = self._reason(r, missing)
+                if reason and r.status != "possible":
+                    line += f"<br><small><span style='color:{ink}'>Why:</span> {e(reason)}</small>"
                 extras = [f"Condition: {c}" for c in r.conditions] + [f"Footnote: {f}" for f in r.footnotes]
                 if extras:
                     line += "<br><small>" + "<br>".join(e(x) for x in extras) + "</small>"
@@ -744,12 +896,14 @@ class FlowchartScreen(Screen):
             out.append("<h4>Notes</h4>")
             for n in ev.notes:
                 label = NOTE_LABELS.get(n.kind, n.kind) + (f" {n.ref}" if n.ref else "")
+                badge = f" {self._evidence_badge_html(n.evidence)}" if n.evidence is not None else ""
                 if n.kind in MARKED_KINDS:  # ambiguities and errata: shaded and labelled
                     out.append(
-                        f"<p style='background:#fff4cc;color:#1f1f1f;margin:2px 0'><b>{e(label)}:</b> {e(n.text)}</p>"
+                        f"<p style='background:#fff4cc;color:#1f1f1f;margin:2px 0'><b>{e(label)}:</b> "
+                        f"{e(n.text)}{badge}</p>"
                     )
                 else:
-                    out.append(f"<p style='margin:2px 0'><b>{e(label)}:</b> {e(n.text)}</p>")
+                    out.append(f"<p style='margin:2px 0'><b>{e(label)}:</b> {e(n.text)}{badge}</p>")
         out.append(f"<h4>About this diagram</h4><p><small>{e(self.figure.reconstruction)}</small></p>")
         return "".join(out)
 
@@ -793,7 +947,9 @@ class FlowchartScreen(Screen):
             rect = self.scene.node_rect(payload)
             if self.view.zoom < 0.75:
                 self.view.set_zoom(0.9)
-            self.view.centerOn(rect.center())
+            # a box taller than the view shows its top (title and first regimens)
+            half_view = self.view.viewport().height() / self.view.zoom / 2
+            self.view.centerOn(QPointF(rect.center().x(), min(rect.center().y(), rect.top() + half_view - 20)))
             node = self.scene.nodes[payload]
             self.scene.clearSelection()
             focusable = [*node.entries, *(c for (nid, _), c in self.scene.chips.items() if nid == payload)]
