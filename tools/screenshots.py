@@ -59,7 +59,7 @@ FIGURE_STATES: list[tuple[str, str, dict[str, Any], str, str, str]] = [
     ("fig2-fallbacks", "fig2", FIG2_FALLBACK_FACTS, "r-c-len-cd38-ref", "Kd", "light"),
     ("fig3-already-received", "fig3", FIG3_RECEIVED_FACTS, "tcr", "cilta-cel", "light"),
     ("fig2-fallbacks-dark", "fig2", FIG2_FALLBACK_FACTS, "r-c-len-cd38-ref", "SelVd", "dark"),
-    ("fig3-already-received-high-contrast", "fig3", FIG3_RECEIVED_FACTS, "tcr", "melflufen", "high-contrast"),
+    ("fig3-already-received-high-contrast", "fig3", FIG3_RECEIVED_FACTS, "tcr", "teclistamab", "high-contrast"),
     (
         "fig1-not-accepted",
         "fig1",

@@ -24,6 +24,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
+    QApplication,
     QComboBox,
     QDoubleSpinBox,
     QFrame,
@@ -33,6 +34,9 @@ from PySide6.QtWidgets import (
     QListView,
     QPushButton,
     QSpinBox,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -185,6 +189,24 @@ class BoxedLabel(QLabel):
         painter.end()
 
 
+class CheckDelegate(QStyledItemDelegate):
+    """Draws each check box's outline in the text colour: Fusion's own outline is lost on a dark base."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        super().paint(painter, option, index)
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        widget = opt.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        box = style.subElementRect(QStyle.SubElement.SE_ItemViewItemCheckIndicator, opt, widget)
+        if box.isValid():
+            painter.save()
+            painter.setPen(QPen(opt.palette.color(QPalette.ColorRole.Text), 1))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(box.adjusted(1, 1, -2, -2))
+            painter.restore()
+
+
 class FactControl(QFrame):
     """One fact: its prompt, its control and a "needed" mark."""
 
@@ -287,6 +309,7 @@ class FactControl(QFrame):
             self.model = CheckListModel(values, self)
             view = QListView()
             view.setModel(self.model)
+            view.setItemDelegate(CheckDelegate(view))
             view.setUniformItemSizes(True)
             rows = min(len(values) + 1, 6)
             view.setFixedHeight(int(rows * (view.fontMetrics().height() + 6) + 8))

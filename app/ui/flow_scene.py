@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QGraphicsItem,
     QGraphicsScene,
+    QGraphicsSceneHoverEvent,
     QGraphicsSceneMouseEvent,
     QStyleOptionGraphicsItem,
     QWidget,
@@ -377,6 +378,18 @@ class RegimenEntryItem(_Activatable):
         scene = self.scene()
         if isinstance(scene, FlowScene):
             scene.regimen_activated.emit(self.node_id, self.regimen, self.substitutes_for or "")
+
+    def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:
+        super().hoverEnterEvent(event)
+        scene = self.scene()
+        if isinstance(scene, FlowScene):
+            scene.entry_hovered.emit(self)
+
+    def hoverLeaveEvent(self, event: QGraphicsSceneHoverEvent) -> None:
+        super().hoverLeaveEvent(event)
+        scene = self.scene()
+        if isinstance(scene, FlowScene):
+            scene.entry_hovered.emit(None)
 
     def boundingRect(self) -> QRectF:
         return QRectF(-5, -5, self.width + 10, self.height + 10)
@@ -884,6 +897,7 @@ class FlowScene(QGraphicsScene):
 
     option_activated = Signal(str, int)  # question node id, option index
     regimen_activated = Signal(str, str, str)  # node id, regimen, substitutes_for ("" if none)
+    entry_hovered = Signal(object)  # the RegimenEntryItem under the mouse, None when it leaves
 
     def __init__(self, figure: Figure, parent: Any = None, colours: FlowColours = FLOW_LIGHT) -> None:
         super().__init__(parent)
@@ -1016,6 +1030,9 @@ class FlowScene(QGraphicsScene):
         for item in iter_items(self):
             if isinstance(item, NodeItem | ChipItem | EdgeItem):
                 item.refresh_opacity()
+            # drop the cached pixmap: update() re-renders only the part in view, the rest stayed old
+            item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             item.update()
 
     def clear_styles(self) -> None:

@@ -164,6 +164,11 @@ def test_fig2_fallback_with_its_reason_on_hover_and_focus(make_screen, qtbot):
     link_tip = tooltip_over_link(screen, "Kd", "r-c-len-cd38-ref")
     assert "↓ fallback" in link_tip and reason in link_tip
     assert "↓ fallback" in list_line(screen, "Kd")
+    # the mouse over it writes it on the status line as well
+    view = screen.view
+    qtbot.mouseMove(view.viewport(), view.mapFromScene(kd.mapToScene(kd.boundingRect().center())))
+    qtbot.waitUntil(lambda: screen.status_line.text().startswith("Kd — ↓ fallback"), timeout=2000)
+    assert reason in screen.status_line.text()
     # keyboard focus: the status line and the diagram's accessible description carry the reason
     screen.view.setFocus()
     kd.setFocus(Qt.FocusReason.TabFocusReason)

@@ -367,9 +367,9 @@ class FlowchartScreen(Screen):
         for w in (self.zoom_out_button, self.zoom_in_button, self.fit_button, self.zoom_label):
             tools.addWidget(w)
         legend = QLabel(
-            "Badge = evidence tag as printed, band colour = grade · ✓ applies · ? possible (dashed) · "
-            "↓ fallback, last resort (dotted) · ✕ not available · ↺ already received · ⊘ excluded (struck through) · "
-            "faded = not applicable · * tier is this guide's reading · hover or focus a regimen for the reason"
+            "✓ applies · ? possible (dashed) · ↓ fallback, last resort (dotted) · ✕ not available · "
+            "↺ already received · ⊘ excluded · faded: not applicable · badge: evidence tag as printed, "
+            "band colour = grade · * tier: this guide's reading"
         )
         legend.setWordWrap(True)
         legend.setAccessibleName("Legend")
@@ -440,6 +440,7 @@ class FlowchartScreen(Screen):
 
         self.scene.option_activated.connect(self.activate_option)
         self.scene.focusItemChanged.connect(self._on_focus_item)
+        self.scene.entry_hovered.connect(self._on_entry_hovered)
         self.scene.regimen_activated.connect(lambda node, regimen, sub: self.open_regimen(node, regimen, sub or None))
         self.setTabOrder(self.fit_button, self.view)
         self.setTabOrder(self.view, self.results)
@@ -670,6 +671,14 @@ class FlowchartScreen(Screen):
     # -- status of the focused regimen --------------------------------------------------------
     def _on_focus_item(self, new: QGraphicsItem | None, _old: Any, _reason: Qt.FocusReason) -> None:
         self._show_focus_status(new if isinstance(new, RegimenEntryItem) else None)
+
+    def _on_entry_hovered(self, entry: RegimenEntryItem | None) -> None:
+        """The mouse over a regimen shows it on the status line; leaving it shows the focused one."""
+        if entry is not None and entry.state != "neutral":
+            self.status_line.setText(entry.status_sentence.replace("\n", " · "))
+            return
+        focused = self.scene.focusItem() if self.scene is not None else None
+        self._show_focus_status(focused if isinstance(focused, RegimenEntryItem) else None)
 
     def _show_focus_status(self, entry: RegimenEntryItem | None) -> None:
         """The focused regimen's status and reason, on the status line and for screen readers."""
