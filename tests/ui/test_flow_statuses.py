@@ -420,3 +420,26 @@ def test_ctrl_shift_c_in_the_app_copies_status_and_reason(qtbot, guide):
     assert "- SelVd [panel consensus; II, C] · conditional · status: fallback" in copied
     assert 'Reason: "if other options are not available" (RRMM one prior line, Recommendations, bullet 5)' in copied
     assert "- BelaPd [I, A] · preferred · status: applies" in copied
+
+
+@pytest.mark.parametrize("theme", ["dark", "high-contrast"])
+def test_list_check_boxes_are_visible_on_a_dark_base(make_screen, qapp, theme):
+    from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+
+    try:
+        apply_theme(qapp, theme)
+        screen = make_screen("fig2")
+        view = screen.panel.controls["unavailable"].widget
+        QApplication.processEvents()
+        image = view.viewport().grab().toImage()
+        option = QStyleOptionViewItem()
+        view.itemDelegate().initStyleOption(option, view.model().index(1))
+        option.rect = view.visualRect(view.model().index(1))
+        option.widget = view
+        box = view.style().subElementRect(QStyle.SubElement.SE_ItemViewItemCheckIndicator, option, view)
+        assert box.isValid()
+        base = PALETTES[theme].base
+        edge = image.pixelColor(box.left() + 1, box.center().y()).name()
+        assert contrast_ratio(edge, base) >= 3.0, (edge, base)
+    finally:
+        restore_defaults(qapp)
