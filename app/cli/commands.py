@@ -51,6 +51,10 @@ def _dispatch(guide: Guide, args: argparse.Namespace) -> int:
         return _flow(guide, args, as_text)
     elif cmd == "calc":
         return _calc(guide, args, as_text)
+    elif cmd == "case":
+        from app.cli import case_cmd
+
+        return case_cmd.run(guide, args, as_text)
     return EXIT_OK
 
 
