@@ -26,9 +26,9 @@ def _value(value: Any) -> str:
     return str(value)
 
 
-def _range(values: list[Any]) -> str:
+def _range(values: list[Any], word: str = "to") -> str:
     low, high = (("?" if v is None else _value(v)) for v in values)
-    return f"{low} to {high}"
+    return f"{low} {word} {high}"
 
 
 def fact_lines(name: str, fact: dict[str, Any]) -> list[str]:
@@ -40,7 +40,7 @@ def fact_lines(name: str, fact: dict[str, Any]) -> list[str]:
     else:
         head = f"{name}: not determined"
         if fact.get("range"):
-            head += f" (between {_range(fact['range'])})"
+            head += f" (between {_range(fact['range'], 'and')})"
     out = [_wrap(head, "  ", "      ")]
     if fact.get("missing"):
         out.append(_wrap(f"missing: {', '.join(fact['missing'])}", "      "))
@@ -67,9 +67,11 @@ def _calculator(calc_id: str, calc: dict[str, Any]) -> str:
 
 def _line(group: dict[str, Any]) -> str:
     number = group["line"] if group["line"] is not None else f"{_range(group['line_range'])} (undetermined)"
-    ended = group["ended_by"] or "—"
+    ended = {"progression": "ended by progression", None: "—"}.get(group["ended_by"], group["ended_by"])
     when = f" on {group['progression_date']}" if group.get("progression_date") else ""
-    return _wrap(f"line {number}: {', '.join(group['episodes'])} — ended by {ended}{when}; {group['started_by']}", "  ")
+    start = "" if group["started_by"] == "first episode" else f"; started by {group['started_by']}"
+    text = f"line {number}: {', '.join(group['episodes'])} — {ended}{when}{start}"
+    return _wrap(text, "  ", "      ")
 
 
 def case_text(d: dict[str, Any]) -> str:

@@ -116,7 +116,11 @@ def lot4_known_reason(p: Ep, e: Ep, history: History) -> Boundary | None:
 
 
 def lot5_unknown_reason(p: Ep, e: Ep, history: History) -> Boundary:
-    """LOT-5: reason unknown — drugs only dropped keep the line; otherwise undetermined."""
+    """LOT-5: reason unknown — drugs only dropped keep the line; otherwise undetermined.
+
+    Rajkumar 2015 makes a new drug a new line unless it was part of the plan, and only the reason
+    tells which: with the reason unknown the count is left as a range, never guessed.
+    """
     inputs = (f"{e.path}.started_because", f"{e.path}.regimen", f"{p.path}.regimen")
     if not _added(p, e):
         return Boundary(e.index, False, "LOT-5", f"{e.id} only drops drugs of {p.id}", inputs, sources.LINE_CHANGE,

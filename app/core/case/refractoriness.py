@@ -234,7 +234,11 @@ def class_status_fact(statuses: dict[str, DrugStatus], history: History) -> Fact
 
 
 def anti_cd38_status(statuses: dict[str, DrugStatus], history: History) -> Fact:
-    """REF-4: ``anti_cd38_status`` over daratumumab and isatuximab (glossary class anti-CD38)."""
+    """REF-4: ``anti_cd38_status`` over daratumumab and isatuximab (glossary class anti-CD38).
+
+    Guideline, RRMM › One prior line › Recommendations, bullet 3: "who have not received or have
+    disease sensitive to anti-CD38 antibodies".
+    """
     return _status_fact(class_status("anti-CD38", statuses, history), "REF-4 (anti-CD38)")
 
 
