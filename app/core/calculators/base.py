@@ -13,29 +13,20 @@ and ``entered`` (each quantity as the user typed it, value and unit, beside the 
 from __future__ import annotations
 
 import functools
-import math
 import types
 import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError
 
+from app.core.strict import StrictInput
 from app.core.units import Dimension, QuantityMark, entered_quantity
 
 
-class CalcInput(BaseModel):
+class CalcInput(StrictInput):
     """Base of calculator inputs: unknown fields are rejected, NaN/inf rejected."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _finite(cls, value: object) -> object:
-        if isinstance(value, float) and not math.isfinite(value):
-            raise ValueError("must be a finite number (NaN and infinity are not accepted)")
-        return value
 
 
 class ExplanationRow(BaseModel):

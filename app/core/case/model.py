@@ -13,9 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
     StrictBool,
     WithJsonSchema,
@@ -26,6 +24,7 @@ from app.core.calculators.fields import AgeYears, FlcRatio, Percent, reject_bool
 from app.core.calculators.frailty import AdlTotal, CciItems, CciTotal, Ecog, IadlTotal, KatzItems, LawtonItems
 from app.core.case.dates import PARTIAL_DATE_PATTERN, parse_partial_date
 from app.core.case.errors import CaseInputError
+from app.core.strict import StrictInput
 from app.core.units import (
     ALBUMIN,
     B2M,
@@ -110,15 +109,8 @@ else:
     Count = Annotated[int, BeforeValidator(reject_bool), Field(ge=0, le=500)]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _finite(cls, value: object) -> object:
-        if isinstance(value, float) and not math.isfinite(value):
-            raise ValueError("must be a finite number (NaN and infinity are not accepted)")
-        return value
+class _Strict(StrictInput):
+    """Case input: unknown keys refused, values frozen, NaN and infinity refused."""
 
 
 class Frailty(_Strict):
@@ -224,7 +216,7 @@ class CaseInput(_Strict):
     labs_current: LabsCurrent = LabsCurrent()
     cytogenetics: Cytogenetics = Cytogenetics()
     smm: Smm | None = None
-    treatment_history: list[Episode] = []
+    treatment_history: list[Episode] = Field(default_factory=list)
     context: Context = Context()
 
 

@@ -7,10 +7,11 @@ rejected; nothing is ignored.
 
 from __future__ import annotations
 
-import math
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field
+
+from app.core.strict import StrictInput
 
 Status = Literal["naive", "sensitive", "refractory"]
 REFRACTORY_CLASSES = ("car-t", "adc", "bispecific")
@@ -25,15 +26,8 @@ class FactsError(ValueError):
         self.message = message
 
 
-class _Facts(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _finite(cls, value: object) -> object:
-        if isinstance(value, float) and not math.isfinite(value):
-            raise ValueError("must be a finite number")
-        return value
+class _Facts(StrictInput):
+    """Facts of a figure: every one optional; unknown names refused."""
 
 
 class Fig1Facts(_Facts):
