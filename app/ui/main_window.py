@@ -708,13 +708,14 @@ class MainWindow(QMainWindow):
             return
         from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 
-        from app.ui.printing import stamped
+        from app.ui.printing import default_page_size, print_document
 
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setPageSize(default_page_size())
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle("Print")
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            stamped(doc, self.context.stamp()).print_(printer)
+            print_document(doc, printer, self.context.stamp())
             self.statusBar().showMessage("Sent to the printer", 5000)
 
     # -- preferences ----------------------------------------------------------------------
