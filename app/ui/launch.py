@@ -20,6 +20,7 @@ def launch(data_dir: str | None, exit_after_paint: bool = False, self_test: bool
     from PySide6.QtWidgets import QApplication
 
     from app.ui.main_window import MainWindow
+    from app.ui.settings import Settings
 
     if QApplication.instance() is None:
         # HiDPI scaling is always on in Qt 6; keep fractional factors (125 %, 150 %) exact.
@@ -28,7 +29,8 @@ def launch(data_dir: str | None, exit_after_paint: bool = False, self_test: bool
     app.setApplicationName("Myeloma Pocket Guide")
     app.setOrganizationName("MyelomaPocketGuide")
     # UI preferences only (see app.ui.settings); theme and text size are applied by the window.
-    window = MainWindow()
+    # A self-test reads and writes none of the user's preferences; --data-dir keeps its own.
+    window = MainWindow(Settings.for_launch(data_dir, ephemeral=self_test))
     outcome: dict[str, Any] = {"code": 0}
 
     def after_paint() -> None:

@@ -8,8 +8,10 @@ range reads as the default.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings
@@ -55,6 +57,15 @@ def _screen_id(value: str) -> bool:
     return value == "" or value in SCREENS
 
 
+_GEOMETRY = re.compile(r"^-?\d{1,6},-?\d{1,6},\d{1,6},\d{1,6}$")
+#: the file that holds the preferences of an installation started with ``--data-dir``
+PREFERENCES_FILE = "preferences.ini"
+
+
+def _geometry(value: str) -> bool:
+    return value == "" or bool(_GEOMETRY.match(value))
+
+
 #: The registry: every preference the app keeps. Nothing else is ever written.
 OPTIONS: dict[str, Option] = {
     o.key: o
@@ -76,15 +87,50 @@ OPTIONS: dict[str, Option] = {
             lambda v: 1 <= v <= 3650,
         ),
         Option("ui/last_screen", str, "", "The screen shown when the app last closed", _screen_id),
+        Option("ui/window_geometry", str, "", "Window position and size when it last closed (x,y,w,h)", _geometry),
+        Option("ui/window_maximized", bool, False, "Whether the window was maximised when it last closed"),
     )
 }
+
+
+class MemoryStore:
+    """A settings store that lives in memory only (``--self-test``: the user's file is never touched)."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, Any] = {}
+
+    def value(self, key: str, default: Any = None) -> Any:
+        return self._values.get(key, default)
+
+    def setValue(self, key: str, value: Any) -> None:  # noqa: N802 - the QSettings name
+        self._values[key] = value
+
+    def remove(self, key: str) -> None:
+        self._values.pop(key, None)
+
+    def sync(self) -> None:
+        return None
+
+    def fileName(self) -> str:  # noqa: N802 - the QSettings name
+        return ""
 
 
 class Settings:
     """Typed access to the registered preferences. ``qsettings`` defaults to the app's store."""
 
-    def __init__(self, qsettings: QSettings | None = None) -> None:
+    def __init__(self, qsettings: QSettings | MemoryStore | None = None) -> None:
         self._q = qsettings if qsettings is not None else QSettings()
+
+    @classmethod
+    def for_launch(cls, data_dir: str | Path | None = None, *, ephemeral: bool = False) -> Settings:
+        """The preferences of one launch: in memory only for a self-test; in ``<data-dir>/preferences.ini``
+        when the app was started with ``--data-dir``; else the user's own store (``QSettings``)."""
+        if ephemeral:
+            return cls(MemoryStore())
+        if data_dir:
+            path = Path(data_dir).expanduser() / PREFERENCES_FILE
+            return cls(QSettings(str(path), QSettings.Format.IniFormat))
+        return cls()
 
     # -- generic --------------------------------------------------------------------
     def get(self, key: str) -> Any:
@@ -169,3 +215,24 @@ class Settings:
     @last_screen.setter
     def last_screen(self, value: str) -> None:
         self.set("ui/last_screen", value)
+
+    @property
+    def window_geometry(self) -> tuple[int, int, int, int] | None:
+        """(x, y, width, height) of the window when it last closed, or None."""
+        raw = str(self.get("ui/window_geometry"))
+        if not raw:
+            return None
+        x, y, w, h = (int(v) for v in raw.split(","))
+        return x, y, w, h
+
+    @window_geometry.setter
+    def window_geometry(self, value: tuple[int, int, int, int] | None) -> None:
+        self.set("ui/window_geometry", "" if value is None else ",".join(str(int(v)) for v in value))
+
+    @property
+    def window_maximized(self) -> bool:
+        return bool(self.get("ui/window_maximized"))
+
+    @window_maximized.setter
+    def window_maximized(self, value: bool) -> None:
+        self.set("ui/window_maximized", bool(value))
