@@ -12,7 +12,9 @@ Ranking is bm25 (a word in a heading counts most), except that a hit the query *
 first: the query is its title or id ("tocilizumab" → the drug, "crcl" → the calculator), or one
 of the keywords a calculator or tool declares ("cockcroft", "gfr", "step up"). Such hits are
 looked for among the first ``max(limit, EXACT_WINDOW)`` bm25 hits (a named hit has the query in
-its heavily weighted title, so it is among them).
+its heavily weighted title, so it is among them). Errata come after every other hit of that window
+(statements, regimens, drugs, trials…) unless the query names them: a reader looks for what the
+guideline says first and for its misprints second (``LATER_KINDS``).
 """
 
 from __future__ import annotations
@@ -39,6 +41,10 @@ MARK_OPEN, MARK_CLOSE, ELLIPSIS = "«", "»", "…"
 EXACT_WINDOW = 20
 #: added to the score of a hit the query names (its title or id), or that declares the query as a keyword
 NAME_BONUS, KEYWORD_BONUS = 1000.0, 500.0
+#: kinds listed after the other hits of the window unless the query names them, and by how much
+#: their score is lowered for it (far more than any bm25 difference, far less than a name bonus)
+LATER_KINDS = frozenset({"erratum"})
+LATER_PENALTY = 100.0
 #: kinds whose ids are names people type (a statement's or a Table 1 row's id is not)
 _NAMED_BY_ID = frozenset({"regimen", "drug", "calculator", "tool", "trial"})
 #: kinds whose ``extra`` column is their keywords, separated by KEYWORD_SEP (app.storage.build)
@@ -141,7 +147,7 @@ def run_match(target: Target, expression: str, limit: int, query: str = "") -> l
 
     With ``query``, the hits it names come first (see the module docstring)."""
     key = name_key(query)
-    window = max(limit, EXACT_WINDOW) if key else limit
+    window = max(limit, EXACT_WINDOW)
     rows = _execute(target, _SQL, (expression, window))
     hits = [
         SearchHit(
@@ -149,20 +155,17 @@ def run_match(target: Target, expression: str, limit: int, query: str = "") -> l
         )
         for r in rows
     ]
-    if key:
-        hits.sort(key=lambda h: -h.score)  # stable: bm25 order (and its tie-breaks) within a tier
+    hits.sort(key=lambda h: -h.score)  # stable: bm25 order (and its tie-breaks) within a tier
     return hits[:limit]
 
 
 def _bonus(key: str, row: Any) -> float:
     kind, ref_id, label, extra = row[0], row[1], row[2], row[6]
-    if not key:
-        return 0.0
-    if key == _key(label) or (kind in _NAMED_BY_ID and key == _key(ref_id)):
+    if key and (key == _key(label) or (kind in _NAMED_BY_ID and key == _key(ref_id))):
         return NAME_BONUS
-    if kind in _KEYWORD_KINDS and key in _keywords(extra or ""):
+    if key and kind in _KEYWORD_KINDS and key in _keywords(extra or ""):
         return KEYWORD_BONUS
-    return 0.0
+    return -LATER_PENALTY if kind in LATER_KINDS else 0.0
 
 
 @functools.lru_cache(maxsize=8192)
