@@ -14,8 +14,19 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QColor, QKeySequence, QPaintEvent, QPalette, QResizeEvent
+from PySide6.QtCore import QMargins, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QColor,
+    QGuiApplication,
+    QKeySequence,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -39,6 +50,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.context import UiContext
+from app.ui.geometry import clamp, placement
 from app.ui.screens import SCREENS, create_screen
 from app.ui.settings import FONT_SCALE_MAX, FONT_SCALE_MIN, FONT_SCALE_STEP, THEMES, UNITS, Settings
 from app.ui.theme import apply_font_scale, apply_theme
@@ -58,6 +70,7 @@ SCREEN_LABELS: dict[str, tuple[str, str]] = {
     "guideline": ("Guideline", "Sections, statements with evidence, Table 1, Boxes 1 to 3, errata"),
     "regimens": ("Regimens & dosing", "Regimens, their components, evidence, trials and dosing notes"),
     "about": ("About", "Versions, source, active database, errata, intended use and disclaimer"),
+    "help": ("Help", "What each screen does, the keyboard shortcuts, how statuses and evidence tags read (F1)"),
 }
 
 
@@ -159,9 +172,10 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setWindowTitle(APP_TITLE)
         self.setAccessibleName(APP_TITLE)
-        self.resize(1180, 780)
         self._painted = False
         self.settings = settings if settings is not None else Settings()
+        self._fitted = False
+        self.place_on_screen()
         self.context = UiContext(self.settings, self)
         self.context.navigate.connect(self.navigate)
         self.guide: Any = None
@@ -305,9 +319,15 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
         view = bar.addMenu("&View")
-        self._action(view, "Zoom &in", self.zoom_in, [QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")])
-        self._action(view, "Zoom &out", self.zoom_out, QKeySequence("Ctrl+-"))
-        self._action(view, "&Reset zoom", self.zoom_reset, QKeySequence("Ctrl+0"))
+        self._action(
+            view,
+            "&Larger text",
+            self.zoom_in,
+            [QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")],
+            "Make all text larger (up to 250 %), the diagrams included",
+        )
+        self._action(view, "&Smaller text", self.zoom_out, QKeySequence("Ctrl+-"), "Make all text smaller")
+        self._action(view, "&Normal text size", self.zoom_reset, QKeySequence("Ctrl+0"), "Text at 100 %")
         view.addSeparator()
         theme_menu = view.addMenu("&Theme")
         self.theme_actions: dict[str, QAction] = {}
@@ -343,7 +363,14 @@ class MainWindow(QMainWindow):
                 go, screen_label(screen_id).replace("&", "&&"), lambda s=screen_id: self.navigate(s, None), shortcut
             )
         help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "&About Myeloma Pocket Guide", lambda: self.navigate("about", None), QKeySequence("F1"))
+        self.help_action = self._action(
+            help_menu,
+            "&Help",
+            lambda: self.navigate("help", None),
+            QKeySequence("F1"),
+            "Help: what each screen does, the shortcuts, how statuses and evidence tags read",
+        )
+        self._action(help_menu, "&About Myeloma Pocket Guide", lambda: self.navigate("about", None))
         for action in self.findChildren(QAction):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
 
@@ -763,7 +790,58 @@ class MainWindow(QMainWindow):
         self.set_units(self.settings.units)
         self.update_banner()
 
+    # -- geometry ---------------------------------------------------------------------------
+    def available_area(self) -> QRect:
+        """The available area (without task bars) of the screen the window is, or will open, on."""
+        saved = self.settings.window_geometry
+        screen = None
+        if saved is not None:
+            screen = QGuiApplication.screenAt(QRect(*saved).center())
+        screen = screen or self.screen() or QGuiApplication.primaryScreen()
+        return screen.availableGeometry() if screen is not None else QRect(0, 0, 1366, 768)
+
+    def place_on_screen(self) -> None:
+        """Open inside the available area: the remembered geometry clamped to it, else the default
+        (maximised on a small screen)."""
+        saved = self.settings.window_geometry
+        rect, maximized = placement(
+            self.available_area(), QRect(*saved) if saved else None, self.settings.window_maximized
+        )
+        self.setGeometry(rect)
+        if maximized:
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+
+    def fit_frame(self) -> None:
+        """Once shown, with the real frame known: pull the whole frame inside the available area."""
+        if self.isMaximized() or self.isFullScreen():
+            return
+        area = self.available_area()
+        frame = self.frameGeometry()
+        inner = self.geometry()
+        margins = QMargins(
+            inner.left() - frame.left(),
+            inner.top() - frame.top(),
+            frame.right() - inner.right(),
+            frame.bottom() - inner.bottom(),
+        )
+        if area.contains(frame):
+            return
+        self.setGeometry(clamp(inner, area, margins))
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if not self._fitted:
+            self._fitted = True
+            QTimer.singleShot(0, self.fit_frame)
+
+    def remember_geometry(self) -> None:
+        normal = self.normalGeometry() if self.isMaximized() else self.geometry()
+        if normal.isValid():
+            self.settings.window_geometry = (normal.x(), normal.y(), normal.width(), normal.height())
+        self.settings.window_maximized = self.isMaximized()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.remember_geometry()
         self.settings.sync()
         super().closeEvent(event)
 

@@ -239,8 +239,10 @@ def test_every_action_has_a_status_tip_and_menus_have_the_shortcuts(window):
     assert shortcuts["&Copy as text"] == "Ctrl+Shift+C"
     assert shortcuts["&Print…"] == "Ctrl+P"
     assert shortcuts["&Search…"] == "Ctrl+K"
-    assert shortcuts["Zoom &out"] == "Ctrl+-"
-    assert shortcuts["&Reset zoom"] == "Ctrl+0"
+    assert shortcuts["&Smaller text"] == "Ctrl+-"
+    assert shortcuts["&Normal text size"] == "Ctrl+0"
+    assert shortcuts["&Help"] == "F1"
+    assert not any("zoom" in text.casefold() for text in shortcuts)  # the diagrams' zoom is another thing
     assert window.go_actions["guideline"].shortcut().toString() == "Alt+7"
 
 
@@ -266,6 +268,7 @@ def test_self_test_visits_every_screen_and_exits_0():
         "search",
         "regimens",
         "about",
+        "help",
     ], report["failures"]
     assert report["ok"] is True and proc.returncode == 0, report["failures"]
     assert report["checks"]["database"]["integrity"] == "ok"

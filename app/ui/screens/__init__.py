@@ -16,6 +16,7 @@ SCREENS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "guideline": ("app.ui.screens.guideline", "GuidelineScreen", {}),
     "regimens": ("app.ui.screens.regimens", "RegimensScreen", {}),
     "about": ("app.ui.screens.about", "AboutScreen", {}),
+    "help": ("app.ui.screens.help", "HelpScreen", {}),
 }
 
 
