@@ -34,7 +34,9 @@ def _dispatch(guide: Guide, args: argparse.Namespace) -> int:
         return EXIT_OK
     cmd = args.command
     if cmd == "info":
-        data = guide.info()
+        from app.services.problem_report import info_with_versions
+
+        data = info_with_versions(guide)
         _emit(data, render.info(data) if as_text else None)
     elif cmd == "recs":
         data = guide.recs(section=args.section, evidence=args.evidence)

@@ -89,6 +89,8 @@ OPTIONS: dict[str, Option] = {
         Option("ui/last_screen", str, "", "The screen shown when the app last closed", _screen_id),
         Option("ui/window_geometry", str, "", "Window position and size when it last closed (x,y,w,h)", _geometry),
         Option("ui/window_maximized", bool, False, "Whether the window was maximised when it last closed"),
+        Option("content/whats_new_seen", str, "", "SHA-256 of the guideline database whose changes were last shown",
+               lambda v: v == "" or re.fullmatch(r"[0-9a-f]{64}", v) is not None),
     )
 }
 
