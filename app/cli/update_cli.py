@@ -99,6 +99,15 @@ def _info(data_dir: Path) -> dict[str, Any]:
     return Guide(data_dir=data_dir).info()
 
 
+def _info_after(data_dir: Path) -> dict[str, Any]:
+    """The new ``info`` after a change that is already committed: if it cannot be produced,
+    the change still stands (exit 0) and ``info_error`` says what went wrong."""
+    try:
+        return _info(data_dir)
+    except Exception as exc:  # the update is done; reporting failure here would be a lie
+        return {"info_error": f"{type(exc).__name__}: {exc}"}
+
+
 def _update(args: argparse.Namespace, data_dir: Path) -> int:
     from pathlib import Path
 
@@ -110,10 +119,10 @@ def _update(args: argparse.Namespace, data_dir: Path) -> int:
         _emit(install.verify(Path(args.package), data_dir, rules=_rules()))
     elif action == "apply":
         result = install.apply(Path(args.package), data_dir, rules=_rules())
-        _emit({**_info(data_dir), "update": result})
+        _emit({**_info_after(data_dir), "update": result})
     elif action == "rollback":
         result = install.rollback(data_dir, rules=_rules())
-        _emit({**_info(data_dir), "rollback": result})
+        _emit({**_info_after(data_dir), "rollback": result})
     else:
         _emit(install.status(data_dir, bundled_database(), rules=_rules()))
     return 0

@@ -30,6 +30,7 @@ from app.core.text import fold, quote_key
 from app.core.tools import TOOLS, describe
 from app.storage import schema
 from app.storage.search import KEYWORD_SEP
+from app.storage.validate import DatabaseUnusable, validate_database
 
 _CHECKOUT = Path(__file__).resolve().parents[2]
 DEFAULT_CONTENT = _CHECKOUT / "resources" / "content"
@@ -76,7 +77,12 @@ class StatementLink:
 
 
 def build_database(bundle: ContentBundle, out: Path, source_hash: str) -> None:
-    """Write the guide database for ``bundle`` to ``out`` (replaced atomically)."""
+    """Write the guide database for ``bundle`` to ``out`` (replaced atomically).
+
+    The new file must pass :func:`app.storage.validate.validate_database` (the checks an
+    update gets at apply and at start-up) before it replaces ``out``; otherwise
+    :class:`~app.storage.validate.DatabaseUnusable` is raised and ``out`` is left as it was.
+    """
     if bundle.meta.schema_version != schema.SCHEMA_VERSION:
         raise ValueError(
             f"content declares schema_version {bundle.meta.schema_version}, "
@@ -93,6 +99,7 @@ def build_database(bundle: ContentBundle, out: Path, source_hash: str) -> None:
             _write(conn, bundle, source_hash)
         finally:
             conn.close()
+        validate_database(tmp)  # the builder never writes a database the app would refuse
         with tmp.open("rb+") as fh:
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)  # mkstemp makes it owner-only; the database is meant to be shared
@@ -605,7 +612,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"content in {args.content} does not load: {exc}", file=sys.stderr)
         return 1
     digest = source_hash(args.content)
-    build_database(bundle, args.out, digest)
+    try:
+        build_database(bundle, args.out, digest)
+    except DatabaseUnusable as exc:
+        print(f"the built database would be refused ({exc.code}): {exc.message}; {args.out} is unchanged",
+              file=sys.stderr)
+        return 1
     size = args.out.stat().st_size
     meta = bundle.meta
     print(

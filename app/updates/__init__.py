@@ -56,14 +56,15 @@ def _unique_pairs(pairs: list[tuple[str, object]]) -> dict[str, object]:
 
 
 def strict_json(data: bytes) -> object:
-    """Parse UTF-8 JSON, refusing duplicate object keys, NaN/Infinity and a byte-order mark.
+    """Parse UTF-8 JSON, refusing duplicate object keys, NaN/Infinity, a byte-order mark,
+    nesting deeper than :data:`app.boundedio.MAX_DEPTH` and integers of more than 4,300 digits.
 
     ``json.loads`` silently keeps the last of two equal keys; a verifier must not (one reader
-    could see one value and another reader the other). Raises ``ValueError``.
+    could see one value and another reader the other). Raises ``ValueError`` for every one.
     """
-    import json
+    from app import boundedio
 
     text = data.decode("utf-8")  # strict: a bad byte raises UnicodeDecodeError (a ValueError)
     if text.startswith("\ufeff"):
         raise ValueError("a byte-order mark is not allowed")
-    return json.loads(text, object_pairs_hook=_unique_pairs, parse_constant=_reject_constant)
+    return boundedio.loads(text, object_pairs_hook=_unique_pairs, parse_constant=_reject_constant)

@@ -19,7 +19,9 @@ Data-dir layout (shared with :mod:`app.updates.install`)::
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import re
 import sqlite3
 from dataclasses import dataclass, field
@@ -27,6 +29,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from app.boundedio import NotRegularFile, open_regular, read_regular
 from app.updates import strict_json
 
 POINTER_FORMAT = 1
@@ -52,6 +55,8 @@ class DatabaseRules:
     application_id: int
     supported_schema_versions: frozenset[int]
     required_meta: tuple[str, ...] = ("content_version", "content_date", "schema_version")
+    #: also check the schema objects, the search index and every model (app.storage.validate)
+    deep: bool = True
 
 
 DEFAULT_RULES = DatabaseRules(application_id=0x4D4D4744, supported_schema_versions=frozenset({1}))
@@ -74,17 +79,28 @@ class DatabaseFacts:
 
 
 def check_database(path: Path, rules: DatabaseRules = DEFAULT_RULES, *, quick: bool = False) -> DatabaseFacts:
-    """Check that ``path`` is an intact guide database; raises :class:`DatabaseCheckFailed`.
+    """Check that ``path`` is an intact, usable guide database; raises :class:`DatabaseCheckFailed`.
 
-    In order: an SQLite header (not WAL), ``application_id``, ``user_version`` among the
-    supported schemas, ``PRAGMA integrity_check`` (``quick_check`` with ``quick``), the meta
-    table (content version and date, a schema version equal to ``user_version``). Opens the
-    file read-only through a ``file:`` URI built with ``Path.as_uri()``.
+    In order: a regular file with an SQLite header (not WAL), ``application_id``,
+    ``user_version`` among the supported schemas, the schema objects (exactly the app's DDL,
+    :func:`app.storage.validate.check_schema`), ``PRAGMA integrity_check`` (``quick_check``
+    with ``quick``), the meta table (content version and date, a schema version equal to
+    ``user_version``); then, with ``rules.deep``, the FTS5 index's own integrity check and
+    every model loaded through the repository with a search
+    (:func:`app.storage.validate.validate_database`). Every statement is bounded in time
+    (``database_timeout``). Opens the file read-only through a ``file:`` URI built with
+    ``Path.as_uri()``.
     """
+    from app.storage import guard
+    from app.storage.validate import DatabaseUnusable, check_schema
+
     path = Path(path)
     try:
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:
+            size = os.fstat(fh.fileno()).st_size
             header = fh.read(100)
+    except NotRegularFile as exc:
+        raise DatabaseCheckFailed("not_sqlite", f"{path.name} is not a regular file ({exc})") from None
     except OSError as exc:
         raise DatabaseCheckFailed("missing", f"cannot read {path.name}: {exc.strerror}") from None
     if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
@@ -92,28 +108,37 @@ def check_database(path: Path, rules: DatabaseRules = DEFAULT_RULES, *, quick: b
     if header[18] != 1 or header[19] != 1:
         raise DatabaseCheckFailed("wal", f"{path.name} is in WAL mode; a guide database uses the rollback journal")
     try:
-        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        conn = guard.connect(path.resolve().as_uri() + "?mode=ro")
     except sqlite3.Error as exc:
         raise DatabaseCheckFailed("unreadable", f"cannot open {path.name}: {exc}") from None
     try:
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        if app_id != rules.application_id:
-            raise DatabaseCheckFailed(
-                "wrong_application", f"{path.name} is not a guide database (application_id {app_id:#x})"
-            )
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version not in rules.supported_schema_versions:
-            raise DatabaseCheckFailed(
-                "unsupported_schema", f"{path.name} has schema {version}, which this app cannot read"
-            )
-        check = "quick_check" if quick else "integrity_check"
-        rows = [r[0] for r in conn.execute(f"PRAGMA {check}").fetchall()]
-        if rows != ["ok"]:
-            raise DatabaseCheckFailed("corrupt_database", f"{check} failed: {'; '.join(map(str, rows[:3]))}")
-        try:
-            meta = {str(k): str(v) for k, v in conn.execute("SELECT key, value FROM meta").fetchall()}
-        except sqlite3.Error as exc:
-            raise DatabaseCheckFailed("corrupt_database", f"no readable meta table: {exc}") from None
+        with guard.bounded(conn, guard.check_limit(size)):
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            if app_id != rules.application_id:
+                raise DatabaseCheckFailed(
+                    "wrong_application", f"{path.name} is not a guide database (application_id {app_id:#x})"
+                )
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version not in rules.supported_schema_versions:
+                raise DatabaseCheckFailed(
+                    "unsupported_schema", f"{path.name} has schema {version}, which this app cannot read"
+                )
+            if rules.deep:
+                check_schema(conn)
+            check = "quick_check" if quick else "integrity_check"
+            rows = [r[0] for r in conn.execute(f"PRAGMA {check}").fetchall()]
+            if rows != ["ok"]:
+                raise DatabaseCheckFailed("corrupt_database", f"{check} failed: {'; '.join(map(str, rows[:3]))}")
+            try:
+                meta = {str(k): str(v) for k, v in conn.execute("SELECT key, value FROM meta").fetchall()}
+            except sqlite3.OperationalError as exc:
+                if "interrupted" in str(exc):
+                    raise
+                raise DatabaseCheckFailed("corrupt_database", f"no readable meta table: {exc}") from None
+    except DatabaseUnusable as exc:
+        raise DatabaseCheckFailed(exc.code, exc.message) from None
+    except guard.QueryTimeout as exc:
+        raise DatabaseCheckFailed("database_timeout", f"{path.name}: {exc}") from None
     except sqlite3.DatabaseError as exc:
         raise DatabaseCheckFailed("corrupt_database", f"{path.name} cannot be read as a database: {exc}") from None
     finally:
@@ -127,6 +152,13 @@ def check_database(path: Path, rules: DatabaseRules = DEFAULT_RULES, *, quick: b
         content_date = date.fromisoformat(meta["content_date"]).isoformat()
     except ValueError:
         raise DatabaseCheckFailed("corrupt_database", f"bad content_date {meta['content_date']!r}") from None
+    if rules.deep:
+        from app.storage.validate import validate_database
+
+        try:
+            validate_database(path)
+        except DatabaseUnusable as exc:
+            raise DatabaseCheckFailed(exc.code, exc.message) from None
     return DatabaseFacts(app_id, version, meta["content_version"], content_date, meta)
 
 
@@ -134,7 +166,7 @@ def sha256_file(path: Path) -> tuple[str, int]:
     """SHA-256 (hex) and length of a file, read in 1 MiB chunks."""
     digest = hashlib.sha256()
     length = 0
-    with Path(path).open("rb") as fh:
+    with open_regular(path) as fh:
         while chunk := fh.read(_CHUNK):
             digest.update(chunk)
             length += len(chunk)
@@ -243,16 +275,17 @@ class PointerUnreadable(Exception):
 
 
 def read_pointer(layout: Layout) -> Pointer | None:
-    """The pointer, ``None`` when there is none; raises :class:`PointerUnreadable` if garbled."""
+    """The pointer, ``None`` when there is none; raises :class:`PointerUnreadable` if it is
+    garbled, too large, or not a regular file (a directory, a FIFO, a link to a device)."""
     path = layout.pointer_file
     try:
-        if path.stat().st_size > POINTER_CAP:
-            raise PointerUnreadable("the pointer file is too large")
-        data = path.read_bytes()
+        data = read_regular(path, POINTER_CAP)
     except FileNotFoundError:
+        if path.is_symlink():
+            raise PointerUnreadable("it is a link to a file that does not exist") from None
         return None
     except OSError as exc:
-        raise PointerUnreadable(f"cannot read the pointer: {exc.strerror}") from None
+        raise PointerUnreadable(f"cannot read it: {exc.strerror or exc}") from None
     try:
         doc = strict_json(data)
         if not isinstance(doc, dict) or doc.get("format") != POINTER_FORMAT:
@@ -260,8 +293,106 @@ def read_pointer(layout: Layout) -> Pointer | None:
         current = Entry.from_json(doc["current"]) if doc.get("current") is not None else None
         previous = Entry.from_json(doc["previous"]) if doc.get("previous") is not None else None
     except (ValueError, KeyError) as exc:
-        raise PointerUnreadable(f"the pointer is garbled: {exc}") from None
+        raise PointerUnreadable(f"it is garbled: {exc}") from None
     return Pointer(current=current, previous=previous)
+
+
+# --- what the state file and the audit log record ------------------------------------------------
+
+STATE_CAP = 4 * 1024 * 1024
+HISTORY_CAP = 32 * 1024 * 1024
+
+
+def read_state_document(layout: Layout) -> dict[str, Any] | None:
+    """``state.json`` as a JSON object; ``None`` when absent; ``ValueError``/``OSError`` when
+    it cannot be read as one (too large, not a regular file, garbled, nested too deep)."""
+    try:
+        doc = strict_json(read_regular(layout.state_file, STATE_CAP))
+    except FileNotFoundError:
+        return None
+    if not isinstance(doc, dict):
+        raise ValueError("state.json is not a JSON object")
+    return doc
+
+
+def read_history(layout: Layout) -> list[dict[str, Any]]:
+    """The audit log's records; lines that do not parse (cut off by a crash, garbled, nested
+    too deep) are skipped. Only the last :data:`HISTORY_CAP` bytes are read."""
+    try:
+        with open_regular(layout.history_file) as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > HISTORY_CAP:
+                fh.seek(size - HISTORY_CAP)
+            data = fh.read(HISTORY_CAP)
+    except OSError:
+        return []
+    out = []
+    for line in data.decode("utf-8", errors="replace").splitlines():
+        try:
+            record = strict_json(line.encode())
+        except ValueError:
+            continue
+        if isinstance(record, dict):
+            out.append(record)
+    return out
+
+
+def recorded_entries(layout: Layout) -> list[Entry]:
+    """Databases the installation recorded as installed (``state.json``, then the audit log),
+    newest sequence first, leaving out every one that was rolled back.
+
+    What :func:`select_active`, ``apply`` and ``rollback`` fall back on when the pointer is
+    missing or unreadable; each is still checked (hash, integrity, usability) before use.
+    """
+    found: dict[str, Entry] = {}
+    rolled_back: set[str] = set()
+    try:
+        state = read_state_document(layout) or {}
+    except (OSError, ValueError):
+        state = {}
+    installed = state.get("installed")
+    for item in installed if isinstance(installed, list) else []:
+        if not isinstance(item, dict):
+            continue
+        if item.get("status") == "rolled_back" and isinstance(item.get("file"), str):
+            rolled_back.add(item["file"])
+        with contextlib.suppress(ValueError):
+            entry = Entry.from_json(item)
+            found.setdefault(entry.file, entry)
+    for record in read_history(layout):
+        action = record.get("action")
+        if action == "rollback" and isinstance(record.get("from"), dict):
+            file = record["from"].get("file")
+            if isinstance(file, str):
+                rolled_back.add(file)
+        elif action == "apply":
+            with contextlib.suppress(ValueError, OSError):
+                entry = _entry_from_history(layout, record)
+                found.setdefault(entry.file, entry)
+    entries = [e for e in found.values() if e.file not in rolled_back]
+    return sorted(entries, key=lambda e: e.sequence, reverse=True)
+
+
+def _entry_from_history(layout: Layout, record: dict[str, Any]) -> Entry:
+    length = record.get("length")
+    if type(length) is not int:  # audit lines written before the length was recorded
+        file = record.get("file")
+        length = (layout.db_dir / file).stat().st_size if isinstance(file, str) and _DB_FILE.match(file) else -1
+    return Entry.from_json({
+        "file": record.get("file"), "sequence": record.get("sequence"), "sha256": record.get("db_sha256"),
+        "length": length, "content_version": record.get("content_version"),
+        "content_date": record.get("content_date"), "signers": record.get("signers"),
+        "created": record.get("created"), "expires": record.get("expires") or "",
+        "installed_at": record.get("ts") or "",
+    })
+
+
+def database_files(layout: Layout) -> list[str]:
+    """Names of the versioned database files in ``db/`` (none when it cannot be listed)."""
+    try:
+        return sorted(p.name for p in layout.db_dir.iterdir() if _DB_FILE.match(p.name))
+    except OSError:
+        return []
 
 
 # --- selection -------------------------------------------------------------------------------
@@ -310,43 +441,71 @@ def select_active(
     rules: DatabaseRules = DEFAULT_RULES,
     now: datetime | None = None,
 ) -> ActiveSelection:
-    """The database to run on: current → previous → bundled, each checked; never raises."""
+    """The database to run on: current → previous → bundled, each checked; never raises.
+
+    When the pointer is missing or unreadable but the installation recorded installed
+    databases (``state.json``, the audit log), the newest that passes its checks is used, and
+    the notice says so. Every file is read bounded and only if it is a regular file, so no
+    damaged installation file can stop or hang the start.
+    """
+    try:
+        return _select(data_dir, Path(bundled), rules, now)
+    except Exception as exc:  # the last line of defence: start on the bundled database, say why
+        reason = f"{type(exc).__name__}: {exc}"
+        return _bundled(Path(bundled), rules, [f"selection: {reason}"],
+                        [f"The installation's update records could not be read ({reason})."])
+
+
+def _select(data_dir: Path | None, bundled: Path, rules: DatabaseRules, now: datetime | None) -> ActiveSelection:
     failures: list[str] = []
     sentences: list[str] = []
     if data_dir is not None:
         layout = Layout(Path(data_dir))
+        candidates: list[tuple[str, Entry]] = []
+        problem: str | None = None
         try:
             pointer = read_pointer(layout)
         except PointerUnreadable as exc:
-            pointer = None
-            failures.append(f"pointer: {exc}")
-            sentences.append("The record of the installed guideline update is unreadable.")
+            pointer, problem = None, f"is unreadable ({exc})"
         if pointer is not None:
-            for role, entry in (("current", pointer.current), ("previous", pointer.previous)):
-                if entry is None:
-                    continue
-                try:
-                    path = check_entry(layout, entry, rules)
-                except DatabaseCheckFailed as exc:
-                    failures.append(f"{role} {entry.file}: {exc.message}")
+            candidates = [(role, e) for role, e in (("current", pointer.current), ("previous", pointer.previous)) if e]
+        else:
+            recovered = recorded_entries(layout)
+            if problem is None and (recovered or database_files(layout)):
+                problem = "is missing"
+            if problem is not None:
+                failures.append(f"pointer: {problem}")
+                sentences.append(f"The record of which guideline update is in use ({layout.pointer_file.name} in "
+                                 f"the data folder) {problem}.")
+            candidates = [("recovered", e) for e in recovered]
+        for role, entry in candidates:
+            try:
+                path = check_entry(layout, entry, rules)
+            except DatabaseCheckFailed as exc:
+                failures.append(f"{role} {entry.file}: {exc.code}: {exc.message}")
+                if role != "recovered":
                     sentences.append(
                         f"The {'installed' if role == 'current' else 'previous'} guideline update {_label(entry)} "
                         f"failed its start-up check ({exc.message}) and is not used."
                     )
-                    continue
-                if sentences:
-                    sentences.append(f"The previous guideline update {_label(entry)} is in use; ask IT to reinstall "
-                                     "the newer update.")
-                if _expired(entry, now):
-                    sentences.append(
-                        f"The installed guideline package expired on {entry.expires[:10]}; ask IT for a newer package."
-                    )
-                return ActiveSelection(
-                    path=path, origin="update", signers=entry.signers, content_version=entry.content_version,
-                    content_date=entry.content_date, sequence=entry.sequence, sha256=entry.sha256,
-                    expires=entry.expires, notice=" ".join(sentences) or None, failures=tuple(failures),
+                continue
+            if role == "recovered":
+                sentences.append(f"The newest installed guideline update that passes its checks, {_label(entry)}, is "
+                                 "in use; `mmguide update status` shows the details, and the next `mmguide update "
+                                 "apply` or `mmguide update rollback` restores the record.")
+            elif sentences:
+                sentences.append(f"The previous guideline update {_label(entry)} is in use; ask IT to reinstall "
+                                 "the newer update.")
+            if _expired(entry, now):
+                sentences.append(
+                    f"The installed guideline package expired on {entry.expires[:10]}; ask IT for a newer package."
                 )
-    return _bundled(Path(bundled), rules, failures, sentences)
+            return ActiveSelection(
+                path=path, origin="update", signers=entry.signers, content_version=entry.content_version,
+                content_date=entry.content_date, sequence=entry.sequence, sha256=entry.sha256,
+                expires=entry.expires, notice=" ".join(sentences) or None, failures=tuple(failures),
+            )
+    return _bundled(bundled, rules, failures, sentences)
 
 
 def _expired(entry: Entry, now: datetime | None) -> bool:
@@ -364,8 +523,8 @@ def _bundled(bundled: Path, rules: DatabaseRules, failures: list[str], sentences
         content_version, content_date = facts.content_version, facts.content_date
         digest, _ = sha256_file(bundled)
         if sentences:
-            sentences.append(f"The guideline bundled with the app ({content_version}) is in use; ask IT to "
-                             "reinstall the update.")
+            sentences.append(f"The guideline bundled with the app ({content_version}) is in use; ask IT to check "
+                             "`mmguide update status` and reinstall the update.")
     except (DatabaseCheckFailed, OSError) as exc:
         reason = exc.message if isinstance(exc, DatabaseCheckFailed) else str(exc)
         failures.append(f"bundled: {reason}")

@@ -17,22 +17,22 @@ or versioned file, cleaned up by the next apply) or the new one; both name verif
 from __future__ import annotations
 
 import contextlib
-import getpass
 import json
 import os
 import re
 import secrets
-import sys
+import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from app import __version__ as APP_VERSION
-from app.updates import UpdateRejected, UpdateUsageError, strict_json
+from app.boundedio import open_regular, read_regular
+from app.updates import UpdateRejected, UpdateUsageError
 from app.updates.active import (
     DEFAULT_RULES,
     DatabaseCheckFailed,
@@ -42,9 +42,14 @@ from app.updates.active import (
     Pointer,
     PointerUnreadable,
     check_entry,
+    read_history,
     read_pointer,
+    read_state_document,
+    recorded_entries,
     select_active,
 )
+from app.updates.audit import append_history, try_append_history
+from app.updates.datadir import io_failure, locked
 from app.updates.faults import step
 from app.updates.keys import PrivateKey, PublicKey
 from app.updates.manifest import format_timestamp, parse_timestamp
@@ -59,8 +64,8 @@ from app.updates.trust import (
 )
 
 STATE_FORMAT = 1
-STATE_CAP = 4 * 1024 * 1024
 HISTORY_TAIL = 50
+ROOT_FILE_CAP = 64 * 1024
 _DB_FILE = re.compile(r"^guide-\d+-[0-9a-f]{8}(-\d+)?\.sqlite$")
 
 
@@ -127,64 +132,6 @@ def atomic_write(
     _fsync_dir(path.parent)
 
 
-@contextlib.contextmanager
-def _locked(layout: Layout) -> Iterator[None]:
-    """An exclusive OS lock on ``.update.lock`` (released by the OS if the process dies)."""
-    layout.root.mkdir(parents=True, exist_ok=True)
-    fd = os.open(layout.lock_file, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
-                import msvcrt
-
-                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-            else:
-                import fcntl
-
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise UpdateUsageError("busy", "another update, rollback or trust change is running on this data dir",
-                                   "data_dir") from None
-        yield
-    finally:
-        os.close(fd)  # closing releases flock/msvcrt locks
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name in this environment
-        return "unknown"
-
-
-def append_history(layout: Layout, record: dict[str, Any]) -> None:
-    """One JSON line per event (never any patient data), appended and fsynced."""
-    layout.root.mkdir(parents=True, exist_ok=True)
-    line = json.dumps({"ts": _ts(), "user": _user(), **record}, ensure_ascii=False, sort_keys=True) + "\n"
-    fd = os.open(layout.history_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0), 0o644)
-    try:
-        os.write(fd, line.encode())
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def read_history(layout: Layout) -> list[dict[str, Any]]:
-    try:
-        lines = layout.history_file.read_text(encoding="utf-8", errors="replace").splitlines()
-    except FileNotFoundError:
-        return []
-    out = []
-    for line in lines:
-        try:
-            record = json.loads(line)
-        except ValueError:
-            continue  # a line cut off by a crash mid-append
-        if isinstance(record, dict):
-            out.append(record)
-    return out
-
-
 # --- state -------------------------------------------------------------------------------------
 
 
@@ -207,14 +154,12 @@ class State:
 
 def load_state(layout: Layout) -> State:
     try:
-        if layout.state_file.stat().st_size > STATE_CAP:
-            return State(readable=False)
-        doc = strict_json(layout.state_file.read_bytes())
-    except FileNotFoundError:
-        return State()
+        doc = read_state_document(layout)
     except (OSError, ValueError):
         return State(readable=False)
-    if not isinstance(doc, dict) or doc.get("format") != STATE_FORMAT:
+    if doc is None:
+        return State()
+    if doc.get("format") != STATE_FORMAT:
         return State(readable=False)
     floor, time_floor, installed = doc.get("sequence_floor"), doc.get("time_floor"), doc.get("installed")
     if type(floor) is not int or not (time_floor is None or isinstance(time_floor, str)):
@@ -229,6 +174,37 @@ def _safe_pointer(layout: Layout) -> Pointer | None:
         return read_pointer(layout)
     except PointerUnreadable:
         return None
+
+
+def _recovered_pointer(layout: Layout, rules: DatabaseRules) -> Pointer | None:
+    """A pointer rebuilt from what the installation recorded (the newest two installed
+    databases that still pass their checks), for a pointer that is missing or unreadable."""
+    good = [e for e in recorded_entries(layout) if _good(layout, e, rules)]
+    if not good:
+        return None
+    return Pointer(current=good[0], previous=good[1] if len(good) > 1 else None)
+
+
+def _pointer_or_recovered(layout: Layout, rules: DatabaseRules) -> tuple[Pointer | None, str | None]:
+    """The pointer in force (under the lock): the file's, or one recovered and written back
+    (logged) when the file is missing or unreadable; and why it was recovered."""
+    try:
+        pointer = read_pointer(layout)
+        reason = "missing"
+    except PointerUnreadable as exc:
+        pointer, reason = None, f"unreadable ({exc})"
+    if pointer is not None:
+        return pointer, None
+    recovered = _recovered_pointer(layout, rules)
+    if recovered is None:
+        return None, None
+    atomic_write(layout.pointer_file, recovered.to_bytes(_ts()))
+    append_history(layout, {
+        "action": "pointer_recovered", "reason": f"the pointer was {reason}",
+        "current": recovered.current.file if recovered.current else None,
+        "previous": recovered.previous.file if recovered.previous else None,
+    })
+    return recovered, reason
 
 
 def floors(layout: Layout, state: State, pointer: Pointer | None) -> tuple[int, datetime | None]:
@@ -256,11 +232,12 @@ def floors(layout: Layout, state: State, pointer: Pointer | None) -> tuple[int, 
 
 def load_root(layout: Layout) -> TrustRoot | None:
     try:
-        data = layout.root_file.read_bytes()
+        data = read_regular(layout.root_file, ROOT_FILE_CAP)
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise UpdateRejected("invalid_trust_root", f"cannot read the trust root: {exc.strerror}", "trust") from None
+        raise UpdateRejected("invalid_trust_root", f"cannot read the trust root: {exc.strerror or exc}",
+                             "trust") from None
     try:
         return parse_root(data)
     except UpdateRejected as exc:
@@ -292,15 +269,18 @@ def init_trust(
     """Create the first trust root, or rotate to a new one signed by old and new thresholds.
 
     With ``out`` the signed root is written to that file instead of being installed (for an
-    offline ceremony; IT installs it with :func:`install_root_file`).
+    offline ceremony; IT installs it with :func:`install_root_file`). When installing, the
+    current root is read and the rotation verified under the update lock, so two rotations
+    cannot both be checked against the same old root.
     """
     layout = Layout(Path(data_dir))
-    current = load_root(layout)
     rotate_with = rotate_with or []
-    if current is None:
-        root = sign_root(new_root(keys, threshold, channel=channel or "stable", now=now), rotate_with)
-        verify_initial(root)
-    else:
+
+    def build(current: TrustRoot | None) -> TrustRoot:
+        if current is None:
+            root = sign_root(new_root(keys, threshold, channel=channel or "stable", now=now), rotate_with)
+            verify_initial(root)
+            return root
         if not rotate_with:
             raise UpdateUsageError(
                 "root_exists",
@@ -309,49 +289,53 @@ def init_trust(
                 "rotate_with",
             )
         root = new_root(keys, threshold, version=current.version + 1, channel=channel or current.channel, now=now)
-        root = sign_root(root, rotate_with)
-        try:
-            verify_rotation(current, root)
-        except UpdateRejected as exc:
-            if out is None:
-                append_history(layout, {"action": "trust_reject", "code": exc.code, "message": exc.message,
-                                        "version": root.version})
-            raise
+        return sign_root(root, rotate_with)
+
     if out is not None:
-        atomic_write(Path(out), root.to_bytes())
+        current = load_root(layout)
+        root = build(current)
+        if current is not None:
+            verify_rotation(current, root)
+        try:
+            atomic_write(Path(out), root.to_bytes())
+        except OSError as exc:
+            raise UpdateUsageError("unwritable_out", f"cannot write {out}: {exc.strerror or exc}", "out") from None
         return {"written": str(out), "root": root.summary(), "signatures": [s["keyid"] for s in root.signatures]}
-    return _install_root(layout, root, current)
+    return _install_root(layout, build)
 
 
 def install_root_file(data_dir: Path, path: Path) -> dict[str, Any]:
     """Install a root prepared elsewhere: the first one as is, a later one only as a valid rotation."""
     layout = Layout(Path(data_dir))
     try:
-        data = Path(path).read_bytes()
+        data = read_regular(path, ROOT_FILE_CAP)
     except OSError as exc:
-        raise UpdateUsageError("unreadable_root", f"cannot read {path}: {exc.strerror}", "root") from None
+        raise UpdateUsageError("unreadable_root", f"cannot read {path}: {exc.strerror or exc}", "root") from None
     root = parse_root(data)
-    current = load_root(layout)
-    try:
-        if current is None:
-            verify_initial(root)
-        else:
-            verify_rotation(current, root)
-    except UpdateRejected as exc:
-        if current is not None:
-            append_history(layout, {"action": "trust_reject", "code": exc.code, "message": exc.message,
-                                    "version": root.version})
-        raise
-    return _install_root(layout, root, current)
+    return _install_root(layout, lambda current: root)
 
 
-def _install_root(layout: Layout, root: TrustRoot, current: TrustRoot | None) -> dict[str, Any]:
-    with _locked(layout):
+def _install_root(layout: Layout, build: Callable[[TrustRoot | None], TrustRoot]) -> dict[str, Any]:
+    """Under the lock: read the current root, get the new one from ``build``, verify it (first
+    root or rotation; a refused rotation is logged), install it and log it."""
+    with _writing(layout, "installing the trust root"), locked(layout):
+        current = load_root(layout)
+        root = build(current)
+        try:
+            if current is None:
+                verify_initial(root)
+            else:
+                verify_rotation(current, root)
+        except UpdateRejected as exc:
+            if current is not None:
+                append_history(layout, {"action": "trust_reject", "code": exc.code, "message": exc.message,
+                                        "version": root.version})
+            raise
         layout.trust_dir.mkdir(parents=True, exist_ok=True)
         if current is not None:
             archive = layout.trust_dir / f"root-{current.version}.json"
             if not archive.exists():
-                atomic_write(archive, layout.root_file.read_bytes())
+                atomic_write(archive, read_regular(layout.root_file, ROOT_FILE_CAP))
         atomic_write(layout.root_file, root.to_bytes())
         action = "trust_init" if current is None else "trust_rotate"
         append_history(layout, {
@@ -360,6 +344,15 @@ def _install_root(layout: Layout, root: TrustRoot, current: TrustRoot | None) ->
         })
     return {"installed": str(layout.root_file), "action": action, "root": root.summary(),
             "signatures": [s["keyid"] for s in root.signatures]}
+
+
+@contextlib.contextmanager
+def _writing(layout: Layout, doing: str) -> Any:
+    """``OSError`` in the block → the usage error it stands for (:func:`app.updates.datadir.io_failure`)."""
+    try:
+        yield
+    except OSError as exc:
+        raise io_failure(exc, layout, doing) from None
 
 
 # --- verify and apply ----------------------------------------------------------------------------
@@ -372,14 +365,61 @@ def _policy(layout: Layout, now: datetime | None, rules: DatabaseRules, app_vers
                   rules=rules)
 
 
-def _open_package(package: Path) -> Any:
+def _open_package(package: Path) -> BinaryIO:
     package = Path(package)
-    if not package.is_file():
-        raise UpdateUsageError("package_not_found", f"no package file at {package}", "package")
     try:
-        return package.open("rb")
+        return open_regular(package)
+    except FileNotFoundError:
+        raise UpdateUsageError("package_not_found", f"no package file at {package}", "package") from None
     except OSError as exc:
-        raise UpdateUsageError("unreadable_package", f"cannot read {package}: {exc.strerror}", "package") from None
+        code = "package_not_found" if package.is_dir() else "unreadable_package"
+        raise UpdateUsageError(code, f"cannot read {package}: {exc.strerror or exc}", "package") from None
+
+
+def _checked(check: Callable[[], Any]) -> Any:
+    """Run a check of the (not yet trusted) package: an ``OSError`` reading it is a usage error
+    (``unreadable_package``); anything else unexpected is a rejection (``malformed_package``,
+    exit 3) — never an internal error."""
+    try:
+        return check()
+    except (UpdateRejected, UpdateUsageError):
+        raise
+    except OSError as exc:
+        raise UpdateUsageError("unreadable_package", f"the package cannot be read: {exc.strerror or exc}",
+                               "package") from None
+    except Exception as exc:  # hostile bytes must never surface as an internal error
+        raise UpdateRejected("malformed_package", f"the package is malformed ({type(exc).__name__}: {exc})",
+                             "package") from None
+
+
+VERIFY_PREFIX = "mmguide-verify-"
+
+
+def _clean_stale_verify_dirs() -> None:
+    """Remove staging folders of ``verify`` runs that were killed (their process is gone)."""
+    base = Path(tempfile.gettempdir())
+    with contextlib.suppress(OSError):
+        for folder in base.glob(f"{VERIFY_PREFIX}*"):
+            match = re.match(rf"^{VERIFY_PREFIX}(\d+)-", folder.name)
+            if match is None or not folder.is_dir() or folder.is_symlink():
+                continue
+            if _alive(int(match.group(1))) and time.time() - folder.stat().st_mtime < 86_400:
+                continue
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name != "posix":  # pragma: no cover - Windows: an open file cannot be deleted anyway
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def verify(
@@ -390,21 +430,33 @@ def verify(
     rules: DatabaseRules = DEFAULT_RULES,
     app_version: str = APP_VERSION,
 ) -> dict[str, Any]:
-    """Everything :func:`apply` checks, with the database staged in a temp folder; changes nothing."""
+    """Everything :func:`apply` checks, with the database staged in a temp folder; changes nothing
+    in the data dir (the temp folder of an earlier, killed run is removed)."""
     layout = Layout(Path(data_dir))
     policy = _policy(layout, now, rules, app_version)
+    _clean_stale_verify_dirs()
     with _open_package(package) as fh:
-        checked = check_package(fh, Path(package), policy)
-        with tempfile.TemporaryDirectory(prefix="mmguide-verify-") as tmp:
+        checked = _checked(lambda: check_package(fh, Path(package), policy))
+        try:
+            tmp = tempfile.mkdtemp(prefix=f"{VERIFY_PREFIX}{os.getpid()}-")
+        except OSError as exc:
+            raise UpdateUsageError("io_error", f"cannot create a temp folder: {exc.strerror or exc}", "tmp") from None
+        try:
             staging = Path(tmp) / "guide.sqlite.part"
-            stage_database(fh, checked, staging)
+            _checked(lambda: stage_database(fh, checked, staging))
             facts = check_staged(staging, checked.manifest, rules)
+        except OSError as exc:
+            raise UpdateUsageError("io_error", f"cannot stage the database in {tmp}: {exc.strerror or exc}",
+                                   "tmp") from None
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
     return {"accepted": True, **checked.describe(), "integrity": "ok", "application_id": facts.application_id,
             "sequence_floor": policy.sequence_floor, "trust_root_version": policy.root.version}
 
 
-def _clean_leftovers(layout: Layout) -> None:
-    """Remove what a killed apply may have left: staging files and temp pointer/state files."""
+def _clean_leftovers(layout: Layout, pointer: Pointer | None) -> None:
+    """Remove what a killed or failed apply may have left: staging files, temp pointer/state
+    files, and — when the pointer in force is known — database files it does not name."""
     if layout.db_dir.is_dir():
         for path in layout.db_dir.glob(".staging-*.part"):
             with contextlib.suppress(OSError):
@@ -413,6 +465,8 @@ def _clean_leftovers(layout: Layout) -> None:
         for path in layout.root.glob(pattern):
             with contextlib.suppress(OSError):
                 path.unlink()
+    if pointer is not None:
+        _remove_unreferenced(layout, {e.file for e in (pointer.current, pointer.previous) if e is not None})
 
 
 def _reconcile_state(layout: Layout, pointer: Pointer | None) -> None:
@@ -476,81 +530,131 @@ def apply(
     rules: DatabaseRules = DEFAULT_RULES,
     app_version: str = APP_VERSION,
 ) -> dict[str, Any]:
-    """Verify and install ``package``; raises :class:`UpdateRejected` (logged) or
-    :class:`UpdateUsageError`. The previous database stays as the fallback."""
+    """Verify and install ``package``; raises :class:`UpdateRejected` or :class:`UpdateUsageError`,
+    each with an audit line (when the disk takes one). The previous database stays as the
+    fallback.
+
+    Nothing is half-done: a failure before the commit point (the pointer replaced) leaves the
+    installation as it was, with no new file; once the pointer names the new database the
+    apply is done, and a failure of what follows (``state.json``, the audit line, removing old
+    files) is reported in ``warnings`` rather than as a failure.
+    """
     step("start")
     layout = Layout(Path(data_dir))
     package = Path(package)
-    fh = _open_package(package)
-    with fh, _locked(layout):
-        step("locked")
-        try:
+    try:
+        with _open_package(package) as fh, locked(layout):
+            step("locked")
             return _apply_locked(layout, fh, package, now, rules, app_version)
-        except UpdateRejected as exc:
-            append_history(layout, {
-                "action": "reject", "code": exc.code, "message": exc.message, "field": exc.field,
-                "package": package.name, "package_size": os.fstat(fh.fileno()).st_size,
-            })
-            raise
+    except (UpdateRejected, UpdateUsageError) as exc:
+        _audit_failure(layout, package, exc)
+        raise
+    except OSError as exc:
+        failure = io_failure(exc, layout, "installing the update")
+        _audit_failure(layout, package, failure)
+        raise failure from None
+    except Exception as exc:
+        _audit_failure(layout, package, UpdateUsageError("internal_error", f"{type(exc).__name__}: {exc}"))
+        raise
+
+
+def _audit_failure(layout: Layout, package: Path, failure: UpdateRejected | UpdateUsageError) -> None:
+    """The audit line of a refused or failed apply; if even that cannot be written (a full or
+    read-only disk), the message says so."""
+    size = None
+    with contextlib.suppress(OSError):
+        size = package.stat().st_size
+    record = {"action": "reject" if isinstance(failure, UpdateRejected) else "failed", "code": failure.code,
+              "message": failure.message, "field": failure.field, "package": package.name, "package_size": size}
+    problem = try_append_history(layout, record)
+    if problem is not None:
+        failure.message = f"{failure.message} ({problem})"
+        failure.args = (failure.message,)
 
 
 def _apply_locked(
-    layout: Layout, fh: Any, package: Path, now: datetime | None, rules: DatabaseRules, app_version: str
+    layout: Layout, fh: BinaryIO, package: Path, now: datetime | None, rules: DatabaseRules, app_version: str
 ) -> dict[str, Any]:
-    _clean_leftovers(layout)
-    old = _safe_pointer(layout)
+    old, _ = _pointer_or_recovered(layout, rules)
+    _clean_leftovers(layout, old)
     _reconcile_state(layout, old)
     policy = _policy(layout, now, rules, app_version)
-    checked = check_package(fh, package, policy)
+    checked = _checked(lambda: check_package(fh, package, policy))
     manifest = checked.manifest
     step("package_verified")
     layout.db_dir.mkdir(parents=True, exist_ok=True)
     staging = layout.db_dir / f".staging-{secrets.token_hex(8)}.part"
+    final: Path | None = None
+    committed = False
+
+    def commit() -> None:
+        nonlocal committed
+        committed = True
+        step("pointer_replaced")
+
     try:
-        stage_database(fh, checked, staging, on_created=lambda: step("staging_created"),
-                       on_first_chunk=lambda: step("staging_partial"))
+        _checked(lambda: stage_database(fh, checked, staging, on_created=lambda: step("staging_created"),
+                                        on_first_chunk=lambda: step("staging_partial")))
         step("staging_written")
         check_staged(staging, manifest, rules)
         step("database_checked")
         final = _new_name(layout, manifest.sequence, manifest.db_sha256)
         os.replace(staging, final)  # a fresh name: never over an existing (possibly open) file
+        step("staging_renamed")
+        _fsync_dir(layout.db_dir)
+        step("db_dir_synced")
+
+        installed_at = _ts()
+        entry = Entry(
+            file=final.name, sequence=manifest.sequence, sha256=manifest.db_sha256, length=manifest.db_length,
+            content_version=manifest.content_version, content_date=manifest.content_date,
+            signers=checked.signers, created=manifest.created, expires=manifest.expires, installed_at=installed_at,
+        )
+        previous = None
+        if old is not None:
+            previous = next((e for e in (old.current, old.previous) if _good(layout, e, rules)), None)
+        pointer = Pointer(current=entry, previous=previous)
+        atomic_write(layout.pointer_file, pointer.to_bytes(installed_at),
+                     before_replace=lambda: step("pointer_temp_written"), after_replace=commit)
     except BaseException:
-        with contextlib.suppress(OSError):
-            staging.unlink()
-        raise
-    step("staging_renamed")
-    _fsync_dir(layout.db_dir)
-    step("db_dir_synced")
-
-    installed_at = _ts()
-    entry = Entry(
-        file=final.name, sequence=manifest.sequence, sha256=manifest.db_sha256, length=manifest.db_length,
-        content_version=manifest.content_version, content_date=manifest.content_date,
-        signers=checked.signers, created=manifest.created, expires=manifest.expires, installed_at=installed_at,
-    )
-    previous = None
-    if old is not None:
-        previous = next((e for e in (old.current, old.previous) if _good(layout, e, rules)), None)
-    pointer = Pointer(current=entry, previous=previous)
-    atomic_write(layout.pointer_file, pointer.to_bytes(installed_at),
-                 before_replace=lambda: step("pointer_temp_written"), after_replace=lambda: step("pointer_replaced"))
+        if not committed:
+            for leftover in (staging, final):
+                if leftover is not None:
+                    with contextlib.suppress(OSError):
+                        leftover.unlink()
+            raise
+        # the pointer names the new database (only fsyncing its folder failed): the apply is done
     step("pointer_dir_synced")
+    return _after_commit(layout, package, checked, entry, previous)
 
-    state = load_state(layout)
-    floor, time_floor = floors(layout, state, pointer)
-    state.installed.append({**entry.to_json(), "status": "installed", "package": package.name})
-    state.sequence_floor = max(floor, manifest.sequence)
-    times = [t for t in (time_floor, manifest.created_at) if t is not None]
-    state.time_floor = format_timestamp(max(times))
-    atomic_write(layout.state_file, state.to_bytes(), before_replace=lambda: step("state_temp_written"),
-                 after_replace=lambda: step("state_replaced"))
 
-    append_history(layout, {
+def _after_commit(layout: Layout, package: Path, checked: Any, entry: Entry, previous: Entry | None) -> dict[str, Any]:
+    """Steps 13–17: the new database is in use whatever happens here; failures become warnings."""
+    manifest = checked.manifest
+    warnings: list[str] = []
+    try:
+        state = load_state(layout)
+        floor, time_floor = floors(layout, state, Pointer(current=entry, previous=previous))
+        state.installed.append({**entry.to_json(), "status": "installed", "package": package.name})
+        state.sequence_floor = max(floor, manifest.sequence)
+        times = [t for t in (time_floor, manifest.created_at) if t is not None]
+        state.time_floor = format_timestamp(max(times))
+        atomic_write(layout.state_file, state.to_bytes(), before_replace=lambda: step("state_temp_written"),
+                     after_replace=lambda: step("state_replaced"))
+    except OSError as exc:
+        warnings.append(f"state.json could not be updated ({exc.strerror or exc}); the sequence floor is still "
+                        "enforced from the pointer and the audit log, and the next apply repairs state.json")
+    record = {
         "action": "apply", "package": package.name, "sequence": manifest.sequence, "created": manifest.created,
-        "content_version": manifest.content_version, "content_date": manifest.content_date,
-        "db_sha256": manifest.db_sha256, "file": entry.file, "signers": list(entry.signers),
-        "previous": previous.file if previous else None,
-    })
+        "expires": manifest.expires, "content_version": manifest.content_version,
+        "content_date": manifest.content_date, "db_sha256": manifest.db_sha256, "length": manifest.db_length,
+        "file": entry.file, "signers": list(entry.signers), "previous": previous.file if previous else None,
+    }
+    if warnings:
+        record["warnings"] = list(warnings)
+    problem = try_append_history(layout, record)
+    if problem is not None:
+        warnings.append(problem)
     step("history_appended")
     removed = _remove_unreferenced(layout, {entry.file} | ({previous.file} if previous else set()))
     step("old_files_removed")
@@ -560,6 +664,7 @@ def _apply_locked(
         "current": entry.to_json(),
         "previous": previous.to_json() if previous else None,
         "removed": removed,
+        "warnings": warnings,
     }
 
 
@@ -570,19 +675,24 @@ def rollback(data_dir: Path, *, rules: DatabaseRules = DEFAULT_RULES) -> dict[st
     """Return to the previous installed database (or the bundled one); explicit and logged.
 
     The sequence floor is not lowered: the rolled-back package cannot be re-applied, and the
-    way forward is a package with a higher sequence.
+    way forward is a package with a higher sequence. A missing or unreadable pointer is first
+    recovered from the installation's records (logged), so what is in use can be rolled back.
     """
     layout = Layout(Path(data_dir))
-    with _locked(layout):
+    with _writing(layout, "rolling back"), locked(layout):
         reason: str | None = None
-        try:
-            old = read_pointer(layout)
-        except PointerUnreadable as exc:
-            old, reason = None, str(exc)
+        old, recovered_because = _pointer_or_recovered(layout, rules)
+        if old is None:
+            try:
+                read_pointer(layout)
+            except PointerUnreadable as exc:
+                reason = str(exc)
         if (old is None and reason is None) or (old is not None and old.current is None):
             raise UpdateUsageError("nothing_to_roll_back", "the bundled database is already in use", "rollback")
         target = old.previous if old is not None else None
         note = None
+        if recovered_because is not None:
+            note = f"the record of the database in use was {recovered_because}; it was recovered first"
         if target is not None and not _good(layout, target, rules):
             note = f"the previous update {target.file} failed its check; returning to the bundled database"
             target = None

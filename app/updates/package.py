@@ -373,6 +373,8 @@ def stage_database(
         raise _reject("corrupt_zip", "the database member fails its zip CRC")
 
 
+#: a signed database that is intact but not usable: each failure has its own code
+_UNUSABLE_CODES = frozenset({"unexpected_schema", "corrupt_search_index", "unusable_content", "database_timeout"})
 _CHECK_CODES = {"not_sqlite": "corrupt_database", "wal": "corrupt_database", "unreadable": "corrupt_database",
                 "missing": "corrupt_database"}
 
@@ -466,7 +468,8 @@ def build_manifest(
         try:
             facts = check_database(db, rules, quick=False)
         except DatabaseCheckFailed as exc:
-            raise UpdateUsageError("invalid_database", f"{db} cannot be packaged: {exc.message}", "db") from None
+            code = exc.code if exc.code in _UNUSABLE_CODES else "invalid_database"
+            raise UpdateUsageError(code, f"{db} cannot be packaged: {exc.message}", "db") from None
         content_version, content_date, schema_version = facts.content_version, facts.content_date, facts.schema_version
     else:  # tests build packages around deliberately broken files
         content_version, content_date, schema_version = "0", "2000-01-01", max(rules.supported_schema_versions)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -91,3 +92,76 @@ def installed(tmp_path: Path, installed_template: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(installed_template, target)
     return target
+
+
+@pytest.fixture
+def run_unprivileged(tmp_path_factory, base_db, keys, capsys):
+    """Run ``mmguide ARGV`` as a user who may not write the data dir: in process when the tests
+    run unprivileged, else in a forked child that dropped to ``nobody`` (as root, file modes
+    do not stop writes). Returns (exit code, parsed JSON). Paths given must be readable by
+    ``nobody``: see :func:`world_readable_copy`."""
+    import io
+    import sys
+
+    from app.cli.main import main
+
+    if os.name != "posix":
+        pytest.skip("file modes and users of POSIX")
+    if os.geteuid() != 0:
+        def run_here(argv: list[str]):
+            code = main(argv)
+            return code, json.loads(capsys.readouterr().out)
+
+        return run_here
+    # load every module the commands import lazily: the child cannot read /root's site-packages
+    warm = tmp_path_factory.mktemp("warm")
+    make_root(warm / "data", keys)
+    pkg = warm / "p.zip"
+    build_package(base_db, pkg, [keys["alice"], keys["bob"]], sequence=1, expires=FAR_FUTURE)
+    for argv in (["update", "apply", str(pkg)], ["update", "rollback"], ["info"], ["update", "status"],
+                 ["admin", "init-trust", "--root", str(warm / "data" / "trust" / "root.json")]):
+        main(["--data-dir", str(warm / "data"), *argv])
+    capsys.readouterr()
+
+    def run_as_nobody(argv: list[str]):
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child
+            try:
+                os.close(read)
+                os.setgroups([])
+                os.setgid(65534)
+                os.setuid(65534)
+                sys.stdout = io.StringIO()
+                code = main(argv)
+                os.write(write, sys.stdout.getvalue().encode())
+            except BaseException as exc:
+                os.write(write, json.dumps({"child_error": repr(exc)}).encode())
+                code = 99
+            os._exit(code)
+        os.close(write)
+        chunks = []
+        while chunk := os.read(read, 65536):
+            chunks.append(chunk)
+        os.close(read)
+        _, status = os.waitpid(pid, 0)
+        return os.waitstatus_to_exitcode(status), json.loads(b"".join(chunks))
+
+    return run_as_nobody
+
+
+def world_readable_copy(*paths: Path) -> list[Path]:
+    """Copies of ``paths`` in a fresh folder every user can traverse (pytest's are owner-only)."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="mmguide-test-"))
+    os.chmod(folder, 0o755)
+    out = []
+    for path in paths:
+        target = folder / path.name
+        if path.is_dir():
+            shutil.copytree(path, target)
+        else:
+            shutil.copyfile(path, target)
+        out.append(target)
+    return out

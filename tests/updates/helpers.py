@@ -192,3 +192,28 @@ def snapshot(data_dir: Path, active: Path | None = None) -> dict[str, str]:
 
 def days(n: int) -> timedelta:
     return timedelta(days=n)
+
+
+# --- installations ------------------------------------------------------------------------------------
+
+
+def plant(data_dir: Path, db: Path, *, sequence: int, content_version: str | None = None) -> Path:
+    """Put ``db`` into an installation as its current database, the way an apply would have
+    recorded it (the old current becomes the previous), without any check: an installation
+    that accepted this file before today's checks existed."""
+    from app.updates.active import Entry, Layout, Pointer, read_pointer
+
+    layout = Layout(data_dir)
+    digest = hashlib.sha256(db.read_bytes()).hexdigest()
+    target = layout.db_dir / f"guide-{sequence}-{digest[:8]}.sqlite"
+    shutil.copyfile(db, target)
+    old = read_pointer(layout)
+    previous = old.current if old is not None else None
+    base = previous.to_json() if previous is not None else {
+        "content_version": "2025.1.0", "content_date": "2025-07-08", "signers": [], "created": "2025-07-08T00:00:00Z",
+        "expires": "2099-12-31T23:59:59Z", "installed_at": "2025-07-08T00:00:00Z"}
+    entry = Entry.from_json({**base, "file": target.name, "sequence": sequence, "sha256": digest,
+                             "length": target.stat().st_size,
+                             "content_version": content_version or base["content_version"]})
+    layout.pointer_file.write_bytes(Pointer(current=entry, previous=previous).to_bytes("2025-08-01T00:00:00Z"))
+    return target

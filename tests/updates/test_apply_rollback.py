@@ -139,8 +139,9 @@ def test_rollback_is_explicit_logged_and_keeps_the_floor(tmp_path, data, base_db
 
 def test_history_holds_no_more_than_the_update_facts(tmp_path, data, base_db, keys):
     install.apply(_pkg(tmp_path, base_db, keys, 1), data)
-    allowed = {"action", "ts", "user", "package", "sequence", "created", "content_version", "content_date",
-               "db_sha256", "file", "signers", "previous", "keys", "threshold", "version", "signatures"}
+    allowed = {"action", "ts", "user", "uid", "package", "sequence", "created", "expires", "content_version",
+               "content_date", "db_sha256", "length", "file", "signers", "previous", "keys", "threshold", "version",
+               "signatures"}
     for line in (data / "history.jsonl").read_text().splitlines():
         assert set(json.loads(line)) <= allowed
 
@@ -195,11 +196,11 @@ def test_startup_falls_back_current_previous_bundled(tmp_path, data, base_db, v2
     assert code == 0 and info["source"] == "bundled" and info["notice"]
 
 
-def test_garbled_pointer_falls_back_to_bundled_with_a_notice(tmp_path, data, base_db, keys):
+def test_garbled_pointer_recovers_the_installed_database_with_a_notice(tmp_path, data, base_db, keys):
     install.apply(_pkg(tmp_path, base_db, keys, 1), data)
     (data / "current").write_text("{garbage")
     sel = select_active(data, base_db)
-    assert sel.origin == "bundled" and "unreadable" in sel.notice
+    assert (sel.origin, sel.sequence) == ("update", 1) and "unreadable" in sel.notice
     # …and the next apply still works (and cannot go below the floor kept in state and history).
     with pytest.raises(UpdateRejected) as err:
         install.apply(_pkg(tmp_path, base_db, keys, 1), data)
