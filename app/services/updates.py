@@ -58,6 +58,18 @@ REASONS: dict[str, str] = {
     "package_not_found": "The package file was not found.",
     "unreadable_package": "The package file cannot be read.",
     "internal_error": "The check stopped on an unexpected error; nothing was changed.",
+    "malformed_package": "The package file is malformed; it is not a package this app can read.",
+    "duplicate_signature": "The same signer's signature appears more than once.",
+    "unexpected_schema": "The database inside the package has tables, views or triggers a guide database does "
+                         "not have (altered or hostile).",
+    "corrupt_search_index": "The search index inside the package's database is damaged.",
+    "unusable_content": "The content inside the package's database cannot be read by this app.",
+    "database_timeout": "Checking the database inside the package took too long, so it was stopped and refused.",
+    "disk_full": "The disk is full; nothing was changed. Free some space and try again.",
+    "data_dir_not_writable": "This user may not change the installation's data folder; ask IT (an administrator) "
+                             "to install the update.",
+    "damaged_installation": "A file or folder of the installation is damaged; nothing was changed. Ask IT.",
+    "io_error": "A file of the installation could not be read or written; nothing was changed.",
     "busy": "Another update, rollback or trust change is running on this computer; try again in a moment.",
 }
 
@@ -112,6 +124,10 @@ def _refused(exc: Any) -> UpdateOutcome:
     return UpdateOutcome(accepted=False, code=exc.code, message=exc.message, where=exc.field)
 
 
+def _internal(exc: Exception) -> UpdateOutcome:
+    return UpdateOutcome(accepted=False, code="internal_error", message=f"{type(exc).__name__}: {exc}")
+
+
 def trust_root_state(data_dir: Path) -> UpdateOutcome | None:
     """``None`` when ``data_dir`` holds a usable trust root, else the outcome to show."""
     from app.updates import UpdateRejected
@@ -136,6 +152,8 @@ def verify_package(package: Path, data_dir: Path) -> UpdateOutcome:
         return _refused(exc)
     except OSError as exc:
         return UpdateOutcome(accepted=False, code="unreadable_package", message=str(exc))
+    except Exception as exc:  # documented never to raise: the dialog shows it instead
+        return _internal(exc)
     return UpdateOutcome(accepted=True, package=facts)
 
 
@@ -150,6 +168,8 @@ def apply_package(package: Path, data_dir: Path) -> UpdateOutcome:
         return _refused(exc)
     except OSError as exc:
         return UpdateOutcome(accepted=False, code="unreadable_package", message=str(exc))
+    except Exception as exc:  # documented never to raise: the dialog shows it instead
+        return _internal(exc)
     return UpdateOutcome(accepted=True, package=result.get("applied", {}), result=result)
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from app.boundedio import FileTooLarge, read_regular
 from app.updates import UpdateUsageError, strict_json
 
 MANIFEST_CONTEXT = b"mmguide/package-manifest/v1\x00"
@@ -148,12 +149,11 @@ def _write_new(path: Path, data: bytes, mode: int) -> None:
 def _read_doc(path: Path, field: str) -> dict[str, object]:
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > _KEY_FILE_CAP:
-            raise UpdateUsageError("invalid_key_file", f"{path} is too large to be a key file", field)
-        doc = strict_json(path.read_bytes())
+        doc = strict_json(read_regular(path, _KEY_FILE_CAP))
+    except FileTooLarge:
+        raise UpdateUsageError("invalid_key_file", f"{path} is too large to be a key file", field) from None
     except OSError as exc:
-        raise UpdateUsageError("unreadable_key_file", f"cannot read {path}: {exc.strerror}", field) from None
+        raise UpdateUsageError("unreadable_key_file", f"cannot read {path}: {exc.strerror or exc}", field) from None
     except ValueError as exc:
         raise UpdateUsageError("invalid_key_file", f"{path} is not a key file: {exc}", field) from None
     if not isinstance(doc, dict):

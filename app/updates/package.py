@@ -139,6 +139,8 @@ def read_layout(fh: BinaryIO, size: int) -> dict[str, Member]:
     try:
         fh.seek(0)
         infos = zipfile.ZipFile(fh).infolist()  # parses the (small, capped) central directory only
+    except NotImplementedError as exc:  # e.g. "version needed to extract" above what zipfile reads
+        raise _reject("unsupported_zip", f"the zip archive uses a feature this app does not read: {exc}") from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
         raise _reject("corrupt_zip", f"the zip directory cannot be read: {exc}") from None
     if len(infos) != n_total:
@@ -200,6 +202,8 @@ def read_layout(fh: BinaryIO, size: int) -> dict[str, Member]:
 
 def _check_name(info: zipfile.ZipInfo) -> None:
     name = info.orig_filename
+    if not name or not info.filename:  # before anything indexes it (ZipInfo.is_dir() reads name[-1])
+        raise _reject("unsafe_name", "a member has an empty name")
     mode = info.external_attr >> 16
     if name.startswith(("/", "\\")) or _DRIVE.match(name):
         raise _reject("absolute_path", f"member {name!r} has an absolute path")

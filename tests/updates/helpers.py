@@ -37,6 +37,7 @@ class RawMember:
     central_offset: int | None = None
     local: bool = True  # write a local header + data for this member
     payload: bytes | None = field(default=None)  # the stored bytes (deflated data for method 8)
+    version_needed: int = 20  # "version needed to extract" in the central directory (20 = 2.0)
 
 
 def _dos_time() -> tuple[int, int]:
@@ -66,7 +67,7 @@ def raw_zip(members: list[RawMember], *, comment: bytes = b"", prefix: bytes = b
         name = m.name.encode("utf-8")
         payload = m.payload if m.payload is not None else (zlib.compress(m.data)[2:-4] if m.method == 8 else m.data)
         central += struct.pack(
-            "<4s6H3L5H2L", b"PK\x01\x02", 0x0314, 20, m.flags, m.method, t, d, zlib.crc32(m.data),
+            "<4s6H3L5H2L", b"PK\x01\x02", 0x0314, m.version_needed, m.flags, m.method, t, d, zlib.crc32(m.data),
             m.central_csize if m.central_csize is not None else len(payload),
             m.central_size if m.central_size is not None else len(m.data),
             len(name), 0, 0, 0, 0, m.external_attr,
