@@ -9,7 +9,11 @@
   first entry is "None of these"; nothing ticked means unknown. A name the list does not offer
   (a drug, a brand, a class) can be added below it.
 
-Facts still needed by the evaluation are highlighted and listed ("Still needed: …"). Answers
+The questions that can still change the answer on the current branch are highlighted and
+listed ("Still needed: …", :mod:`app.services.flow_questions`); the ones that only refine it
+(availability, Fig. 2's side box) are named on a line of their own ("Optional: …"). Every
+control is named for screen readers by its question (drop-down lists included:
+:mod:`app.ui.accessible`). Answers
 the guide refuses (an impossible combination, an unknown name) are shown next to the field
 they concern, in the panel's own words (:meth:`FlowPanel.show_error`). The panel only holds
 what is on screen; nothing is ever saved.
@@ -43,6 +47,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.flowchart.model import FactSpec, Figure, RecommendationNode
+from app.services.flow_questions import StillNeeded
+from app.ui.accessible import install_accessible_names
 from app.ui.flow_status import VALUE_WORDS, plain_words
 
 NONE_KEY = "__none__"
@@ -245,6 +251,7 @@ class FactControl(QFrame):
         self.widget: QWidget
         self.model: CheckListModel | None = None
         self.add_edit: QLineEdit | None = None
+        self._extras: list[QWidget] = []
         self._sentinel: float | None = None
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -300,6 +307,7 @@ class FactControl(QFrame):
             clear.setAccessibleName(f"Clear: {spec.prompt}")
             clear.clicked.connect(lambda: self.set_value(None, emit=True))
             row.addWidget(clear)
+            self._extras.append(clear)
         else:
             values = (
                 list(choices)
@@ -334,6 +342,7 @@ class FactControl(QFrame):
             add_button.clicked.connect(self.add_typed)
             add_row.addWidget(self.add_edit, 1)
             add_row.addWidget(add_button)
+            self._extras += [self.add_edit, add_button]
             layout.addLayout(add_row)
         self.error = BoxedLabel(ERROR, bold=True)
         self.error.setObjectName("factError")
@@ -351,6 +360,10 @@ class FactControl(QFrame):
             self.widget.setToolTip(spec.help)
             self.label.setToolTip(spec.help)
         self.label.setBuddy(self.widget)
+
+    def extra_widgets(self) -> list[QWidget]:
+        """Focusable widgets besides the main control (clear button, the "add a name" field and button)."""
+        return list(self._extras)
 
     def add_typed(self) -> None:
         if self.add_edit is None or self.model is None:
@@ -441,6 +454,7 @@ class FlowPanel(QWidget):
 
     def __init__(self, figure: Figure, parent: QWidget | None = None, regimens: Sequence[tuple[str, str]] = ()) -> None:
         """``regimens``: (abbreviation, name) of every regimen of the glossary, for one-regimen facts."""
+        install_accessible_names()
         super().__init__(parent)
         self.figure = figure
         self.setObjectName("flowPanel")
@@ -457,6 +471,12 @@ class FlowPanel(QWidget):
         self.still_needed.setObjectName("stillNeeded")
         self.still_needed.setAccessibleName("Still needed")
         layout.addWidget(self.still_needed)
+        self.optional = QLabel()
+        self.optional.setObjectName("optionalQuestions")
+        self.optional.setWordWrap(True)
+        self.optional.setAccessibleName("Optional questions")
+        self.optional.setVisible(False)
+        layout.addWidget(self.optional)
         self.controls: dict[str, FactControl] = {}
         choices = regimen_choices(figure)
         for spec in figure.facts:
@@ -488,6 +508,41 @@ class FlowPanel(QWidget):
         for name, control in self.controls.items():
             control.set_value(facts.get(name))
 
+    def first_control(self) -> QWidget | None:
+        """The control of the first question (where the screen puts the keyboard focus first)."""
+        return next(iter(self.controls.values())).widget if self.controls else None
+
+    def focus_widgets(self) -> list[QWidget]:
+        """Every focusable control of the panel in reading order (for the screen's Tab order)."""
+        out: list[QWidget] = []
+        for control in self.controls.values():
+            out.append(control.widget)
+            out += [w for w in control.extra_widgets() if w is not None]
+        return out
+
+    def set_questions(self, still: StillNeeded | None) -> None:
+        """Mark the questions still needed and name the optional ones; None: nothing evaluated (refused)."""
+        if still is None:
+            self.set_missing(None)
+            self.optional.setVisible(False)
+            return
+        self.set_missing(still.needed_facts)
+        if still.optional:
+            groups: dict[str, list[str]] = {}
+            for q in still.optional:
+                groups.setdefault(q.why.split(":")[0], []).append(q.prompt)
+            parts = []
+            for why, prompts in groups.items():
+                if why.startswith("Availability"):
+                    parts.append("availability (" + "; ".join(prompts) + ")")
+                else:
+                    parts.append(f"{why.lower()} ({len(prompts)} question{'s' if len(prompts) != 1 else ''})")
+            self.optional.setText("Optional, refines the answer: " + "; ".join(parts) + ".")
+            self.optional.setToolTip("\n".join(f"• {q.prompt} — {q.why}" for q in still.optional))
+            self.optional.setVisible(True)
+        else:
+            self.optional.setVisible(False)
+
     def set_missing(self, names: Sequence[str] | None) -> None:
         """Mark the facts still needed; None: not known (the answers were refused, nothing evaluated)."""
         self._missing = list(names or [])
@@ -506,7 +561,7 @@ class FlowPanel(QWidget):
         else:
             self.still_needed.setToolTip("")
             self.still_needed.setAccessibleDescription("")
-            self.still_needed.setText("Still needed: nothing — every question on the path is answered.")
+            self.still_needed.setText("Still needed: nothing — every question on this branch is answered.")
 
     def show_error(self, field: str, message: str) -> str:
         """Mark the field a refused answer names (``age``, ``unavailable.0``) with the reason.

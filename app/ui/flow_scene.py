@@ -11,6 +11,13 @@ The scene is built once per figure. :meth:`FlowScene.apply` styles it for an eva
 changing pens, brushes, marks and opacity only, never rebuilding, so highlighting stays well
 within a frame.
 
+Sizes follow the application's body text: the diagram's fonts are set relative to the base
+(unscaled) body size — questions, regimen names, evidence tags and answers at the body size or
+larger, the small capitals (tier, caption, status pill) at 80–85 % of it — and every width and
+height is derived from them, so a zoom of 1.0 × the text scale draws the diagram at the size of
+the body text (:func:`legible_zoom`). The keyboard focus is drawn by the view over the item at
+full opacity (:meth:`FlowScene.focus_rect`), so a faded item shows it too.
+
 Every state is written as well as coloured: badges print the evidence tag as printed, boxes
 print "on path" / "possible" / "not applicable", and each regimen carries its status as a glyph
 and words ("✓ APPLIES", "↓ FALLBACK", "✕ NOT AVAILABLE", …, :mod:`app.ui.flow_status`) with a
@@ -49,18 +56,23 @@ from PySide6.QtWidgets import (
 
 from app.core.evidence import evidence_from_short
 from app.core.flowchart.model import Figure, Option, QuestionNode, RecItem, RecommendationNode
+from app.services.flow_steps import chosen_option
 from app.ui.flow_status import GLYPH, LINE_STYLE, MEANING, NOT_OFFERED, STATUSES, badge_text, reason_text
 from app.ui.theme import FLOW_LIGHT, FlowColours
+from app.ui.widgets import GRADE_COLOURS
 
 # ------------------------------------------------------------------------------- palette
-BADGE_INK = QColor("#1f1f1f")  # badges carry their own light tint, in every theme
 NOT_OFFERED_BADGE_OPACITY = 0.55
 PEN_STYLE = {"solid": Qt.PenStyle.SolidLine, "dash": Qt.PenStyle.DashLine, "dot": Qt.PenStyle.DotLine}
 
-GRADE_BAND = {"A": "#2e7d32", "B": "#1565c0", "C": "#e65100", "D": "#c62828", "E": "#6a1b9a"}
-GRADE_TINT = {"A": "#e8f5e9", "B": "#e3f2fd", "C": "#fff3e0", "D": "#ffebee", "E": "#f3e5f5"}
-NO_GRADE_BAND = "#616161"
-NO_GRADE_TINT = "#eeeeee"
+
+def grade_colours(grade: str | None) -> tuple[str, str, str]:
+    """(tint, ink, band) of an evidence badge: the app's one badge table (:data:`app.ui.widgets.GRADE_COLOURS`).
+
+    Badges carry their own light tint and dark ink in every theme, as everywhere else in the app.
+    """
+    return GRADE_COLOURS.get(grade or "PC", GRADE_COLOURS["PC"])
+
 
 TIER_TEXT = {
     "preferred": "PREFERRED",
@@ -70,24 +82,61 @@ TIER_TEXT = {
 }
 
 # ------------------------------------------------------------------------------- geometry
-QUESTION_WIDTH = 230.0
-REC_WIDTH = 262.0
-SIDE_WIDTH = 262.0
+# widths at a 9 pt base font; they grow with the base font (:attr:`Fonts.unit`)
+QUESTION_WIDTH = 240.0
+REC_WIDTH = 290.0
+SIDE_WIDTH = 290.0
 PAD = 9.0
 H_GAP = 34.0
 REC_V_GAP = 34.0
 BUS_DROP = 22.0
 CHIP_MARGIN = 12.0
-CHIP_MAX_WIDTH = 200.0
+CHIP_MAX_WIDTH = 210.0
 CHIP_STACK_GAP = 6.0
 ENTRY_GAP = 5.0
-BADGE_HEIGHT = 18.0
+REFERENCE_POINT_SIZE = 9.0
+#: the fonts of the diagram relative to the base body size: (ratio, bold, italic)
+FONT_RATIOS = {
+    "caption": (0.8, True, False),
+    "title": (1.07, True, False),
+    "body": (1.0, False, True),
+    "name": (1.07, True, False),
+    "badge": (1.0, False, False),
+    "tier": (0.85, True, False),
+    "chip": (1.0, False, False),
+}
+#: text the step of reading rests on: drawn at the body size or larger at the legible zoom
+PRIMARY_FONTS = ("title", "name", "badge", "chip", "body")
 
 
 def palette_of(item: QGraphicsItem) -> FlowColours:
     """The colours of the scene an item is drawn in (light before it is added to one)."""
     scene = item.scene()
     return scene.colours if isinstance(scene, FlowScene) else FLOW_LIGHT
+
+
+_BASE_FONT_PROPERTY = "mmguide_base_font_pt"  # set by app.ui.theme.apply_font_scale
+
+
+def base_point_size() -> float:
+    """The body text size before Ctrl + / Ctrl − (the application font at 100 %)."""
+    app = QApplication.instance()
+    base = app.property(_BASE_FONT_PROPERTY) if isinstance(app, QApplication) else None
+    if base:
+        return float(base)
+    size = QApplication.font().pointSizeF()
+    return size if size > 0 else REFERENCE_POINT_SIZE
+
+
+def text_scale() -> float:
+    """The text size the user chose (1.0 = 100 %): the application font over its base size."""
+    size = QApplication.font().pointSizeF()
+    return size / base_point_size() if size > 0 else 1.0
+
+
+def legible_zoom() -> float:
+    """The view zoom at which the diagram's primary text is drawn at the body text size, or larger."""
+    return text_scale()
 
 
 def _font(point_size: float, bold: bool = False, italic: bool = False) -> QFont:
@@ -100,6 +149,8 @@ def _font(point_size: float, bold: bool = False, italic: bool = False) -> QFont:
 
 @dataclass(frozen=True)
 class Fonts:
+    """The diagram's fonts for one base body size, and the line heights and width unit derived from them."""
+
     caption: QFont
     title: QFont
     body: QFont
@@ -107,18 +158,34 @@ class Fonts:
     badge: QFont
     tier: QFont
     chip: QFont
+    base: float = REFERENCE_POINT_SIZE
 
     @classmethod
     def default(cls) -> Fonts:
-        return cls(
-            caption=_font(7.2, bold=True),
-            title=_font(9.6, bold=True),
-            body=_font(8.8, italic=True),
-            name=_font(9.4, bold=True),
-            badge=_font(8.4),
-            tier=_font(7.0, bold=True),
-            chip=_font(8.4),
-        )
+        return cls.for_base(base_point_size())
+
+    @classmethod
+    def for_base(cls, base: float) -> Fonts:
+        made = {name: _font(base * ratio, bold, italic) for name, (ratio, bold, italic) in FONT_RATIOS.items()}
+        return cls(base=base, **made)
+
+    @property
+    def unit(self) -> float:
+        """Widths grow with the base font (1.0 at 9 pt)."""
+        return max(1.0, self.base / REFERENCE_POINT_SIZE)
+
+    @property
+    def line(self) -> float:
+        """Height of a regimen's name row."""
+        return QFontMetricsF(self.name).height() + 3
+
+    @property
+    def caption_line(self) -> float:
+        return QFontMetricsF(self.caption).height() + 1
+
+    @property
+    def badge_height(self) -> float:
+        return QFontMetricsF(self.badge).height() + 4
 
 
 def _wrapped_height(font: QFont, text: str, width: float) -> float:
@@ -148,18 +215,18 @@ def badge_from_short(short: str, label: str | None = None) -> BadgeSpec:
 def static_badges(item: RecItem) -> list[BadgeSpec]:
     """Every grade an item can carry, before any fact is known."""
     out = [badge_from_short(item.evidence)] if item.evidence else []
-    out += [badge_from_short(rule.evidence, _short_label(rule.label)) for rule in item.evidence_rules]
+    out += [badge_from_short(rule.evidence, short_label(rule.label)) for rule in item.evidence_rules]
     return out
 
 
 def badges_from_rec(rec: Any) -> list[BadgeSpec]:
     """The grades of an evaluated recommendation (``RecommendationOut``)."""
     out = [BadgeSpec(rec.evidence.text, rec.evidence.grade)] if rec.evidence is not None else []
-    out += [BadgeSpec(c.evidence.text, c.evidence.grade, _short_label(c.when)) for c in rec.evidence_by_condition]
+    out += [BadgeSpec(c.evidence.text, c.evidence.grade, short_label(c.when)) for c in rec.evidence_by_condition]
     return out
 
 
-def _short_label(label: str) -> str:
+def short_label(label: str) -> str:
     """A qualifier short enough for a badge; the full wording is in the results and the detail."""
     short = {"third or fourth line": "3rd–4th line", "fifth line and beyond": "≥5th line"}
     if label in short:
@@ -175,7 +242,13 @@ def badge_width(font: QFont, badge: BadgeSpec) -> float:
 
 
 def paint_badge(
-    painter: QPainter, font: QFont, badge: BadgeSpec, x: float, y: float, max_width: float | None = None
+    painter: QPainter,
+    font: QFont,
+    badge: BadgeSpec,
+    x: float,
+    y: float,
+    max_width: float | None = None,
+    height: float = 18.0,
 ) -> float:
     """Draw one badge at (x, y); return its width. Colour band + tint + the printed tag."""
     width = badge_width(font, badge)
@@ -183,18 +256,18 @@ def paint_badge(
     if max_width is not None and width > max_width:
         width = max(max_width, 40.0)
         text = QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideRight, width - 14)
-    rect = QRectF(x, y, width, BADGE_HEIGHT)
-    band = QColor(GRADE_BAND.get(badge.grade or "", NO_GRADE_BAND))
-    tint = QColor(GRADE_TINT.get(badge.grade or "", NO_GRADE_TINT))
+    rect = QRectF(x, y, width, height)
+    tint_hex, ink_hex, band_hex = grade_colours(badge.grade)
+    band = QColor(band_hex)
     painter.setPen(QPen(band, 1.0))
-    painter.setBrush(QBrush(tint))
+    painter.setBrush(QBrush(QColor(tint_hex)))
     painter.drawRoundedRect(rect, 3, 3)
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(QBrush(band))
-    painter.drawRect(QRectF(x + 0.5, y + 0.5, 5, BADGE_HEIGHT - 1))
-    painter.setPen(QPen(BADGE_INK))
+    painter.drawRect(QRectF(x + 0.5, y + 0.5, 5, height - 1))
+    painter.setPen(QPen(QColor(ink_hex)))
     painter.setFont(font)
-    painter.drawText(QRectF(x + 9, y, width - 10, BADGE_HEIGHT), int(Qt.AlignmentFlag.AlignVCenter), text)
+    painter.drawText(QRectF(x + 9, y, width - 10, height), int(Qt.AlignmentFlag.AlignVCenter), text)
     return width
 
 
@@ -236,24 +309,18 @@ class _Activatable(QGraphicsItem):
             return
         event.ignore()
 
+    #: corner radius of the focus ring the view draws around this item
+    focus_radius = 4.0
+
+    def focus_rect(self) -> QRectF:
+        """Where the focus ring goes, in item coordinates (the view draws it at full opacity)."""
+        return self.shape().boundingRect()
+
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)
-        self.update()
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        super().focusOutEvent(event)
-        self.update()
-
-    def _paint_focus(self, painter: QPainter, rect: QRectF, radius: float) -> None:
-        if not self.hasFocus():
-            return
-        pal = palette_of(self)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.setPen(QPen(QColor(pal.focus_outer), 5.0))
-        painter.drawRoundedRect(rect.adjusted(-3, -3, 3, 3), radius + 3, radius + 3)
-        pen = QPen(QColor(pal.focus_inner), 1.6, Qt.PenStyle.DashLine)
-        painter.setPen(pen)
-        painter.drawRoundedRect(rect.adjusted(-3, -3, 3, 3), radius + 3, radius + 3)
+        scene = self.scene()
+        if isinstance(scene, FlowScene):
+            scene.remember_focus(self)
 
 
 class RegimenEntryItem(_Activatable):
@@ -287,8 +354,9 @@ class RegimenEntryItem(_Activatable):
         self.reason: str | None = None
         self.pill_width = max(QFontMetricsF(fonts.tier).horizontalAdvance(badge_text(s)) for s in STATUSES) + 12
         self._badge_rows = self._rows_needed(self.default_badges, self.pill_width)
-        extra_line = 15 if substitute_of is not None else 0  # "instead of …"
-        self.height = 5 + 17 + 3 + self._badge_rows * (BADGE_HEIGHT + 3) + 3 + extra_line
+        extra_line = QFontMetricsF(fonts.badge).height() + 2 if substitute_of is not None else 0  # "instead of …"
+        self.badge_h = fonts.badge_height
+        self.height = 5 + fonts.line + 3 + self._badge_rows * (self.badge_h + 3) + 3 + extra_line
         self.setToolTip(self._tooltip())
 
     @classmethod
@@ -352,7 +420,7 @@ class RegimenEntryItem(_Activatable):
 
     def _rows_needed(self, badges: Sequence[BadgeSpec], tail: float = 0.0) -> int:
         """Rows of badges, with room for ``tail`` (the status pill) after the last badge."""
-        avail = self.width - 22
+        avail = self.width - (QFontMetricsF(self.fonts.name).horizontalAdvance("✓✓") + 9)
         rows, x = 1, 0.0
         for b in badges:
             w = badge_width(self.fonts.badge, b) + 4
@@ -420,18 +488,20 @@ class RegimenEntryItem(_Activatable):
         painter.drawRoundedRect(rect, 4, 4)
         # status mark, never colour alone
         mark = GLYPH.get(self.state, "–" if self.state == "ruled-out" else "")
+        line = self.fonts.line
+        mark_w = QFontMetricsF(self.fonts.name).horizontalAdvance("✓✓") + 2
         if mark:
             painter.setPen(QPen(ink))
             painter.setFont(self.fonts.name)
-            painter.drawText(QRectF(4, 4, 14, 17), int(Qt.AlignmentFlag.AlignCenter), mark)
-        x = 20.0
+            painter.drawText(QRectF(3, 4, mark_w, line), int(Qt.AlignmentFlag.AlignCenter), mark)
+        x = mark_w + 5
         # tier label on the right
         tier = TIER_TEXT[self.tier] + ("*" if self.interpretive else "")
         tier_w = QFontMetricsF(self.fonts.tier).horizontalAdvance(tier) + 2
         painter.setFont(self.fonts.tier)
         painter.setPen(QPen(QColor(pal.muted if not_offered else pal.tier[self.tier])))
         painter.drawText(
-            QRectF(self.width - tier_w - 6, 5, tier_w, 17),
+            QRectF(self.width - tier_w - 6, 5, tier_w, line),
             int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
             tier,
         )
@@ -443,17 +513,18 @@ class RegimenEntryItem(_Activatable):
         painter.setPen(QPen(QColor(pal.muted if not_offered else pal.ink)))
         fm = QFontMetricsF(name_font)
         name = fm.elidedText(self.regimen, Qt.TextElideMode.ElideRight, name_room)
-        painter.drawText(QRectF(x, 5, name_room, 17), int(Qt.AlignmentFlag.AlignVCenter), name)
+        painter.drawText(QRectF(x, 5, name_room, line), int(Qt.AlignmentFlag.AlignVCenter), name)
         # badges, faded when the regimen is not offered
-        bx, by = x, 25.0
+        bh = self.badge_h
+        bx, by = x, 5 + line + 3
         opacity = painter.opacity()
         if not_offered:
             painter.setOpacity(opacity * NOT_OFFERED_BADGE_OPACITY)
         for badge in self.badges:
             w = badge_width(self.fonts.badge, badge)
             if bx > x and bx + w > self.width - 4:
-                bx, by = x, by + BADGE_HEIGHT + 3
-            paint_badge(painter, self.fonts.badge, badge, bx, by, self.width - 4 - bx)
+                bx, by = x, by + bh + 3
+            paint_badge(painter, self.fonts.badge, badge, bx, by, self.width - 4 - bx, bh)
             bx += w + 4
         painter.setOpacity(opacity)
         if status is not None:
@@ -462,23 +533,25 @@ class RegimenEntryItem(_Activatable):
             painter.setFont(self.fonts.badge)
             painter.setPen(QPen(QColor(pal.muted)))
             room = self.width - x - 4
-            instead = QFontMetricsF(self.fonts.badge).elidedText(
+            fm_badge = QFontMetricsF(self.fonts.badge)
+            instead = fm_badge.elidedText(
                 f"instead of {self.substitutes_for} (if unavailable)", Qt.TextElideMode.ElideRight, room
             )
-            painter.drawText(QRectF(x, self.height - 19, room, 15), int(Qt.AlignmentFlag.AlignVCenter), instead)
-        self._paint_focus(painter, rect, 4)
+            row = QRectF(x, self.height - fm_badge.height() - 4, room, fm_badge.height())
+            painter.drawText(row, int(Qt.AlignmentFlag.AlignVCenter), instead)
 
     def _paint_pill(self, painter: QPainter, ink: str, tint: str, after: float, y: float) -> None:
         """The status in words, right-aligned on the last badge row (or the next): "↓ FALLBACK"."""
         text = badge_text(self.state)
         w = QFontMetricsF(self.fonts.tier).horizontalAdvance(text) + 12
+        bh = self.badge_h
         if after and after + w > self.width - 4:
-            y += BADGE_HEIGHT + 3
-        pill = QRectF(self.width - 4 - w, y, w, BADGE_HEIGHT)
+            y += bh + 3
+        pill = QRectF(self.width - 4 - w, y, w, bh)
         pen = QPen(QColor(ink), 1.2, PEN_STYLE[LINE_STYLE[self.state]])
         painter.setPen(pen)
         painter.setBrush(QBrush(QColor(tint)))
-        painter.drawRoundedRect(pill, BADGE_HEIGHT / 2, BADGE_HEIGHT / 2)
+        painter.drawRoundedRect(pill, bh / 2, bh / 2)
         painter.setPen(QPen(QColor(ink)))
         painter.setFont(self.fonts.tier)
         painter.drawText(pill, int(Qt.AlignmentFlag.AlignCenter), text)
@@ -499,7 +572,7 @@ class ChipItem(_Activatable):
         self.text_width = text_w
         self.text_height = _wrapped_height(fonts.chip, option.label, text_w)
         self.width = text_w + 30
-        self.height = max(22.0, self.text_height + 8)
+        self.height = max(QFontMetricsF(fonts.chip).height() + 8, self.text_height + 8)
         self.setZValue(3)
         tip = f"Answer: {option.label}\nCondition: {option.when.describe()}"
         if option.note:
@@ -520,6 +593,10 @@ class ChipItem(_Activatable):
 
     def refresh_opacity(self) -> None:
         self.setOpacity(palette_of(self).faded_opacity if self.state == "excluded" else 1.0)
+
+    @property
+    def focus_radius(self) -> float:  # type: ignore[override]
+        return min(self.height / 2, 11.0)
 
     def activate(self) -> None:
         scene = self.scene()
@@ -559,7 +636,6 @@ class ChipItem(_Activatable):
             int(Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap),
             self.option.label,
         )
-        self._paint_focus(painter, rect, radius)
 
 
 class NodeItem(QGraphicsItem):
@@ -580,7 +656,8 @@ class NodeItem(QGraphicsItem):
         self.caption = self._caption()
         self.text = node.prompt if isinstance(node, QuestionNode) else node.title
         self.title_height = _wrapped_height(fonts.title, self.text, inner)
-        y = PAD + 13 + 4 + self.title_height + 7
+        self.caption_h = fonts.caption_line
+        y = PAD + self.caption_h + 4 + self.title_height + 7
         self.empty_text = ""
         if isinstance(node, RecommendationNode):
             for item in node.items:
@@ -660,25 +737,27 @@ class NodeItem(QGraphicsItem):
         if state_text:
             painter.setPen(QPen(QColor(pal.path if on_path else pal.muted)))
             painter.drawText(
-                QRectF(PAD, PAD - 1, inner - indent, 13),
+                QRectF(PAD, PAD - 1, inner - indent, self.caption_h),
                 int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
                 state_text,
             )
         painter.setPen(QPen(QColor(pal.muted)))
         caption_room = inner - 2 * indent - state_w
         caption = fm.elidedText(self.caption, Qt.TextElideMode.ElideRight, caption_room)
-        painter.drawText(QRectF(PAD + indent, PAD - 1, caption_room, 13), int(Qt.AlignmentFlag.AlignVCenter), caption)
+        caption_rect = QRectF(PAD + indent, PAD - 1, caption_room, self.caption_h)
+        painter.drawText(caption_rect, int(Qt.AlignmentFlag.AlignVCenter), caption)
         painter.setFont(self.fonts.title)
         painter.setPen(QPen(QColor(pal.ink)))
         align = Qt.AlignmentFlag.AlignHCenter if self.is_question else Qt.AlignmentFlag.AlignLeft
+        title_top = PAD + self.caption_h + 4
         painter.drawText(
-            QRectF(PAD, PAD + 17, inner, self.title_height + 2), int(align | Qt.TextFlag.TextWordWrap), self.text
+            QRectF(PAD, title_top, inner, self.title_height + 2), int(align | Qt.TextFlag.TextWordWrap), self.text
         )
         if self.empty_text:
             painter.setFont(self.fonts.body)
             painter.setPen(QPen(QColor(pal.muted)))
             painter.drawText(
-                QRectF(PAD, PAD + 17 + self.title_height + 8, inner, 200),
+                QRectF(PAD, title_top + self.title_height + 8, inner, 400),
                 int(Qt.TextFlag.TextWordWrap),
                 self.empty_text,
             )
@@ -909,6 +988,8 @@ class FlowScene(QGraphicsScene):
         self.edges: list[EdgeItem] = []
         self.entries: dict[tuple[str, str, str | None], RegimenEntryItem] = {}
         self.focus_chain: list[_Activatable] = []
+        self.last_focused: _Activatable | None = None
+        self.evaluation: Any = None
         self.setBackgroundBrush(QBrush(QColor(colours.paper)))
         self._build()
 
@@ -919,9 +1000,10 @@ class FlowScene(QGraphicsScene):
         start = fig.node(fig.start)
         if isinstance(start, RecommendationNode) and start.next and isinstance(fig.node(start.next), QuestionNode):
             side_id = start.id
+        unit = self.fonts.unit
         for node in fig.nodes:
             w = QUESTION_WIDTH if isinstance(node, QuestionNode) else SIDE_WIDTH if node.id == side_id else REC_WIDTH
-            item = NodeItem(node, w, self.fonts, side=node.id == side_id)
+            item = NodeItem(node, w * unit, self.fonts, side=node.id == side_id)
             self.nodes[node.id] = item
             for entry in item.entries:
                 self.entries[entry.key] = entry
@@ -930,7 +1012,8 @@ class FlowScene(QGraphicsScene):
             if isinstance(node, QuestionNode):
                 for i, opt in enumerate(node.options):
                     target_w = sizes[opt.next][0]
-                    chip = ChipItem(node.id, i, opt, self.fonts, min(CHIP_MAX_WIDTH, max(target_w, 150.0)))
+                    chip_w = min(CHIP_MAX_WIDTH * unit, max(target_w, 150.0 * unit))
+                    chip = ChipItem(node.id, i, opt, self.fonts, chip_w)
                     self.chips[(node.id, i)] = chip
         layout = compute_layout(fig, sizes, {k: (c.width, c.height) for k, c in self.chips.items()})
         for edge in layout.edges:
@@ -984,19 +1067,22 @@ class FlowScene(QGraphicsScene):
         reached = path | possible
         for nid, node in self.nodes.items():
             node.set_state("path" if nid in path else "possible" if nid in possible else "faded")
+        self.evaluation = evaluation
         chosen_edges: set[tuple[str, int]] = set()
         facts = evaluation.facts
         for node in self.figure.nodes:
             if isinstance(node, QuestionNode) and node.id in path:
-                for i, opt in enumerate(node.options):
-                    if opt.when.evaluate(facts) is True:
-                        chosen_edges.add((node.id, i))
-                        break
+                taken = chosen_option(self.figure, evaluation, node)
+                if taken is not None:
+                    chosen_edges.add((node.id, taken[0]))
         for edge in self.edges:
             if edge.option_index is not None:
                 key = (edge.source, edge.option_index)
                 opt = self.figure.node(edge.source).options[edge.option_index]  # type: ignore[union-attr]
-                ruled_out = edge.source in reached and opt.when.evaluate(facts) is False
+                try:
+                    ruled_out = edge.source in reached and opt.when.evaluate(facts) is False
+                except TypeError:
+                    ruled_out = False
                 if key in chosen_edges:
                     state = "taken"
                 elif edge.source in reached and edge.target in reached and not ruled_out:
@@ -1036,6 +1122,7 @@ class FlowScene(QGraphicsScene):
             item.update()
 
     def clear_styles(self) -> None:
+        self.evaluation = None
         for node in self.nodes.values():
             node.set_state("neutral")
         for edge in self.edges:
@@ -1076,26 +1163,102 @@ class FlowScene(QGraphicsScene):
         return out
 
     # -- keyboard ---------------------------------------------------------------------------
+    # The diagram is one Tab stop: Tab enters it on the item in focus last (at first: the first
+    # option of the question where the path stops, or the first regimen of the box it reached)
+    # and the next Tab leaves it. Inside, the arrow keys walk the items in reading order
+    # (:meth:`move_focus`), Page Up/Page Down jump box by box, Home/End go to the first/last item.
+    def remember_focus(self, item: _Activatable) -> None:
+        self.last_focused = item
+
+    def entry_item(self) -> _Activatable | None:
+        """The item the keyboard focus enters the diagram on."""
+        if self.last_focused is not None and self.last_focused in self.focus_chain:
+            return self.last_focused
+        return self.path_item() or (self.focus_chain[0] if self.focus_chain else None)
+
+    def path_item(self) -> _Activatable | None:
+        """The first option of the question where the path stops, or the first regimen of the box it reached."""
+        ev = self.evaluation
+        if ev is None or not ev.path:
+            return None
+        last = ev.path[-1]
+        node = self.figure.node(last)
+        if isinstance(node, QuestionNode):
+            for i in range(len(node.options)):
+                chip = self.chips[(last, i)]
+                if chip.state != "excluded":
+                    return chip
+            return self.chips.get((last, 0))
+        entries = self.nodes[last].entries
+        return entries[0] if entries else None
+
     def focus_first(self, forward: bool = True) -> bool:
-        if not self.focus_chain:
+        """Put the focus on the diagram's entry item (``forward`` unused: the diagram is one Tab stop)."""
+        item = self.entry_item()
+        if item is None:
             return False
-        item = self.focus_chain[0 if forward else -1]
         item.setFocus(Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason)
         return True
 
-    def focusNextPrevChild(self, next: bool) -> bool:
-        """Tab/Shift+Tab walk the chips and regimens; past either end, focus leaves the view."""
+    def move_focus(self, step: int) -> _Activatable | None:
+        """Move the focus ``step`` items on in reading order (clamped at either end); returns the item."""
         chain = self.focus_chain
         if not chain:
-            return False
+            return None
         current = self.focusItem()
         if current not in chain:
-            return self.focus_first(next)
-        i = chain.index(current) + (1 if next else -1)  # type: ignore[arg-type]
-        if i < 0 or i >= len(chain):
-            return False
-        chain[i].setFocus(Qt.FocusReason.TabFocusReason if next else Qt.FocusReason.BacktabFocusReason)
-        return True
+            target = self.entry_item() or chain[0]
+        else:
+            i = chain.index(current) + step  # type: ignore[arg-type]
+            target = chain[min(max(i, 0), len(chain) - 1)]
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+        return target
+
+    def move_focus_to_end(self, last: bool) -> _Activatable | None:
+        if not self.focus_chain:
+            return None
+        target = self.focus_chain[-1 if last else 0]
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+        return target
+
+    def move_focus_by_box(self, step: int) -> _Activatable | None:
+        """Jump to the first item of the next (``step`` > 0) or previous box in reading order."""
+        chain = self.focus_chain
+        if not chain:
+            return None
+        current = self.focusItem()
+        if current not in chain:
+            return self.move_focus(0)
+        i = chain.index(current)  # type: ignore[arg-type]
+        owner = _owner(chain[i])
+        j = i
+        while 0 <= j + step < len(chain) and _owner(chain[j + step]) == owner:
+            j += step
+        j += step
+        if not 0 <= j < len(chain):
+            return None
+        if step < 0:  # to the first item of that box
+            owner = _owner(chain[j])
+            while j > 0 and _owner(chain[j - 1]) == owner:
+                j -= 1
+        chain[j].setFocus(Qt.FocusReason.OtherFocusReason)
+        return chain[j]
+
+    def focus_rect(self, item: QGraphicsItem | None = None) -> QRectF:
+        """The focus ring's rectangle in scene coordinates (empty when nothing has the focus)."""
+        item = item if item is not None else self.focusItem()
+        if not isinstance(item, _Activatable):
+            return QRectF()
+        return item.mapRectToScene(item.focus_rect()).adjusted(-3, -3, 3, 3)
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab and Shift+Tab leave the diagram: it is a single Tab stop (arrow keys move inside)."""
+        return False
+
+
+def _owner(item: _Activatable) -> str:
+    """The box an item belongs to: a regimen's box, or the question a chip answers."""
+    return item.node_id  # type: ignore[attr-defined, no-any-return]
 
 
 def iter_items(scene: FlowScene) -> Iterable[QGraphicsItem]:

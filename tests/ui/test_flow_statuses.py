@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QGuiApplication, QHelpEvent, QTextCursor, QTextDocument
+from PySide6.QtGui import QGuiApplication, QHelpEvent
 from PySide6.QtWidgets import QApplication, QComboBox, QToolTip
 
 from app.ui import flow_status
@@ -89,44 +89,20 @@ def tooltip_over_entry(screen: FlowchartScreen, entry) -> str:
     return QToolTip.text()
 
 
-def tooltip_over_link(screen: FlowchartScreen, regimen: str, node: str) -> str:
-    """Hover the regimen's link in the result list: the text of the tooltip shown."""
-    index = next(i for i, r in enumerate(screen._rec_links) if r.regimen == regimen and r.node == node)
-    doc = screen.results.document()
-    block = doc.begin()
-    while block.isValid():
-        it = block.begin()
-        while not it.atEnd():
-            fragment = it.fragment()
-            if fragment.charFormat().anchorHref() == f"rec:{index}":
-                cursor = QTextCursor(doc)
-                cursor.setPosition(fragment.position() + 1)
-                screen.results.setTextCursor(cursor)
-                screen.results.ensureCursorVisible()
-                QApplication.processEvents()
-                pos = screen.results.cursorRect(cursor).center()
-                QToolTip.hideText()
-                event = QHelpEvent(QEvent.Type.ToolTip, pos, screen.results.viewport().mapToGlobal(pos))
-                QApplication.sendEvent(screen.results.viewport(), event)
-                assert QToolTip.isVisible()
-                return QToolTip.text()
-            it += 1
-        block = block.next()
-    raise AssertionError(f"no link for {regimen} in the list")
-
-
-def list_line(screen: FlowchartScreen, regimen: str) -> str:
-    """The result-list line of a regimen (the first that starts with its name)."""
-    for line in screen.results.toPlainText().splitlines():
-        if line.strip().startswith(regimen + " "):
-            return line
-    raise AssertionError(f"{regimen} not in the list")
+def card_of(screen: FlowchartScreen, regimen: str):
+    """The step view's card of a regimen (the first with that name)."""
+    for card in screen.step_cards():
+        if card.kind == "rec" and card.title == regimen:
+            return card
+    raise AssertionError(f"{regimen} not in the steps")
 
 
 def struck_through(screen: FlowchartScreen, regimen: str) -> bool:
-    found = screen.results.document().find(regimen, 0, QTextDocument.FindFlag.FindWholeWords)
-    assert not found.isNull()
-    return found.charFormat().fontStrikeOut()
+    """Is the regimen's name drawn struck through in the step view (as the delegate lays it out)?"""
+    card = card_of(screen, regimen)
+    ops, _height = screen.steps.delegate.layout(card, 600, screen.steps.font())
+    name = next(op for op in ops if op.kind == "text" and regimen in op.text)
+    return bool(name.flags & (1 << 30))
 
 
 # ----------------------------------------------------------------------------- the three figures
@@ -145,8 +121,8 @@ def test_fig1_first_option_unavailable(make_screen, qtbot):
     assert "first_option_available" not in tip
     vrd = scene.entry("te-induction", "VRd")
     assert vrd.state == "applies" and vrd.status_words == "✓ APPLIES"
-    assert "✕ not available" in list_line(screen, "DaraVRd")
-    assert "✓ applies" in list_line(screen, "VRd")
+    assert card_of(screen, "DaraVRd").status_words == "✕ not available"
+    assert card_of(screen, "VRd").status_words == "✓ applies"
     assert struck_through(screen, "DaraVRd") and not struck_through(screen, "VRd")
 
 
@@ -161,9 +137,8 @@ def test_fig2_fallback_with_its_reason_on_hover_and_focus(make_screen, qtbot):
     reason = "if other options are not available"
     assert reason in tooltip_over_entry(screen, kd)
     assert "fallback (last resort)" in tooltip_over_entry(screen, kd)
-    link_tip = tooltip_over_link(screen, "Kd", "r-c-len-cd38-ref")
-    assert "↓ fallback" in link_tip and reason in link_tip
-    assert "↓ fallback" in list_line(screen, "Kd")
+    card = card_of(screen, "Kd")
+    assert card.status_words == "↓ fallback" and reason in card.reason and reason in card.accessible
     # the mouse over it writes it on the status line as well
     view = screen.view
     qtbot.mouseMove(view.viewport(), view.mapFromScene(kd.mapToScene(kd.boundingRect().center())))
@@ -185,20 +160,33 @@ def test_fig2_fallback_with_its_reason_on_hover_and_focus(make_screen, qtbot):
     assert "fallback" not in screen.view.accessibleDescription()
 
 
-def test_fig2_keyboard_focus_in_the_list_shows_the_reason(make_screen, qtbot):
+def test_fig2_keyboard_in_the_steps_reads_the_reason(make_screen, qtbot):
+    from PySide6.QtGui import QAccessible
+
     screen = make_screen("fig2")
     screen.set_facts(FIG2_LEN_CD38)
-    results = screen.results
-    results.setFocus()
+    screen.activateWindow()
+    screen.show_tab(1)
+    steps = screen.steps
+    qtbot.waitUntil(steps.hasFocus)
     reached = []
     for _ in range(40):
-        qtbot.keyClick(results, Qt.Key.Key_Tab)
-        text = screen.status_line.text()
-        reached.append(text)
-        if text.startswith("SelVd"):
+        card = steps.current_card()
+        reached.append(card.title)
+        if card.title == "SelVd":
             break
-    assert screen.status_line.text().startswith("SelVd — ↓ fallback"), reached
-    assert "if other options are not available" in results.accessibleDescription()
+        qtbot.keyClick(steps, Qt.Key.Key_Down)
+    assert steps.current_card().title == "SelVd", reached
+    index = steps.currentIndex()
+    assert "if other options are not available" in index.data(Qt.ItemDataRole.AccessibleTextRole)
+    # what a screen reader gets for that row of the list
+    iface = QAccessible.queryAccessibleInterface(steps)
+    names = []
+    for i in range(iface.childCount()):
+        child = iface.child(i)
+        if child is not None:
+            names.append(child.text(QAccessible.Text.Name))
+    assert any(n.startswith("SelVd,") and "fallback" in n for n in names), names[:5]
 
 
 def test_fig3_already_received_and_excluded(make_screen, qtbot):
@@ -215,13 +203,13 @@ def test_fig3_already_received_and_excluded(make_screen, qtbot):
     assert cilta.state == "already-received" and cilta.status_words == "↺ ALREADY RECEIVED"
     tip = tooltip_over_entry(screen, cilta)
     assert "Already received: ciltacabtagene autoleucel" in tip
-    assert "already received" in list_line(screen, "cilta-cel")
+    assert card_of(screen, "cilta-cel").status_words == "↺ already received"
     assert struck_through(screen, "cilta-cel")
     teclistamab = screen.scene.entry("tcr", "teclistamab")
     assert teclistamab.state == "excluded" and teclistamab.status_words == "⊘ EXCLUDED"
     assert "refractory to teclistamab" in tooltip_over_entry(screen, teclistamab)
     assert screen.scene.entry("tcr", "ide-cel").state == "applies"
-    assert "⊘ excluded" in list_line(screen, "melflufen")
+    assert card_of(screen, "melflufen").status_words == "⊘ excluded"
     # screen readers hear status and reason
     assert "already received" in cilta.accessible_text and "ciltacabtagene autoleucel" in cilta.accessible_text
 
@@ -237,36 +225,39 @@ def test_each_status_has_its_own_words_glyph_and_line():
 def test_copy_carries_status_reason_and_note_evidence(make_screen, qtbot):
     screen = make_screen("fig3")
     screen.set_facts(FIG3_CARVYKTI)
-    qtbot.mouseClick(screen.copy_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(screen.copy_sources_button, Qt.MouseButton.LeftButton)
     copied = QGuiApplication.clipboard().text()
-    assert copied == screen.plain_text()
+    assert copied == screen.sources_text()
     lines = copied.splitlines()
     cilta = next(i for i, line in enumerate(lines) if line.startswith("- cilta-cel "))
-    assert lines[cilta].endswith("· status: already received")
+    assert "· status: already received ·" in lines[cilta]
     assert lines[cilta + 1].startswith("  Reason: Already received: ciltacabtagene autoleucel")
     melflufen = next(i for i, line in enumerate(lines) if line.startswith("- melflufen "))
-    assert lines[melflufen].endswith("· status: excluded")
+    assert "· status: excluded ·" in lines[melflufen]
     assert "“Has the patient undergone ASCT?” = yes" in lines[melflufen + 1]
     assert "- ide-cel [II, B] · conditional · status: applies" in copied
-    assert copied.index("Recommendations:") < copied.index("Not offered (not available, already received or excluded):")
-    assert cilta > copied[: copied.index("Not offered")].count("\n")  # listed under "Not offered"
+    ide = next(i for i, line in enumerate(lines) if line.startswith("- ide-cel "))
+    assert ide < cilta < melflufen  # offered first, then what is not offered
     # every note with an evidence tag carries it
     tagged = [n for n in screen.evaluation.notes if n.evidence is not None]
     assert tagged
     for note in tagged:
         assert f"{note.text} — evidence {note.evidence.text}" in copied
+    # the short form: one line each, the reason of what is not offered
+    short = screen.plain_text()
+    assert any(
+        line.startswith("- cilta-cel [II, B] · conditional · already received — Already received")
+        for line in short.splitlines()
+    )
 
 
-def test_copy_lists_fallbacks_under_their_own_heading(make_screen):
+def test_copy_lists_fallbacks_after_the_options_with_their_reason(make_screen):
     screen = make_screen("fig2")
     screen.set_facts(FIG2_LEN_CD38)
     text = screen.plain_text()
-    heading = "Fallbacks (last resort: only if the options above are not available):"
-    assert heading in text
-    block = text[text.index(heading) :]
-    assert "- Kd [panel consensus; V, C] · conditional · status: fallback" in block
-    assert 'Reason: "if other options are not available"' in block
-    assert "- cilta-cel [I, A]" in text[: text.index(heading)]
+    kd = '- Kd [panel consensus; V, C] · conditional · fallback — "if other options are not available"'
+    assert kd in text
+    assert text.index("- cilta-cel [I, A] · preferred · applies") < text.index(kd)
 
 
 # ----------------------------------------------------------------------------- refused answers
@@ -288,7 +279,9 @@ def test_impossible_frailty_score_is_marked_at_its_field(make_screen, qtbot):
     assert screen.message.text().startswith("Not accepted — IMWG frailty score: 0 is impossible")
     # no recommendation is shown for answers that contradict each other, and nothing is copied
     assert screen.evaluation is None
-    assert "No recommendation is shown" in screen.results.toPlainText()
+    cards = screen.step_cards()
+    assert [c.kind for c in cards] == ["error"]
+    assert "No recommendation is shown" in cards[0].lines[0] and cards[0].facts == ("imwg_frailty_score",)
     assert all(e.state == "neutral" for e in screen.scene.entries.values())
     assert "not known" in screen.panel.still_needed_text()
     QGuiApplication.clipboard().setText("before")
@@ -374,20 +367,25 @@ def test_status_colours_read_on_the_diagram_and_the_list(theme):
         assert contrast_ratio(colour, flow.entry_fill) >= 4.5
 
 
-def test_theme_change_repaints_diagram_list_and_panel(make_screen, qapp):
+def test_theme_change_repaints_diagram_steps_and_panel(make_screen, qapp):
     screen = make_screen("fig2")
-    screen.set_facts(FIG2_LEN_CD38)
+    screen.set_facts({k: v for k, v in FIG2_LEN_CD38.items() if k != "car_t_eligible"})
     assert screen.scene.colours == FLOW_LIGHT
     try:
         apply_theme(qapp, "dark")
         QApplication.processEvents()
         assert screen.scene.colours == FLOW_DARK
         assert screen.scene.backgroundBrush().color().name() == FLOW_DARK.paper
-        assert FLOW_DARK.status["fallback"].ink in screen.results.toHtml()
+        # the step view paints its cards on the dark base
+        screen.show_tab(1)
+        QApplication.processEvents()
+        image = screen.steps.viewport().grab().toImage()
+        corner = image.pixelColor(image.width() - 3, image.height() - 3).name()
+        assert contrast_ratio(corner, DARK.base) < 1.2, corner
         # the panel's labels follow the theme (no style sheet freezes them in the old one)
         label = screen.panel.controls["lenalidomide_status"].label
         assert label.palette().color(label.foregroundRole()).name() == DARK.window_text
-        needed = screen.panel.controls["initial_remission_months"]
+        needed = screen.panel.controls["car_t_eligible"]
         assert needed.property("missing") is True
         assert contrast_ratio(needed.label.palette().color(needed.label.foregroundRole()).name(), "#fff4cc") > 7
     finally:
@@ -417,9 +415,15 @@ def test_ctrl_shift_c_in_the_app_copies_status_and_reason(qtbot, guide):
     QGuiApplication.clipboard().setText("")
     qtbot.keyClick(window, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     copied = QGuiApplication.clipboard().text()
-    assert "- SelVd [panel consensus; II, C] · conditional · status: fallback" in copied
-    assert 'Reason: "if other options are not available" (RRMM one prior line, Recommendations, bullet 5)' in copied
-    assert "- BelaPd [I, A] · preferred · status: applies" in copied
+    assert (
+        '- SelVd [panel consensus; II, C] · conditional · fallback — "if other options are not available" '
+        "(RRMM one prior line, Recommendations, bullet 5)"
+    ) in copied
+    assert "- BelaPd [I, A] · preferred · applies" in copied
+    # the copy made from the menu is confirmed above the diagram too, and stays
+    screen = window.current_screen()
+    qtbot.waitUntil(screen.copy_note.isVisible, timeout=2000)
+    assert "Copied the short recommendation" in screen.copy_note.text()
 
 
 @pytest.mark.parametrize("theme", ["dark", "high-contrast"])

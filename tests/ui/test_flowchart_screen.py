@@ -75,8 +75,8 @@ def test_each_figure_renders_a_box_per_node_without_overlap(make_screen, guide, 
         chip_rect = chip.mapRectToScene(chip.shape().boundingRect())
         for other in screen.scene.nodes:
             assert not chip_rect.intersects(screen.scene.node_rect(other)), (nid, other)
-    # the diagram is fitted on open, and nothing is faded before any answer
-    assert screen.view.auto_fit
+    # the diagram follows the path on open (never "fit"), and nothing is faded before any answer
+    assert screen.view.mode == "path" and not screen.view.auto_fit
     assert all(n.opacity() == 1.0 for n in screen.scene.nodes.values())
     assert screen.title.startswith(f"Fig. {figure_id[-1]}")
 
@@ -138,24 +138,26 @@ def test_a_number_is_never_invented_by_a_chip(make_screen):
     screen.set_facts({"asct_eligible": False, "imwg_frailty_score": 0})
     assert screen.activate_option("q-ti-age", 0) is None  # "<80 years"
     assert "age" not in screen.facts
-    assert "side panel" in screen.message.text()
+    assert "in the questions" in screen.message.text()
+    assert screen.panel.controls["age"].widget.hasFocus() or QApplication.focusWidget() is None
 
 
-def test_keyboard_tab_and_enter_activate_a_chip(make_screen, qtbot):
+def test_keyboard_arrows_and_enter_activate_a_chip(make_screen, qtbot):
     screen = make_screen("fig1")
     view = screen.view
     screen.activateWindow()
     view.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.waitUntil(view.hasFocus)
     first = screen.scene.focusItem()
-    assert first is screen.scene.chip_for_label("q-asct-eligible", "Yes")
-    qtbot.keyClick(view, Qt.Key.Key_Tab)
+    assert first is screen.scene.chip_for_label("q-asct-eligible", "Yes")  # the question where the path stops
+    qtbot.keyClick(view, Qt.Key.Key_Right)
     no_chip = screen.scene.chip_for_label("q-asct-eligible", "No")
     assert screen.scene.focusItem() is no_chip
-    assert no_chip.hasFocus()  # drawn with a visible focus ring
+    assert no_chip.hasFocus() and view.hasFocus()
     qtbot.keyClick(view, Qt.Key.Key_Return)
     assert screen.facts == {"asct_eligible": False}
-    qtbot.keyClick(view, Qt.Key.Key_Backtab)
+    qtbot.keyClick(view, Qt.Key.Key_Left)
+    assert screen.scene.focusItem() is first
     qtbot.keyClick(view, Qt.Key.Key_Space)
     assert screen.facts == {"asct_eligible": True}
     # Enter on a regimen entry opens its detail
@@ -167,19 +169,39 @@ def test_keyboard_tab_and_enter_activate_a_chip(make_screen, qtbot):
     screen.detail.close()
 
 
-def test_tab_leaves_the_diagram_after_the_last_item(make_screen, qtbot):
+def test_the_diagram_is_one_tab_stop_with_arrow_keys_inside(make_screen, qtbot):
     screen = make_screen("fig3")
     view = screen.view
     screen.activateWindow()
     view.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.waitUntil(view.hasFocus)
     chain = screen.scene.focus_chain
+    assert len(chain) > 20
+    assert screen.scene.focusItem() is screen.scene.chip_for_label("q-tcr", "No")
+    # the arrow keys walk every item in reading order, and stop at the ends
+    qtbot.keyClick(view, Qt.Key.Key_Home)
     assert screen.scene.focusItem() is chain[0]
-    for _ in range(len(chain) - 1):
-        qtbot.keyClick(view, Qt.Key.Key_Tab)
+    for i in range(1, len(chain)):
+        qtbot.keyClick(view, Qt.Key.Key_Down)
+        assert screen.scene.focusItem() is chain[i]
+        assert view.hasFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Down)
     assert screen.scene.focusItem() is chain[-1]
+    qtbot.keyClick(view, Qt.Key.Key_Up)
+    assert screen.scene.focusItem() is chain[-2]
+    # Page Down jumps to the next box
+    qtbot.keyClick(view, Qt.Key.Key_Home)
+    qtbot.keyClick(view, Qt.Key.Key_PageDown)
+    assert screen.scene.focusItem().node_id != chain[0].node_id
+    # one Tab leaves the diagram, wherever the focus is inside it
     qtbot.keyClick(view, Qt.Key.Key_Tab)
-    assert not view.hasFocus()  # focus moved on to the next widget
+    assert not view.hasFocus()
+    # coming back with Tab (from the diagram's last tool button) lands on the item focused last
+    remembered = screen.scene.last_focused
+    screen.map_button.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(screen.map_button, Qt.Key.Key_Tab)
+    qtbot.waitUntil(view.hasFocus)
+    assert screen.scene.focusItem() is remembered
 
 
 # ----------------------------------------------------------------------------- answering in the panel
@@ -219,9 +241,12 @@ def test_unknown_facts_are_prompted(make_screen):
     assert control.property("missing") is True
     assert control.need_mark.isVisible()
     assert "Still needed" in control.widget.accessibleDescription()
-    assert screen.panel.still_needed_text().startswith("Still needed:")
-    assert "Lenalidomide status after the first line" in screen.panel.still_needed_text()
-    assert "Still needed" in screen.results.toPlainText()
+    assert screen.panel.still_needed_text() == "Still needed: Lenalidomide status after the first line"
+    assert screen.step_cards()[0].title == "Still needed: Lenalidomide status after the first line"
+    # the side-box questions are optional, never "still needed"
+    side = screen.panel.controls["initial_remission_months"]
+    assert side.property("missing") is False and not side.need_mark.isVisible()
+    assert "side box (3 questions)" in screen.panel.optional.text()
     # every box is still possible: dashed, not faded
     assert screen.scene.nodes["r-b-len-ref"].state == "possible"
     assert screen.scene.entry("r-b-len-ref", "DaraKd").state == "possible"
@@ -261,22 +286,21 @@ def test_dropped_items_and_substitutes(make_screen):
     assert scene.entry("r-b-len-ref", "DaraVd", "BelaVd").state == "applies"
     assert scene.entry("r-a-btz-ref", "DaraRd").state == "ruled-out"  # a box the answers rule out fades
     assert scene.entry("r-a-btz-ref", "DaraRd").effectiveOpacity() < 0.5
-    text = screen.results.toPlainText()
-    assert "instead of BelaVd" in text
+    daravd = next(c for c in screen.step_cards() if c.kind == "rec" and c.title == "DaraVd")
+    assert daravd.substitutes_for == "BelaVd" and daravd.state == "applies"
+    assert "instead of BelaVd" in daravd.accessible
     assert "instead of BelaVd" in screen.plain_text()
 
 
 def test_notes_list_marks_ambiguities_and_errata(make_screen):
     screen = make_screen("fig2")
     screen.set_facts({"lenalidomide_status": "refractory"})
-    html = screen.results.toHtml()
-    text = screen.results.toPlainText()
-    assert "⚠ Ambiguity F2-A4" in text
-    assert "⚠ Erratum G-5" in text
-    assert "Approval (dated) G-6" in text
-    assert "#fff4cc" in html  # ambiguity/erratum rows are shaded as well as labelled
-    plain = screen.plain_text()
-    assert "[ambiguity F2-A4]" in plain and "[erratum G-5]" in plain
+    notes = {c.title: c for c in screen.step_cards() if c.kind == "note"}
+    assert "⚠ Ambiguity F2-A4" in notes and "⚠ Erratum G-5" in notes and "Approval (dated) G-6" in notes
+    assert notes["⚠ Ambiguity F2-A4"].state == "marked"  # shaded as well as labelled
+    assert notes["Approval (dated) G-6"].state == ""
+    long = screen.sources_text()
+    assert "[ambiguity F2-A4]" in long and "[erratum G-5]" in long
 
 
 # ----------------------------------------------------------------------------- regimen detail
@@ -331,13 +355,20 @@ def test_regimen_detail_of_a_box_not_reached(make_screen):
     detail.close()
 
 
-def test_results_links_open_the_detail(make_screen):
+def test_enter_on_a_regimen_card_opens_the_detail(make_screen, qtbot):
     screen = make_screen("fig3")
     screen.set_facts({"triple_class_refractory": True, "refractory_to": [], "line": 3, "car_t_eligible": True})
-    assert screen._rec_links, "results list the recommendations as links"
-    first = screen._rec_links[0]
-    screen._on_anchor(__import__("PySide6.QtCore", fromlist=["QUrl"]).QUrl("rec:0"))
-    assert screen.detail.content.leaf.regimen == first.regimen
+    screen.activateWindow()
+    screen.show_tab(1)
+    steps = screen.steps
+    qtbot.waitUntil(steps.hasFocus)
+    card = steps.current_card()
+    assert card.kind == "rec" and card.title == "cilta-cel"  # the first regimen of the box reached
+    qtbot.keyClick(steps, Qt.Key.Key_Down)
+    assert steps.current_card().title == "ide-cel"
+    qtbot.keyClick(steps, Qt.Key.Key_Return)
+    assert screen.detail is not None and screen.detail.isVisible()
+    assert screen.detail.content.leaf.regimen == "ide-cel"
     screen.detail.close()
 
 
@@ -376,15 +407,16 @@ def test_invalid_carry_over_is_refused_with_a_message(make_screen, context):
 
 
 # ----------------------------------------------------------------------------- zoom, pan, fit
-def test_zoom_buttons_ctrl_wheel_and_fit(make_screen, qtbot):
+def test_zoom_buttons_ctrl_wheel_fit_and_follow(make_screen, qtbot):
     screen = make_screen("fig2")
     view = screen.view
-    fitted = view.zoom
-    assert view.mapFromScene(view.sceneRect()).boundingRect().width() <= view.viewport().width() + 2
+    legible = view.zoom
+    assert view.mode == "path" and legible == pytest.approx(1.0)
+    assert screen.zoom_label.text() == "Following the path · 100 %"
     qtbot.mouseClick(screen.zoom_in_button, Qt.MouseButton.LeftButton)
-    assert view.zoom == pytest.approx(fitted * 1.2)
-    assert not view.auto_fit
-    assert screen.zoom_label.text() == f"{round(view.zoom * 100)} %"
+    assert view.zoom == pytest.approx(legible * 1.2)
+    assert view.mode == "free"
+    assert screen.zoom_label.text() == f"{round(view.zoom * 100)} % · P follows the path"
     before = view.zoom
     centre = QPointF(view.viewport().rect().center())
     wheel = QWheelEvent(
@@ -403,9 +435,16 @@ def test_zoom_buttons_ctrl_wheel_and_fit(make_screen, qtbot):
     assert view.zoom == pytest.approx(before * 1.15 / 1.2)
     view.setFocus()
     qtbot.keyClick(view, Qt.Key.Key_F)
-    assert view.auto_fit and view.zoom == pytest.approx(fitted)
+    fitted = view.zoom
+    assert view.auto_fit and view.mode == "overview" and fitted < legible
+    assert view.mapFromScene(view.sceneRect()).boundingRect().width() <= view.viewport().width() + 2
+    assert "small text: P follows the path" in screen.zoom_label.text()
     qtbot.mouseClick(screen.fit_button, Qt.MouseButton.LeftButton)
     assert view.zoom == pytest.approx(fitted)
+    qtbot.keyClick(view, Qt.Key.Key_P)
+    assert view.mode == "path" and view.zoom == pytest.approx(legible) and view.minimap.isVisible()
+    qtbot.mouseClick(screen.map_button, Qt.MouseButton.LeftButton)
+    assert not view.minimap.isVisible()
     assert view.dragMode() == view.DragMode.ScrollHandDrag  # pan by dragging
 
 
@@ -438,20 +477,25 @@ def test_acceptance_fig2_lenalidomide_refractory_copy_in_a_few_steps(make_screen
     assert time.perf_counter() - started < 10  # four answers and one click: seconds, not minutes
 
     assert "Lenalidomide status after the first line: Refractory" in copied
-    assert "- cilta-cel [I, A] · preferred" in copied
-    assert "- DaraKd [I, A] · preferred" in copied
-    assert "- IsaKd [I, A] · preferred" in copied
-    assert "- DaraPd [I, A] · other option" in copied
-    assert f"“{FIG2_QUOTE}”" in copied
-    assert "Source (Relapsed/refractory MM › One prior line › Recommendations, bullet 3)" in copied
-    assert "Condition: only in patients eligible for CAR T-cell therapy" in copied
-    assert "PVd [panel consensus; I, A] · if unavailable · instead of BelaPd" in copied
+    assert "- cilta-cel [I, A] · preferred · applies — only in patients eligible for CAR T-cell therapy" in copied
+    assert "- DaraKd [I, A] · preferred · applies" in copied
+    assert "- IsaKd [I, A] · preferred · applies" in copied
+    assert "- DaraPd [I, A] · other option · applies" in copied
+    assert "- PVd [panel consensus; I, A] · if unavailable · fallback · instead of BelaPd" in copied
+    assert FIG2_QUOTE not in copied  # the short form has no quotes
     assert copied.rstrip().endswith(context.stamp())
-    assert copied.index("Recommendations:") < copied.index("Possible (depend on unanswered questions):")
-    assert "Copied" in screen.message.text()
-    # the results pane lists the box that applies before the still-possible side box
-    shown = screen.results.toPlainText()
-    assert shown.index("not bortezomib-refractory (bullet 3)") < shown.index("Side box: second-line ASCT")
+    assert copied.index("(bullet 3) (reached):") < copied.index("(side box):")
+    assert screen.copy_note.isVisible() and "Copied the short recommendation" in screen.copy_note.text()
+    # the long form, with each source once
+    qtbot.mouseClick(screen.copy_sources_button, Qt.MouseButton.LeftButton)
+    long = QGuiApplication.clipboard().text()
+    assert long.count(f"“{FIG2_QUOTE}”") == 1
+    assert "(Relapsed/refractory MM › One prior line › Recommendations, bullet 3)" in long
+    assert "  Condition: only in patients eligible for CAR T-cell therapy" in long
+    assert "Copied the recommendation with its sources" in screen.copy_note.text()
+    # the step view lists the box reached before the side box
+    titles = [c.title for c in screen.step_cards() if c.kind == "box"]
+    assert titles[0].endswith("not bortezomib-refractory (bullet 3)") and titles[1].startswith("Side box")
 
 
 def test_plain_text_lists_answers_path_and_missing(make_screen, context):
@@ -460,10 +504,10 @@ def test_plain_text_lists_answers_path_and_missing(make_screen, context):
     text = screen.plain_text()
     assert "Is the patient eligible for autologous stem cell transplantation (ASCT)?: yes" in text
     assert "Number of induction cycles given (or planned) before ASCT: 4 cycles" in text
-    assert "1. Eligibility for ASCT → Yes" in text
-    assert "Still needed:" in text
+    assert "Still needed: Is the disease genetically high risk?" in text or "Still needed:" in text
     assert "DaraVRd [I, B] · conditional" in text  # consolidation's own grade
     assert context.stamp() in text
+    assert "1. Eligibility for ASCT → Yes" in screen.sources_text()
 
 
 def test_print_to_pdf(make_screen, tmp_path, context):

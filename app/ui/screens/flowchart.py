@@ -1,17 +1,27 @@
-"""A flowchart figure (Fig. 1, 2 or 3) as a diagram, answered on the diagram or in a side panel.
+"""A flowchart figure (Fig. 1, 2 or 3): the questions, and the path as a diagram or as steps.
 
-Left: the diagram (zoom with Ctrl+wheel or the +/− buttons, pan by dragging, F or "Fit" to fit)
-over the results: recommendations with evidence, tier, conditions, substitutes and footnotes,
-then the figure's notes (ambiguities and errata marked). Right: one control per fact, the facts
-still needed, "Copy recommendation" and "Clear answers". Clicking (or Enter on) a regimen opens
-its detail; an option chip answers its question.
+Layout, for a laptop on rounds (1366×768) as much as a desktop:
 
-Each change re-evaluates the figure through ``Guide.flow`` and restyles the scene in place.
-Every listed regimen shows its status (applies, possible, fallback, not available, already
-received, excluded) on the diagram and in the list, with the reason as a tooltip, on the status
-line under the toolbar while the regimen has the keyboard focus, for screen readers, and in the
-copied text. Answers the guide refuses are marked at the field they concern, and no
-recommendation is shown until they are corrected.
+- left, first in the reading and Tab order: the **questions** (Alt+Q goes to the first one;
+  so does arriving on the screen), with what is still needed on top, then "Copy
+  recommendation" (a short form for a clinical note), "Copy with sources" (the long form, each
+  quote once) and "Clear answers";
+- right: a line that confirms the last copy and stays for the session, the last message, and
+  two tabs:
+  - **Diagram** (Alt+D): the figure, following the path at a legible zoom (the question where
+    the path stops with its options, or the box reached, at the body text size or larger,
+    following Ctrl + / Ctrl −), an overview map in the corner, "Whole figure" (F) for the
+    overview and "Follow the path" (P) to come back; one Tab stop with the arrow keys inside
+    (:mod:`app.ui.flow_view`); the status and reason of the regimen under the pointer or the
+    keyboard focus are written under it;
+  - **Steps** (Alt+S): the same path as cards — answers, the next question with its options,
+    every regimen of the box reached with status, evidence, tier, reason and conditions — read
+    and answered by keyboard without the diagram (:mod:`app.ui.flow_steps`).
+
+Each change re-evaluates the figure through ``Guide.flow`` and restyles the diagram in place.
+"Still needed" lists only the questions that can change the answer on the current branch
+(:mod:`app.services.flow_questions`). Answers the guide refuses are marked at the field they
+concern, and no recommendation is shown until they are corrected.
 """
 
 from __future__ import annotations
@@ -19,21 +29,23 @@ from __future__ import annotations
 import html
 import itertools
 import time
+from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QUrl, Signal
-from PySide6.QtGui import QFocusEvent, QGuiApplication, QKeyEvent, QPainter, QTextDocument, QWheelEvent
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QFontMetricsF, QGuiApplication, QKeySequence, QShortcut, QTextDocument
 from PySide6.QtWidgets import (
     QFrame,
     QGraphicsItem,
-    QGraphicsView,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QMenu,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
-    QTextBrowser,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -41,146 +53,38 @@ from PySide6.QtWidgets import (
 
 from app.core.flowchart.conditions import Condition
 from app.core.flowchart.model import FactSpec, Figure, QuestionNode, RecommendationNode
+from app.services import flow_text
+from app.services.flow_questions import StillNeeded, still_needed
+from app.services.flow_steps import Card, build_steps
 from app.ui import flow_status
 from app.ui.context import UiContext
 from app.ui.flow_panel import ENUM_LABELS, FlowPanel
-from app.ui.flow_scene import GRADE_BAND, GRADE_TINT, TIER_TEXT, FlowScene, RegimenEntryItem
+from app.ui.flow_scene import FlowScene, RegimenEntryItem, legible_zoom
+from app.ui.flow_steps import StepView
+from app.ui.flow_view import MAP_MIN_HEIGHT, FlowView
 from app.ui.regimen_detail import RegimenDetailDialog, leaf_from_figure, leaf_from_rec
 from app.ui.screens.base import Screen
 from app.ui.theme import current_flow_colours
+from app.ui.widgets import badge_html
 
 TITLES = {
     "fig1": "Fig. 1 · Newly diagnosed",
     "fig2": "Fig. 2 · RRMM, second line",
     "fig3": "Fig. 3 · RRMM, third line and beyond",
 }
-NOTE_LABELS = {
-    "rule": "Rule",
-    "footnote": "Footnote",
-    "ambiguity": "⚠ Ambiguity",
-    "erratum": "⚠ Erratum",
-    "approval": "Approval (dated)",
-    "caveat": "Caveat",
-}
-MARKED_KINDS = ("ambiguity", "erratum")
-#: the copied text lists regimens by status: offered, the last resort, then what is not offered
-PLAIN_GROUPS = (
-    ("Recommendations", ("applies",)),
-    ("Possible (depend on unanswered questions)", ("possible",)),
-    ("Fallbacks (last resort: only if the options above are not available)", ("fallback",)),
-    ("Not offered (not available, already received or excluded)", ("unavailable", "already-received", "excluded")),
+LEGEND = (
+    "Legend: ✓ applies · ? possible (dashed) · ↓ fallback, last resort (dotted) · ✕ not available · "
+    "↺ already received · ⊘ excluded · faded: not applicable · badge: evidence tag as printed, colour = grade · "
+    "* tier: this guide's reading. Point at a regimen, or move to it with the arrow keys: its status and reason "
+    "show here."
 )
-MIN_ZOOM, MAX_ZOOM = 0.12, 4.0
-STATUS_HINT = "Point at a regimen, or Tab to it on the diagram: its status and the reason show here."
+MESSAGE_STYLE = "background:#e8f0fe;color:#0b2d5c;padding:3px;border:1px solid #8ab4f8"
+COPIED_STYLE = "background:#e6f4ea;color:#0d3b1e;padding:3px;border:1px solid #2e7d32"
+STATUS_LINES = 3
+DIAGRAM_TAB, STEPS_TAB = 0, 1
 
 
-# ------------------------------------------------------------------------------- the view
-class FlowView(QGraphicsView):
-    """Zoom (Ctrl+wheel, +/−), pan (drag), fit (F); Tab walks the diagram's chips and regimens."""
-
-    zoom_changed = Signal(float)
-
-    def __init__(self, scene: FlowScene, parent: QWidget | None = None) -> None:
-        super().__init__(scene, parent)
-        self.flow_scene = scene
-        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
-        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
-        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
-        self.auto_fit = True
-        scene.focusItemChanged.connect(self._follow_focus)
-
-    @property
-    def zoom(self) -> float:
-        return self.transform().m11()
-
-    def set_zoom(self, factor: float) -> None:
-        factor = min(max(factor, MIN_ZOOM), MAX_ZOOM)
-        self.auto_fit = False
-        self.resetTransform()
-        self.scale(factor, factor)
-        self.zoom_changed.emit(factor)
-
-    def zoom_by(self, step: float) -> None:
-        anchor = self.transformationAnchor()
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
-        self.set_zoom(self.zoom * step)
-        self.setTransformationAnchor(anchor)
-
-    def zoom_in(self) -> None:
-        self.zoom_by(1.2)
-
-    def zoom_out(self) -> None:
-        self.zoom_by(1 / 1.2)
-
-    def fit(self) -> None:
-        self.auto_fit = True
-        self.fitInView(self.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
-        if self.zoom > 1.0:
-            self.resetTransform()
-            self.centerOn(self.sceneRect().center())
-        self.zoom_changed.emit(self.zoom)
-
-    def resizeEvent(self, event: Any) -> None:
-        super().resizeEvent(event)
-        if self.auto_fit:
-            self.fit()
-
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            steps = event.angleDelta().y() / 120.0
-            if steps:
-                self.set_zoom(self.zoom * (1.15**steps))
-            event.accept()
-            return
-        super().wheelEvent(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier & ~Qt.KeyboardModifier.ShiftModifier
-        if mods == Qt.KeyboardModifier.NoModifier:
-            key = event.key()
-            if key == Qt.Key.Key_F:
-                self.fit()
-                event.accept()
-                return
-            if key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
-                self.zoom_in()
-                event.accept()
-                return
-            if key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
-                self.zoom_out()
-                event.accept()
-                return
-        super().keyPressEvent(event)
-
-    def focusInEvent(self, event: QFocusEvent) -> None:
-        super().focusInEvent(event)
-        if event.reason() == Qt.FocusReason.TabFocusReason:
-            self.flow_scene.focus_first(True)
-        elif event.reason() == Qt.FocusReason.BacktabFocusReason:
-            self.flow_scene.focus_first(False)
-        elif self.flow_scene.focusItem() is None:
-            self.flow_scene.focus_first(True)
-
-    def _follow_focus(self, new: QGraphicsItem | None, _old: Any, reason: Qt.FocusReason) -> None:
-        if new is not None and reason != Qt.FocusReason.MouseFocusReason:
-            self.ensureVisible(new, 40, 40)
-
-
-class ResultsBrowser(QTextBrowser):
-    """The result list; ``link_focused`` tells which link Tab/Shift+Tab moved the focus to."""
-
-    link_focused = Signal(QUrl)
-
-    def focusNextPrevChild(self, next: bool) -> bool:
-        moved = super().focusNextPrevChild(next)
-        cursor = self.textCursor()
-        self.link_focused.emit(QUrl(cursor.charFormat().anchorHref() if cursor.hasSelection() else ""))
-        return moved
-
-
+# ------------------------------------------------------------------------------- answering a chip
 # ------------------------------------------------------------------------------- answering a chip
 def option_answers(cond: Condition, facts: dict[str, Any], specs: dict[str, FactSpec]) -> list[dict[str, Any]] | None:
     """Fact assignments that make ``cond`` true, given the other facts; None if a number must be typed.
@@ -281,7 +185,7 @@ def _solve(cond: Condition, facts: dict[str, Any], specs: dict[str, FactSpec]) -
 
 # ------------------------------------------------------------------------------- the screen
 class FlowchartScreen(Screen):
-    """One figure: diagram, results and notes, side panel. See the module docstring."""
+    """One figure: questions, diagram and steps. See the module docstring."""
 
     evaluated = Signal()
 
@@ -295,15 +199,20 @@ class FlowchartScreen(Screen):
         self.scene: FlowScene | None = None
         self.view: FlowView | None = None
         self.panel: FlowPanel | None = None
+        self.steps: StepView | None = None
         self.evaluation: Any = None
+        self.still: StillNeeded | None = None
         self.facts: dict[str, Any] = {}
         self.carried: dict[str, Any] = {}
         self.detail: RegimenDetailDialog | None = None
         self.last_apply_ms = 0.0
         self.last_eval_ms = 0.0
-        self._choice_menu: QMenu | None = None
-        self._rec_links: list[Any] = []
         self.facts_error: Any = None
+        self._choice_menu: QMenu | None = None
+        self._steps_dirty = True
+        self._copies: dict[str, str] = {}  # text last offered for copying → which form
+        self._copied_facts: dict[str, Any] | None = None
+        self._copied_what = ""
         self._outer = QVBoxLayout(self)
         self._outer.setContentsMargins(6, 6, 6, 6)
         self._placeholder = QLabel("Loading the guideline…")
@@ -329,121 +238,182 @@ class FlowchartScreen(Screen):
         fig = self.figure
         assert fig is not None
         self._placeholder.hide()
-        header = QLabel(f"<b>{html.escape(fig.title)}</b>")
+        header = QLabel(f"<b>{html.escape(TITLES.get(fig.id, fig.id))}</b> — {html.escape(fig.title)}")
         header.setWordWrap(True)
         header.setAccessibleName("Figure title")
         self._outer.addWidget(header)
         if any(isinstance(n, QuestionNode) and n.reconstructed for n in fig.nodes):
             recon = QLabel(
-                "Parts of this figure are reconstructed from the guideline text (marked RECONSTRUCTED on the "
-                "diagram); see “About this diagram” at the end of the notes."
+                "Parts of this figure are reconstructed from the guideline text (marked RECONSTRUCTED); "
+                "see “About this diagram” at the end of the steps."
             )
             recon.setWordWrap(True)
             recon.setStyleSheet("background:#fff4cc;color:#3d2500;padding:2px 4px")
             recon.setAccessibleName("Reconstruction notice")
             self._outer.addWidget(recon)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        self._outer.addWidget(splitter, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self._outer.addWidget(self.splitter, 1)
 
-        # left: toolbar, diagram, results
+        # left: the questions, first in the Tab order
         left = QWidget()
+        left.setObjectName("flowQuestions")
         left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.setContentsMargins(0, 0, 4, 0)
+        self.panel = FlowPanel(fig, regimens=self._glossary_regimens())
+        self.panel.facts_changed.connect(self._on_panel)
+        heading = QLabel("&Questions")
+        heading.setObjectName("questionsHeading")
+        bold = heading.font()
+        bold.setBold(True)
+        heading.setFont(bold)
+        first = self.panel.first_control()
+        if first is not None:
+            heading.setBuddy(first)
+        heading.setToolTip("Alt+Q: the first question")
+        left_layout.addWidget(heading)
+        scroll = QScrollArea()
+        self.panel_scroll = scroll
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        scroll.setWidget(self.panel)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        left_layout.addWidget(scroll, 1)
+        self.copy_button = QPushButton("Copy recommendation")
+        self.copy_button.setAccessibleName("Copy recommendation")
+        self.copy_button.setToolTip(
+            "A short form for a clinical note: the answers, the options of the box reached with evidence, status and "
+            "one-line conditions, and the app and content versions with the date (also Ctrl+Shift+C)"
+        )
+        self.copy_button.clicked.connect(self.copy_recommendation)
+        self.copy_sources_button = QPushButton("Copy with sources")
+        self.copy_sources_button.setAccessibleName("Copy with sources")
+        self.copy_sources_button.setToolTip(
+            "The long form: answers, path, every regimen with its reason, conditions and footnotes, each source quote "
+            "once, and the figure's notes"
+        )
+        self.copy_sources_button.clicked.connect(self.copy_with_sources)
+        self.clear_button = QPushButton("Clear answers")
+        self.clear_button.setAccessibleName("Clear answers")
+        self.clear_button.clicked.connect(self.clear_answers)
+        buttons = QGridLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.addWidget(self.copy_button, 0, 0)
+        buttons.addWidget(self.copy_sources_button, 0, 1)
+        buttons.addWidget(self.clear_button, 1, 0, 1, 2)
+        left_layout.addLayout(buttons)
+        self.splitter.addWidget(left)
+
+        # right: copy confirmation and messages above the diagram and the steps
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(4, 0, 0, 0)
+        self.copy_note = QLabel()
+        self.copy_note.setObjectName("copyNote")
+        self.copy_note.setWordWrap(True)
+        self.copy_note.setAccessibleName("Copied")
+        self.copy_note.setStyleSheet(COPIED_STYLE)
+        self.copy_note.setVisible(False)
+        right_layout.addWidget(self.copy_note)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName("Message")
+        self.message.setVisible(False)
+        self.message.setStyleSheet(MESSAGE_STYLE)
+        right_layout.addWidget(self.message)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("flowTabs")
+        self.tabs.setAccessibleName("Diagram or steps")
+        self.tabs.setDocumentMode(True)
+        self.tabs.tabBar().setAccessibleName("Diagram or steps")
+        right_layout.addWidget(self.tabs, 1)
+
+        diagram = QWidget()
+        d_layout = QVBoxLayout(diagram)
+        d_layout.setContentsMargins(0, 4, 0, 0)
         tools = QHBoxLayout()
         self.scene = FlowScene(fig, self, colours=current_flow_colours())
         self.view = FlowView(self.scene)
         self.view.setAccessibleName(f"{TITLES.get(fig.id, fig.id)} diagram")
         self.view.setAccessibleDescription(
-            "Flowchart diagram. Tab moves between option chips and regimens; Enter or Space chooses an option or "
-            "opens a regimen; F fits, plus and minus zoom. The same questions are in the side panel."
+            "Flowchart diagram, one Tab stop. The arrow keys move between the option chips and the regimens, Page Up "
+            "and Page Down from box to box; Enter or Space chooses an option or opens a regimen; P follows the path, "
+            "F shows the whole figure, plus and minus zoom. The same path is in the Steps tab as cards."
         )
+        self.view.setProperty("baseDescription", self.view.accessibleDescription())
+        self.path_button = self._tool(
+            "Follow the path", "Follow the path (P): the end of the path at a legible size", self.view.follow_path
+        )
+        self.fit_button = self._tool("Whole figure", "Whole figure (F): the overview, small text", self.view.fit)
         self.zoom_out_button = self._tool("−", "Zoom out", self.view.zoom_out)
         self.zoom_in_button = self._tool("+", "Zoom in", self.view.zoom_in)
-        self.fit_button = self._tool("Fit", "Fit the diagram (F)", self.view.fit)
+        self.map_button = self._tool("Map", "Show or hide the overview map", self._toggle_map)
+        self.map_button.setCheckable(True)
+        self.map_button.setChecked(True)
         self.zoom_label = QLabel()
-        self.zoom_label.setAccessibleName("Zoom level")
-        self.view.zoom_changed.connect(lambda z: self.zoom_label.setText(f"{round(z * 100)} %"))
-        for w in (self.zoom_out_button, self.zoom_in_button, self.fit_button, self.zoom_label):
+        self.zoom_label.setAccessibleName("Diagram zoom")
+        self.zoom_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.view.zoom_changed.connect(self._show_zoom)
+        self.view.mode_changed.connect(self._show_zoom)
+        for w in (self.path_button, self.fit_button, self.zoom_out_button, self.zoom_in_button, self.map_button):
             tools.addWidget(w)
-        legend = QLabel(
-            "✓ applies · ? possible (dashed) · ↓ fallback, last resort (dotted) · ✕ not available · "
-            "↺ already received · ⊘ excluded · faded: not applicable · badge: evidence tag as printed, "
-            "band colour = grade · * tier: this guide's reading"
-        )
-        legend.setWordWrap(True)
-        legend.setAccessibleName("Legend")
-        tools.addWidget(legend, 1)
-        left_layout.addLayout(tools)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setAccessibleName("Message")
-        self.message.setVisible(False)
-        self.message.setStyleSheet("background:#e8f0fe;color:#0b2d5c;padding:3px;border:1px solid #8ab4f8")
-        left_layout.addWidget(self.message)
-        vsplit = QSplitter(Qt.Orientation.Vertical)
-        vsplit.addWidget(self.view)
-        self.results = ResultsBrowser()
-        self.results.setOpenLinks(False)
-        self.results.setAccessibleName("Recommendations and notes")
-        self.results.anchorClicked.connect(self._on_anchor)
-        self.results.highlighted.connect(self._on_highlighted)  # the mouse over a link
-        self.results.link_focused.connect(self._on_highlighted)  # Tab onto a link
-        vsplit.addWidget(self.results)
-        vsplit.setStretchFactor(0, 3)
-        vsplit.setStretchFactor(1, 2)
-        vsplit.setSizes([520, 190])
-        left_layout.addWidget(vsplit, 1)
-        splitter.addWidget(left)
-
-        # right: the panel and the buttons
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        self.panel = FlowPanel(fig, regimens=self._glossary_regimens())
-        self.panel.facts_changed.connect(self._on_panel)
-        scroll = QScrollArea()
-        self.panel_scroll = scroll
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self.panel)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        right_layout.addWidget(scroll, 1)
-        # beside the diagram, not above it: its height changes with the reason, the diagram's must not
-        self.status_line = QLabel(STATUS_HINT)
+        tools.addWidget(self.zoom_label, 1)
+        d_layout.addLayout(tools)
+        d_layout.addWidget(self.view, 1)
+        self.status_line = QLabel(LEGEND)
         self.status_line.setObjectName("statusLine")
         self.status_line.setWordWrap(True)
         self.status_line.setFrameShape(QFrame.Shape.StyledPanel)
         self.status_line.setMargin(4)
+        self.status_line.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.status_line.setAccessibleName("Selected regimen: status and reason")
         self.status_line.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        right_layout.addWidget(self.status_line)
-        self.copy_button = QPushButton("Copy recommendation")
-        self.copy_button.setAccessibleName("Copy recommendation")
-        self.copy_button.setToolTip(
-            "Copy the answers, path, recommendations with evidence and source quotes, and notes as plain text "
-            "(no patient identifiers)"
-        )
-        self.copy_button.clicked.connect(self.copy_recommendation)
-        self.clear_button = QPushButton("Clear answers")
-        self.clear_button.setAccessibleName("Clear answers")
-        self.clear_button.clicked.connect(self.clear_answers)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.copy_button, 1)
-        buttons.addWidget(self.clear_button)
-        right_layout.addLayout(buttons)
-        right.setMinimumWidth(300)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 0)
-        splitter.setSizes([900, 360])
+        under = QHBoxLayout()
+        under.setContentsMargins(0, 0, 0, 0)
+        under.addWidget(self.status_line, 1)
+        under.addWidget(self.view.minimap)
+        d_layout.addLayout(under)
+        self.tabs.addTab(diagram, "&Diagram")
+
+        self.steps = StepView()
+        self.steps.card_activated.connect(self.activate_card)
+        self.tabs.addTab(self.steps, "&Steps")
+        self.tabs.setTabToolTip(DIAGRAM_TAB, "The figure, following the path (Alt+D)")
+        self.tabs.setTabToolTip(STEPS_TAB, "The path as cards, without the diagram (Alt+S)")
+        self.tabs.currentChanged.connect(self._on_tab)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self._size_columns()
 
         self.scene.option_activated.connect(self.activate_option)
         self.scene.focusItemChanged.connect(self._on_focus_item)
         self.scene.entry_hovered.connect(self._on_entry_hovered)
         self.scene.regimen_activated.connect(lambda node, regimen, sub: self.open_regimen(node, regimen, sub or None))
-        self.setTabOrder(self.fit_button, self.view)
-        self.setTabOrder(self.view, self.results)
+        QGuiApplication.clipboard().dataChanged.connect(self._clipboard_changed)
+
+        # focus order: the questions first, then the copy buttons, the tabs, the diagram's tools and the diagram
+        chain: list[QWidget] = [*self.panel.focus_widgets(), self.copy_button, self.copy_sources_button]
+        chain += [self.clear_button, self.tabs.tabBar(), self.path_button, self.fit_button, self.zoom_out_button]
+        chain += [self.zoom_in_button, self.map_button, self.view, self.steps]
+        for a, b in itertools.pairwise(chain):
+            QWidget.setTabOrder(a, b)
+        if first is not None:
+            self.setFocusProxy(first)
+        for key, tab in (("Alt+D", DIAGRAM_TAB), ("Alt+S", STEPS_TAB)):
+            shortcut = QShortcut(QKeySequence(key), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda t=tab: self.show_tab(t))
+        self._fit_status_line()
+
+    def _size_columns(self) -> None:
+        """The questions column: wide enough for its questions at the current text size, never most of the screen."""
+        em = QFontMetricsF(self.font()).averageCharWidth()
+        want = int(min(max(46 * em, 320), 560))
+        total = max(self.width(), 1000)
+        self.splitter.setSizes([want, max(total - want, 400)])
 
     def _glossary_regimens(self) -> list[tuple[str, str]]:
         guide = self.context.guide
@@ -454,10 +424,38 @@ class FlowchartScreen(Screen):
     def _tool(self, text: str, name: str, slot: Any) -> QToolButton:
         button = QToolButton()
         button.setText(text)
-        button.setAccessibleName(name)
+        button.setAccessibleName(name.split(" (")[0] if "(" in name else name)
         button.setToolTip(name)
         button.clicked.connect(slot)
         return button
+
+    def _toggle_map(self) -> None:
+        if self.view is not None:
+            self.view.minimap.set_wanted(self.map_button.isChecked())
+
+    def _show_zoom(self, *_: Any) -> None:
+        if self.view is None:
+            return
+        percent = round(self.view.zoom * 100)
+        if self.view.mode == "path":
+            text = f"Following the path · {percent} %"
+        elif self.view.mode == "overview":
+            small = self.view.zoom < legible_zoom() * 0.95
+            text = f"Whole figure · {percent} %" + (" · small text: P follows the path" if small else "")
+        else:
+            text = f"{percent} % · P follows the path"
+        self.zoom_label.setText(text)
+
+    def show_tab(self, index: int) -> None:
+        """Show the Diagram (0) or Steps (1) tab and put the keyboard focus in it."""
+        self.tabs.setCurrentIndex(index)
+        target = self.view if index == DIAGRAM_TAB else self.steps
+        if target is not None:
+            target.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _on_tab(self, index: int) -> None:
+        if index == STEPS_TAB and self._steps_dirty:
+            self._refresh_steps()
 
     # -- facts ----------------------------------------------------------------------------
     def _on_panel(self, facts: dict[str, Any]) -> None:
@@ -506,17 +504,50 @@ class FlowchartScreen(Screen):
         t1 = time.perf_counter()
         self.scene.apply(ev)
         t2 = time.perf_counter()
-        focused = self.scene.focusItem()
-        self._show_focus_status(focused if isinstance(focused, RegimenEntryItem) else None)
         self.last_eval_ms = (t1 - t0) * 1000
         self.last_apply_ms = (t2 - t1) * 1000
         previous = self.evaluation
         self.evaluation = ev
-        self.panel.set_missing(self.missing_in_order(ev))
-        self.results.setHtml(self._results_html(ev))
-        if self.view is not None and not self.view.auto_fit and previous is not None and ev.path != previous.path:
-            self.view.ensureVisible(self.scene.node_rect(ev.path[-1]), 30, 30)
+        self.still = still_needed(self.figure, ev)
+        self.panel.set_questions(self.still)
+        focused = self.scene.focusItem()
+        self._show_focus_status(focused if isinstance(focused, RegimenEntryItem) else None)
+        if self.view is not None and (previous is None or ev.path != previous.path):
+            self.view.reveal_path_end()
+        if self.view is not None:
+            self.view.minimap.update()
+        self._steps_dirty = True
+        if self.tabs.currentIndex() == STEPS_TAB:
+            self._refresh_steps()
+        self._copy_note_refresh()
         self.evaluated.emit()
+
+    def _refresh_steps(self) -> None:
+        if self.steps is None:
+            return
+        self._steps_dirty = False
+        self.steps.set_cards(self.step_cards())
+
+    def step_cards(self) -> list[Card]:
+        """The cards of the step view for the current answers (a refused answer: one card saying so)."""
+        if self.figure is None:
+            return []
+        if self.facts_error is not None or self.evaluation is None:
+            exc = self.facts_error
+            if exc is None:
+                return []
+            name = exc.field.split(".")[0]
+            where = f"{self._prompt(name)}: " if self.panel is not None and name in self.panel.controls else ""
+            text = self.panel.plain_words(exc.message, name) if self.panel is not None else exc.message
+            return [
+                Card(
+                    "error",
+                    f"Not accepted — {where}{text}",
+                    lines=("No recommendation is shown until the answer marked in the questions is corrected.",),
+                    facts=(name,),
+                )
+            ]
+        return build_steps(self.figure, self.evaluation, self.still or StillNeeded())
 
     def _refuse(self, exc: Any) -> None:
         """Answers the guide refuses: say why at the field, and show no recommendation meanwhile."""
@@ -529,27 +560,22 @@ class FlowchartScreen(Screen):
         where = f"{self._prompt(name)}: " if name in self.panel.controls else ""
         self._say(f"Not accepted — {where}{text}")
         self.evaluation = None
+        self.still = None
         self.scene.apply(None)
-        self.panel.set_missing(None)
+        self.panel.set_questions(None)
         self._show_focus_status(None)
-        e = html.escape
-        self.results.setHtml(
-            f"<p style='background:#fdecec;color:#7a0d10;padding:4px'><b>Not accepted — {e(where)}</b>{e(text)}</p>"
-            "<p>No recommendation is shown until the answer marked in the side panel is corrected.</p>"
-        )
+        if self.view is not None:
+            self.view.minimap.update()
+        self._steps_dirty = True
+        if self.tabs.currentIndex() == STEPS_TAB:
+            self._refresh_steps()
         self.evaluated.emit()
 
-    def missing_in_order(self, ev: Any) -> list[str]:
-        """Missing facts: the next question on the path first, then the panel's order."""
-        assert self.figure is not None
-        first: list[str] = []
-        for nid in [*ev.path, *ev.possible_nodes]:
-            node = self.figure.node(nid)
-            if isinstance(node, QuestionNode):
-                first += [f for f in node.facts if f in ev.missing and f not in first]
-        order = [s.name for s in self.figure.facts]
-        rest = sorted((m for m in ev.missing if m not in first), key=lambda m: order.index(m) if m in order else 99)
-        return first + rest
+    def missing_in_order(self, ev: Any = None) -> list[str]:
+        """The facts still needed on the current branch (:mod:`app.services.flow_questions`)."""
+        if ev is not None and ev is not self.evaluation and self.figure is not None:
+            return still_needed(self.figure, ev).needed_facts
+        return self.still.needed_facts if self.still is not None else []
 
     # -- carry-over -----------------------------------------------------------------------
     def _on_carry(self, figure_id: str, facts: dict[str, Any]) -> None:
@@ -586,7 +612,7 @@ class FlowchartScreen(Screen):
                     return spec.prompt
         return name
 
-    # -- chips ----------------------------------------------------------------------------
+    # -- options (chips on the diagram, option cards in the steps) ----------------------------
     def activate_option(self, node_id: str, index: int) -> list[dict[str, Any]] | None:
         """Answer a question from one of its options. Returns the candidate answers."""
         assert self.figure is not None and self.panel is not None
@@ -602,9 +628,10 @@ class FlowchartScreen(Screen):
         if answers is None or not answers:
             fact = sorted(option.when.facts())[0]
             self.panel.focus_fact(fact)
+            self.panel_scroll.ensureWidgetVisible(self.panel.controls[fact])
             self._say(
-                f"“{option.label}”: enter {self._prompt(fact).lower()} in the side panel "
-                "(a value is needed, and the diagram never guesses one)."
+                f"“{option.label}”: enter {self._prompt(fact).lower()} in the questions "
+                "(a value is needed, and the guide never guesses one)."
             )
             return None
         if len(answers) == 1:
@@ -619,10 +646,13 @@ class FlowchartScreen(Screen):
             action = menu.addAction(text)
             action.triggered.connect(lambda _c=False, a=answer: self._choose(a, option.label))
         self._choice_menu = menu
-        chip = self.scene.chip(node_id, index) if self.scene else None
-        pos = QPoint(0, 0)
-        if chip is not None and self.view is not None:
+        pos = self.mapToGlobal(self.rect().center())
+        if self.tabs.currentIndex() == DIAGRAM_TAB and self.scene is not None and self.view is not None:
+            chip = self.scene.chip(node_id, index)
             pos = self.view.viewport().mapToGlobal(self.view.mapFromScene(chip.scenePos()))
+        elif self.steps is not None:
+            rect = self.steps.visualRect(self.steps.currentIndex())
+            pos = self.steps.viewport().mapToGlobal(QPoint(rect.left() + 40, rect.bottom()))
         menu.popup(pos)
         if menu.actions():
             menu.setActiveAction(menu.actions()[0])
@@ -642,6 +672,23 @@ class FlowchartScreen(Screen):
             return ENUM_LABELS.get(value, value)
         return self.panel.label_of(name, value) if self.panel else str(value)
 
+    def activate_card(self, card: Card) -> None:
+        """Enter (or a click) on a card of the step view."""
+        if self.panel is None:
+            return
+        if card.kind == "option" and card.node is not None and card.option is not None:
+            self.activate_option(card.node, card.option)
+        elif card.kind == "rec" and card.rec_index is not None and self.evaluation is not None:
+            rec = self.evaluation.recommendations[card.rec_index]
+            self.open_regimen(rec.node, rec.regimen, rec.substitutes_for)
+        elif card.kind in ("needed", "error", "answered", "question") and card.facts:
+            fact = next((f for f in card.facts if f in self.panel.controls), None)
+            if fact is not None:
+                self.panel_scroll.ensureWidgetVisible(self.panel.controls[fact])
+                self.panel.focus_fact(fact)
+        elif card.kind == "summary" and card.node is not None:
+            self.open_item(card.node)
+
     # -- regimen detail -------------------------------------------------------------------
     def open_regimen(self, node_id: str, regimen: str, substitutes_for: str | None = None) -> RegimenDetailDialog:
         assert self.figure is not None
@@ -658,16 +705,6 @@ class FlowchartScreen(Screen):
         self.detail.show_leaf(leaf)
         return self.detail
 
-    def _on_anchor(self, url: QUrl) -> None:
-        text = url.toString()
-        if text.startswith("rec:"):
-            i = int(text[4:])
-            if 0 <= i < len(self._rec_links):
-                rec = self._rec_links[i]
-                self.open_regimen(rec.node, rec.regimen, rec.substitutes_for)
-        elif text.startswith("node:") and self.scene is not None:
-            self.open_item(text[5:])
-
     # -- status of the focused regimen --------------------------------------------------------
     def _on_focus_item(self, new: QGraphicsItem | None, _old: Any, _reason: Qt.FocusReason) -> None:
         self._show_focus_status(new if isinstance(new, RegimenEntryItem) else None)
@@ -675,7 +712,7 @@ class FlowchartScreen(Screen):
     def _on_entry_hovered(self, entry: RegimenEntryItem | None) -> None:
         """The mouse over a regimen shows it on the status line; leaving it shows the focused one."""
         if entry is not None and entry.state != "neutral":
-            self.status_line.setText(entry.status_sentence.replace("\n", " · "))
+            self._set_status(entry.status_sentence.replace("\n", " · "))
             return
         focused = self.scene.focusItem() if self.scene is not None else None
         self._show_focus_status(focused if isinstance(focused, RegimenEntryItem) else None)
@@ -684,58 +721,67 @@ class FlowchartScreen(Screen):
         """The focused regimen's status and reason, on the status line and for screen readers."""
         if self.view is None:
             return
-        base = self.view.property("baseDescription")
-        if base is None:
-            base = self.view.accessibleDescription()
-            self.view.setProperty("baseDescription", base)
+        base = self.view.property("baseDescription") or ""
         if entry is None or entry.state == "neutral":
-            self.status_line.setText(STATUS_HINT)
+            self._set_status(LEGEND)
             self.view.setAccessibleDescription(base)
             return
-        self.status_line.setText(entry.status_sentence.replace("\n", " · "))
+        self._set_status(entry.status_sentence.replace("\n", " · "))
         self.view.setAccessibleDescription(f"{entry.accessible_text}. {base}")
 
-    def _rec_at(self, url: QUrl) -> Any:
-        text = url.toString()
-        if text.startswith("rec:") and text[4:].isdigit():
-            i = int(text[4:])
-            if 0 <= i < len(self._rec_links):
-                return self._rec_links[i]
-        return None
+    def _set_status(self, text: str) -> None:
+        """Write ``text`` under the diagram in at most three lines (the whole text is its tooltip)."""
+        label = self.status_line
+        label.setToolTip(text)
+        width = max(label.width() - 2 * label.margin() - 4, 200)
+        fm = QFontMetricsF(label.font())
+        room = label.height() - 2 * label.margin() - 4 if label.height() > 30 else fm.lineSpacing() * STATUS_LINES
+        flags = int(Qt.TextFlag.TextWordWrap)
+        shown = text
+        if fm.boundingRect(QRectF(0, 0, width, 10_000), flags, text).height() > room:
+            words = text.split(" ")
+            lo, hi = 1, len(words)
+            while lo < hi:
+                mid = (lo + hi + 1) // 2
+                if fm.boundingRect(QRectF(0, 0, width, 10_000), flags, " ".join(words[:mid]) + " …").height() <= room:
+                    lo = mid
+                else:
+                    hi = mid - 1
+            shown = " ".join(words[:lo]) + " …"
+        label.setText(shown)
 
-    def _on_highlighted(self, url: QUrl) -> None:
-        """A regimen of the list under the mouse or the keyboard focus: its status and reason."""
-        rec = self._rec_at(url)
-        if rec is None:
-            focused = self.scene.focusItem() if self.scene is not None else None
-            self._show_focus_status(focused if isinstance(focused, RegimenEntryItem) else None)
-            self.results.setAccessibleDescription("")
-            return
-        text = self._status_sentence(rec)
-        self.status_line.setText(text)
-        self.results.setAccessibleDescription(text)
-
-    def _missing_prompts(self, ev: Any) -> list[str]:
-        return [self._prompt(m) for m in self.missing_in_order(ev)] if ev is not None else []
+    def _fit_status_line(self) -> None:
+        """The row under the diagram: three lines of status and reason, and the overview map beside it."""
+        fm = QFontMetricsF(self.status_line.font())
+        height = max(int(fm.lineSpacing() * STATUS_LINES + 2 * self.status_line.margin() + 6), MAP_MIN_HEIGHT)
+        self.status_line.setFixedHeight(height)
+        if self.view is not None:
+            self.view.minimap.fit_height(height)
 
     def _status_sentence(self, rec: Any) -> str:
-        return flow_status.describe(rec, self._missing_prompts(self.evaluation), self._prompts())
-
-    def _reason(self, rec: Any, missing: list[str]) -> str | None:
-        return flow_status.reason_text(rec, missing, self._prompts())
+        missing = [q.prompt for q in self.still.needed] if self.still is not None else []
+        return flow_status.describe(rec, missing, self._prompts())
 
     def _prompts(self) -> dict[str, str]:
         return {s.name: s.prompt for s in self.figure.facts} if self.figure is not None else {}
 
-    # -- theme ----------------------------------------------------------------------------
+    # -- theme and text size ----------------------------------------------------------------
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and self.scene is not None:
+        if self.scene is None:
+            return
+        if event.type() == QEvent.Type.PaletteChange:
             colours = current_flow_colours()
             if colours != self.scene.colours:
                 self.scene.set_colours(colours)
-                if self.evaluation is not None:
-                    self.results.setHtml(self._results_html(self.evaluation))
+                if self.view is not None:
+                    self.view.minimap.update()
+                if self.steps is not None:
+                    self.steps.viewport().update()
+        elif event.type() == QEvent.Type.FontChange and self.view is not None:
+            self.view.text_scale_changed()
+            self._fit_status_line()
+            self._size_columns()
 
     # -- messages -------------------------------------------------------------------------
     def _say(self, text: str) -> None:
@@ -743,205 +789,133 @@ class FlowchartScreen(Screen):
             self.message.setText(text)
             self.message.setVisible(bool(text))
 
-    # -- text -----------------------------------------------------------------------------
-    def _node_title(self, node_id: str) -> str:
-        assert self.figure is not None
-        node = self.figure.node(node_id)
-        return node.prompt if isinstance(node, QuestionNode) else node.title
-
-    def _path_lines(self, ev: Any) -> list[str]:
-        assert self.figure is not None
-        lines = []
-        for nid in ev.path:
-            node = self.figure.node(nid)
-            if isinstance(node, QuestionNode):
-                chosen = next((o.label for o in node.options if o.when.evaluate(ev.facts) is True), None)
-                lines.append(f"{node.prompt} → {chosen}" if chosen else f"{node.prompt} → (not answered yet)")
-            else:
-                lines.append(node.title)
-        return lines
-
-    def _fact_lines(self, ev: Any) -> list[str]:
-        assert self.figure is not None and self.panel is not None
-        out = []
-        for spec in self.figure.facts:
-            if spec.name in ev.facts:
-                out.append(f"{spec.prompt}: {self._value_label(spec.name, ev.facts[spec.name])}")
-        return out
-
-    @staticmethod
-    def _evidence_text(rec: Any) -> str:
-        parts = [rec.evidence.text] if rec.evidence is not None else []
-        parts += [f"{c.evidence.text} ({c.when})" for c in rec.evidence_by_condition]
-        return " or ".join(parts) if parts else "no evidence tag"
-
-    def _ordered_recs(self, ev: Any) -> list[tuple[str, list[Any]]]:
-        order = [*ev.path, *ev.possible_nodes]
-        groups: dict[str, list[Any]] = {}
-        for rec in ev.recommendations:
-            groups.setdefault(rec.node, []).append(rec)
-        found = [(nid, groups[nid]) for nid in order if nid in groups]
-        # boxes with a recommendation that applies come first (e.g. before Fig. 2's side box)
-        return sorted(found, key=lambda g: 0 if any(r.status == "applies" for r in g[1]) else 1)
-
+    # -- copy -----------------------------------------------------------------------------
     def plain_text(self) -> str:
+        """The short form (Copy recommendation, Ctrl+Shift+C): see :func:`app.services.flow_text.short_text`."""
         ev = self.evaluation
         if ev is None or self.figure is None:
             return ""
-        fig = self.figure
-        lines = [f"{fig.id.replace('fig', 'Fig. ')} — {fig.title}", ""]
-        lines.append("Answers:")
-        lines += [f"- {x}" for x in self._fact_lines(ev)] or ["- none yet"]
-        if ev.missing:
-            lines.append("Still needed: " + "; ".join(self._prompt(m) for m in self.missing_in_order(ev)))
-        lines.append("")
-        lines.append("Path:")
-        lines += [f"{i}. {x}" for i, x in enumerate(self._path_lines(ev), 1)]
-        missing = self._missing_prompts(ev)
-        for heading, wanted in PLAIN_GROUPS:
-            block = []
-            for nid, recs in self._ordered_recs(ev):
-                chosen = [r for r in recs if r.status in wanted]
-                if not chosen:
-                    continue
-                block.append(f"[{self._node_title(nid)}]")
-                for r in chosen:
-                    tier = TIER_TEXT[r.tier].lower() + (
-                        " (tier is this guide's reading)" if r.interpretive_tier else ""
-                    )
-                    head = f"- {r.regimen} {self._evidence_text(r)} · {tier}"
-                    if r.substitutes_for:
-                        head += f" · instead of {r.substitutes_for}"
-                    block.append(f"{head} · status: {flow_status.LABEL[r.status]}")
-                    reason = self._reason(r, missing)
-                    if reason:
-                        block.append(f"  Reason: {reason}")
-                    for c in r.conditions:
-                        block.append(f"  Condition: {c}")
-                    for f in r.footnotes:
-                        block.append(f"  Footnote: {f}")
-                    block.append(f"  Source ({r.source.section}): “{r.source.quote}”")
-            if block:
-                lines += ["", f"{heading}:", *block]
-        if not ev.recommendations:
-            lines += ["", "Recommendations: none on this path (see the notes)."]
-        if ev.notes:
-            lines += ["", "Notes:"]
-            for n in ev.notes:
-                ref = f" {n.ref}" if n.ref else ""
-                evidence = f" — evidence {n.evidence.text}" if n.evidence is not None else ""
-                lines.append(f"- [{n.kind}{ref}] {n.text}{evidence}")
-        lines += ["", self.context.stamp()]
-        return "\n".join(lines)
+        text = flow_text.short_text(self.figure, ev, self.still or StillNeeded(), self.context.stamp())
+        self._copies[text] = "the short recommendation"
+        return text
+
+    def sources_text(self) -> str:
+        """The long form (Copy with sources): see :func:`app.services.flow_text.long_text`."""
+        ev = self.evaluation
+        if ev is None or self.figure is None:
+            return ""
+        text = flow_text.long_text(self.figure, ev, self.still or StillNeeded(), self.context.stamp())
+        self._copies[text] = "the recommendation with its sources"
+        return text
 
     def copy_recommendation(self) -> None:
+        self._copy(self.plain_text)
+
+    def copy_with_sources(self) -> None:
+        self._copy(self.sources_text)
+
+    def _copy(self, make: Any) -> None:
         if self.facts_error is not None:
-            self._say("Nothing copied: an answer is not accepted (marked in the side panel). Correct it first.")
+            self._say("Nothing copied: an answer is not accepted (marked in the questions). Correct it first.")
             return
-        text = self.plain_text()
+        text = make()
+        if not text:
+            return
         QGuiApplication.clipboard().setText(text)
-        self._say("Copied the recommendation, its evidence and sources to the clipboard.")
+        self._copied(self._copies.get(text, "the recommendation"))
 
-    def _badge_html(self, rec: Any) -> str:
-        evs = ([(rec.evidence, None)] if rec.evidence is not None else []) + [
-            (c.evidence, c.when) for c in rec.evidence_by_condition
-        ]
-        return " or ".join(self._evidence_badge_html(ev, when) for ev, when in evs)
+    def _clipboard_changed(self) -> None:
+        """A copy made elsewhere (File → Copy as text, Ctrl+Shift+C) of this screen's text is confirmed too."""
+        text = QGuiApplication.clipboard().text()
+        what = self._copies.get(text) or self._copies.get(text.rsplit("\n\n— ", 1)[0])
+        if what is not None and (self._copied_facts != self.facts or self._copied_what != what):
+            self._copied(what)
 
-    @staticmethod
-    def _evidence_badge_html(ev: Any, when: str | None = None) -> str:
-        band = GRADE_BAND.get(ev.grade or "", "#616161")
-        tint = GRADE_TINT.get(ev.grade or "", "#eeeeee")
-        label = html.escape(ev.text) + (f" <i>({html.escape(when)})</i>" if when else "")
-        return (
-            f"<span style='background:{tint};color:#1f1f1f'>"
-            f"<span style='color:{band}'>■</span>&nbsp;{label}&nbsp;</span>"
-        )
+    def _copied(self, what: str) -> None:
+        self._copied_facts = dict(self.facts)
+        self._copied_what = what
+        self._copied_at = datetime.now().strftime("%H:%M")
+        self._copy_note_refresh()
 
-    def _results_html(self, ev: Any) -> str:
-        assert self.figure is not None
-        e = html.escape
-        out = []
-        self._rec_links = []
-        colours = current_flow_colours()
-        missing = self._missing_prompts(ev)
-        if ev.missing:
-            out.append(
-                "<p style='background:#fff4cc;color:#3d2500'><b>Still needed:</b> "
-                + e("; ".join(self._prompt(m) for m in self.missing_in_order(ev)))
-                + "</p>"
-            )
-        groups = self._ordered_recs(ev)
-        if not groups:
-            out.append("<p><b>No regimen on this path.</b> See the notes below.</p>")
-        for nid, recs in groups:
-            where = "on the path" if nid in ev.path else "possible"
-            out.append(f"<h4 style='margin-bottom:2px'>{e(self._node_title(nid))} <small>({where})</small></h4><ul>")
-            for r in recs:
-                i = len(self._rec_links)
-                self._rec_links.append(r)
-                ink = colours.status[r.status].ink
-                status = f"<span style='color:{ink}'><b>{e(flow_status.short_text(r.status))}</b></span>"
-                tier = TIER_TEXT[r.tier] + ("*" if r.interpretive_tier else "")
-                name = f"<b>{e(r.regimen)}</b>"
-                if r.status in flow_status.NOT_OFFERED:
-                    name = f"<s>{name}</s>"
-                title = e(self._status_sentence(r).replace("\n", " "), quote=True)
-                line = (
-                    f"<li><a href='rec:{i}' title=\"{title}\">{name}</a> {self._badge_html(r)} "
-                    f"<small><b>{e(tier)}</b></small> · {status}"
-                )
-                if r.substitutes_for:
-                    line += f" · <i>instead of {e(r.substitutes_for)}</i>"
-                reason = self._reason(r, missing)
-                if reason and r.status != "possible":
-                    line += f"<br><small><span style='color:{ink}'>Why:</span> {e(reason)}</small>"
-                extras = [f"Condition: {c}" for c in r.conditions] + [f"Footnote: {f}" for f in r.footnotes]
-                if extras:
-                    line += "<br><small>" + "<br>".join(e(x) for x in extras) + "</small>"
-                out.append(line + "</li>")
-            out.append("</ul>")
-        if ev.notes:
-            out.append("<h4>Notes</h4>")
-            for n in ev.notes:
-                label = NOTE_LABELS.get(n.kind, n.kind) + (f" {n.ref}" if n.ref else "")
-                badge = f" {self._evidence_badge_html(n.evidence)}" if n.evidence is not None else ""
-                if n.kind in MARKED_KINDS:  # ambiguities and errata: shaded and labelled
-                    out.append(
-                        f"<p style='background:#fff4cc;color:#1f1f1f;margin:2px 0'><b>{e(label)}:</b> "
-                        f"{e(n.text)}{badge}</p>"
-                    )
-                else:
-                    out.append(f"<p style='margin:2px 0'><b>{e(label)}:</b> {e(n.text)}{badge}</p>")
-        out.append(f"<h4>About this diagram</h4><p><small>{e(self.figure.reconstruction)}</small></p>")
-        return "".join(out)
+    def _copy_note_refresh(self) -> None:
+        if not hasattr(self, "copy_note") or self._copied_facts is None:
+            return
+        text = f"✓ Copied {self._copied_what} to the clipboard at {self._copied_at}."
+        if self._copied_facts != self.facts:
+            text += " The answers have changed since: copy again for the current answers."
+        self.copy_note.setText(text)
+        self.copy_note.setVisible(True)
 
+    # -- print ----------------------------------------------------------------------------
     def document(self) -> QTextDocument | None:
         ev = self.evaluation
         if ev is None or self.figure is None:
             return None
-        e = html.escape
-        parts = [f"<h2>{e(self.figure.id.replace('fig', 'Fig. '))} — {e(self.figure.title)}</h2>"]
-        parts.append(
-            "<h3>Answers</h3><ul>"
-            + "".join(f"<li>{e(x)}</li>" for x in self._fact_lines(ev))
-            + ("" if ev.facts else "<li>none yet</li>")
-            + "</ul>"
-        )
-        parts.append("<h3>Path</h3><ol>" + "".join(f"<li>{e(x)}</li>" for x in self._path_lines(ev)) + "</ol>")
-        body = self._results_html(ev)
-        parts.append(body.replace("href='rec:", "name='rec:"))
-        for nid, recs in self._ordered_recs(ev):
-            parts.append(f"<h4>Sources — {e(self._node_title(nid))}</h4><ul>")
-            for r in recs:
-                parts.append(
-                    f"<li><b>{e(r.regimen)}</b> {e(self._evidence_text(r))}: “{e(r.source.quote)}” "
-                    f"<i>({e(r.source.section)})</i></li>"
-                )
-            parts.append("</ul>")
         doc = QTextDocument()
-        doc.setHtml("".join(parts))
+        doc.setHtml(self.report_html())
         return doc
+
+    def report_html(self) -> str:
+        """The printable form: answers, path, regimens with badges, status and reason, sources once, notes."""
+        ev = self.evaluation
+        fig = self.figure
+        assert ev is not None and fig is not None
+        e = html.escape
+        still = self.still or StillNeeded()
+        missing = [q.prompt for q in still.needed]
+        parts = [f"<h2>{e(flow_text.figure_heading(fig))}</h2>", "<h3>Answers</h3><ul>"]
+        parts += [f"<li>{e(x)}</li>" for x in flow_text.answer_lines(fig, ev)] or ["<li>none yet</li>"]
+        parts.append("</ul>")
+        if still.needed:
+            parts.append(f"<p><b>Still needed:</b> {e('; '.join(missing))}</p>")
+        parts.append("<h3>Path</h3><ol>" + "".join(f"<li>{e(x)}</li>" for x in flow_text.path_lines(fig, ev)) + "</ol>")
+        sources: list[tuple[str, str]] = []
+        for node_id in dict.fromkeys(r.node for r in ev.recommendations):
+            node = fig.node(node_id)
+            where = "reached" if node_id in ev.path else "possible"
+            title = node.title if isinstance(node, RecommendationNode) else node_id
+            parts.append(f"<h3>{e(title)} <small>({where})</small></h3><ul>")
+            for rec in sorted(
+                (r for r in ev.recommendations if r.node == node_id),
+                key=lambda r: flow_text.STATUS_ORDER.index(r.status),
+            ):
+                key = (rec.source.section, rec.source.quote)
+                if key not in sources:
+                    sources.append(key)
+                badges = " ".join([badge_html(rec.evidence)] if rec.evidence is not None else []) + "".join(
+                    f" {badge_html(c.evidence)} <i>({e(c.when)})</i>" for c in rec.evidence_by_condition
+                )
+                name = f"<b>{e(rec.regimen)}</b>"
+                if rec.status in flow_status.NOT_OFFERED:
+                    name = f"<s>{name}</s>"
+                line = (
+                    f"<li>{name} {badges} · {e(flow_text.tier_text(rec))} · "
+                    f"<b>{e(flow_status.short_text(rec.status))}</b>"
+                )
+                if rec.substitutes_for:
+                    line += f" · <i>instead of {e(rec.substitutes_for)}</i>"
+                line += f" <small>[{sources.index(key) + 1}]</small>"
+                reason = flow_status.reason_text(rec, missing, self._prompts())
+                extras = ([f"Why: {reason}"] if reason else []) + [f"Condition: {c}" for c in rec.conditions]
+                extras += [f"Footnote: {f}" for f in rec.footnotes]
+                if extras:
+                    line += "<br><small>" + "<br>".join(e(x) for x in extras) + "</small>"
+                parts.append(line + "</li>")
+            parts.append("</ul>")
+        if not ev.recommendations:
+            parts.append("<p><b>No regimen on this path.</b> See the notes.</p>")
+        if sources:
+            parts.append("<h3>Sources</h3><ol>")
+            parts += [f"<li>“{e(q)}” <i>({e(s)})</i></li>" for s, q in sources]
+            parts.append("</ol>")
+        if ev.notes:
+            parts.append("<h3>Notes</h3>")
+            for n in ev.notes:
+                label = flow_text_note_label(n)
+                evidence = f" {badge_html(n.evidence)}" if n.evidence is not None else ""
+                parts.append(f"<p><b>{e(label)}:</b> {e(n.text)}{evidence}</p>")
+        parts.append(f"<h3>About this diagram</h3><p><small>{e(fig.reconstruction)}</small></p>")
+        return "".join(parts)
 
     # -- navigation -----------------------------------------------------------------------
     def open_item(self, payload: Any) -> None:
@@ -953,9 +927,11 @@ class FlowchartScreen(Screen):
             self.merge_facts(payload)
             return
         if isinstance(payload, str) and payload in self.scene.nodes:
+            self.tabs.setCurrentIndex(DIAGRAM_TAB)
             rect = self.scene.node_rect(payload)
-            if self.view.zoom < 0.75:
-                self.view.set_zoom(0.9)
+            self.view.set_mode("free")
+            if self.view.zoom < legible_zoom() * 0.95:
+                self.view._apply_zoom(legible_zoom())
             # a box taller than the view shows its top (title and first regimens)
             half_view = self.view.viewport().height() / self.view.zoom / 2
             self.view.centerOn(QPointF(rect.center().x(), min(rect.center().y(), rect.top() + half_view - 20)))
@@ -967,9 +943,20 @@ class FlowchartScreen(Screen):
                 focusable[0].setFocus(Qt.FocusReason.OtherFocusReason)
             self._say(f"Showing: {self._node_title(payload)}")
 
+    def _node_title(self, node_id: str) -> str:
+        assert self.figure is not None
+        node = self.figure.node(node_id)
+        return node.prompt if isinstance(node, QuestionNode) else node.title
+
     # -- helpers for tests and the self-test ------------------------------------------------
     def node_ids(self) -> list[str]:
         return list(self.scene.nodes) if self.scene else []
 
     def is_recommendation(self, node_id: str) -> bool:
         return self.figure is not None and isinstance(self.figure.node(node_id), RecommendationNode)
+
+
+def flow_text_note_label(note: Any) -> str:
+    from app.services.flow_steps import NOTE_LABELS
+
+    return NOTE_LABELS.get(note.kind, note.kind) + (f" {note.ref}" if note.ref else "")
