@@ -1,17 +1,22 @@
-"""A test hook: ``MMGUIDE_FAULT_STEP=N`` makes ``update apply`` kill its own process at step N.
+"""Test hooks of ``update apply``, one per kind of fault, at step N of :data:`APPLY_STEPS`:
 
-The kill is ``SIGKILL`` (no ``finally`` blocks, no atexit, no flushing: the same as a power
-cut for everything above the OS page cache). Steps are numbered through the whole apply;
-:data:`APPLY_STEPS` names them so the fault-injection test can walk every one. Without the
-variable, :func:`step` does nothing.
+- ``MMGUIDE_FAULT_STEP=N``: the process kills itself with ``SIGKILL`` (no ``finally`` blocks,
+  no atexit, no flushing: the same as a power cut for everything above the OS page cache);
+- ``MMGUIDE_FAULT_ERROR=N``: an ``OSError`` "No space left on device" is raised there (a disk
+  that fills up at that moment).
+
+Steps are numbered through the whole apply so the fault tests can walk every one. Without
+the variables, :func:`step` does nothing.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 
 ENV = "MMGUIDE_FAULT_STEP"
+ERROR_ENV = "MMGUIDE_FAULT_ERROR"
 
 #: Every step of ``apply``, in order; ``step(n)`` is called as each is reached.
 APPLY_STEPS: tuple[str, ...] = (
@@ -40,10 +45,14 @@ def step_number(name: str) -> int:
 
 
 def step(name: str) -> None:
-    """Kill this process with SIGKILL if ``MMGUIDE_FAULT_STEP`` names this step's number."""
-    wanted = os.environ.get(ENV)
-    if not wanted:
+    """Kill this process (``MMGUIDE_FAULT_STEP``) or raise a disk-full ``OSError``
+    (``MMGUIDE_FAULT_ERROR``) if the variable names this step's number."""
+    kill_at, error_at = os.environ.get(ENV), os.environ.get(ERROR_ENV)
+    if not (kill_at or error_at):
         return
-    if wanted.strip() == str(step_number(name)):
+    number = str(step_number(name))
+    if kill_at and kill_at.strip() == number:
         kill = getattr(signal, "SIGKILL", signal.SIGTERM)  # Windows has no SIGKILL; SIGTERM terminates
         os.kill(os.getpid(), kill)
+    if error_at and error_at.strip() == number:
+        raise OSError(errno.ENOSPC, f"No space left on device (injected at step {number}, {name})")

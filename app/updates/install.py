@@ -17,6 +17,7 @@ or versioned file, cleaned up by the next apply) or the new one; both name verif
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import re
@@ -376,15 +377,18 @@ def _open_package(package: Path) -> BinaryIO:
         raise UpdateUsageError(code, f"cannot read {package}: {exc.strerror or exc}", "package") from None
 
 
-def _checked(check: Callable[[], Any]) -> Any:
-    """Run a check of the (not yet trusted) package: an ``OSError`` reading it is a usage error
-    (``unreadable_package``); anything else unexpected is a rejection (``malformed_package``,
-    exit 3) — never an internal error."""
+def _checked(check: Callable[[], Any], *, package_io: bool = True) -> Any:
+    """Run a check of the (not yet trusted) package: an ``OSError`` is a usage error reading the
+    package (``unreadable_package``; with ``package_io=False`` it is passed on: the check also
+    writes, and reads report their own errors); anything else unexpected is a rejection
+    (``malformed_package``, exit 3) — never an internal error."""
     try:
         return check()
     except (UpdateRejected, UpdateUsageError):
         raise
     except OSError as exc:
+        if not package_io:
+            raise
         raise UpdateUsageError("unreadable_package", f"the package cannot be read: {exc.strerror or exc}",
                                "package") from None
     except Exception as exc:  # hostile bytes must never surface as an internal error
@@ -443,11 +447,12 @@ def verify(
             raise UpdateUsageError("io_error", f"cannot create a temp folder: {exc.strerror or exc}", "tmp") from None
         try:
             staging = Path(tmp) / "guide.sqlite.part"
-            _checked(lambda: stage_database(fh, checked, staging))
+            _checked(lambda: stage_database(fh, checked, staging), package_io=False)
             facts = check_staged(staging, checked.manifest, rules)
         except OSError as exc:
-            raise UpdateUsageError("io_error", f"cannot stage the database in {tmp}: {exc.strerror or exc}",
-                                   "tmp") from None
+            code = "disk_full" if exc.errno in (errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", 0)) else "io_error"
+            raise UpdateUsageError(code, f"cannot stage the database for the check in the temp folder {tmp}: "
+                                   f"{exc.strerror or exc}", "tmp") from None
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
     return {"accepted": True, **checked.describe(), "integrity": "ok", "application_id": facts.application_id,
@@ -539,10 +544,10 @@ def apply(
     apply is done, and a failure of what follows (``state.json``, the audit line, removing old
     files) is reported in ``warnings`` rather than as a failure.
     """
-    step("start")
     layout = Layout(Path(data_dir))
     package = Path(package)
     try:
+        step("start")
         with _open_package(package) as fh, locked(layout):
             step("locked")
             return _apply_locked(layout, fh, package, now, rules, app_version)
@@ -592,9 +597,10 @@ def _apply_locked(
         committed = True
         step("pointer_replaced")
 
+    switch_problem: str | None = None
     try:
         _checked(lambda: stage_database(fh, checked, staging, on_created=lambda: step("staging_created"),
-                                        on_first_chunk=lambda: step("staging_partial")))
+                                        on_first_chunk=lambda: step("staging_partial")), package_io=False)
         step("staging_written")
         check_staged(staging, manifest, rules)
         step("database_checked")
@@ -616,23 +622,42 @@ def _apply_locked(
         pointer = Pointer(current=entry, previous=previous)
         atomic_write(layout.pointer_file, pointer.to_bytes(installed_at),
                      before_replace=lambda: step("pointer_temp_written"), after_replace=commit)
+    except Exception as exc:
+        if not committed:
+            _remove_quietly(staging, final)
+            raise
+        # the pointer names the new database; only what follows the rename failed: the apply is done
+        switch_problem = f"the switch to the new database is done, but syncing it failed ({exc})"
     except BaseException:
         if not committed:
-            for leftover in (staging, final):
-                if leftover is not None:
-                    with contextlib.suppress(OSError):
-                        leftover.unlink()
-            raise
-        # the pointer names the new database (only fsyncing its folder failed): the apply is done
-    step("pointer_dir_synced")
-    return _after_commit(layout, package, checked, entry, previous)
+            _remove_quietly(staging, final)
+        raise
+    return _after_commit(layout, package, checked, entry, previous, [switch_problem] if switch_problem else [])
 
 
-def _after_commit(layout: Layout, package: Path, checked: Any, entry: Entry, previous: Entry | None) -> dict[str, Any]:
-    """Steps 13–17: the new database is in use whatever happens here; failures become warnings."""
+def _remove_quietly(*paths: Path | None) -> None:
+    for path in paths:
+        if path is not None:
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+
+def _after_commit(
+    layout: Layout, package: Path, checked: Any, entry: Entry, previous: Entry | None, warnings: list[str]
+) -> dict[str, Any]:
+    """Steps 12–17: the new database is in use whatever happens here; failures become warnings."""
     manifest = checked.manifest
-    warnings: list[str] = []
-    try:
+
+    def attempt(what: str, action: Callable[[], object]) -> None:
+        try:
+            action()
+        except OSError as exc:
+            warnings.append(f"{what} ({exc.strerror or exc})")
+
+    attempt("the data folder could not be synced after the switch; the new database is in use",
+            lambda: step("pointer_dir_synced"))
+
+    def write_state() -> None:
         state = load_state(layout)
         floor, time_floor = floors(layout, state, Pointer(current=entry, previous=previous))
         state.installed.append({**entry.to_json(), "status": "installed", "package": package.name})
@@ -641,9 +666,9 @@ def _after_commit(layout: Layout, package: Path, checked: Any, entry: Entry, pre
         state.time_floor = format_timestamp(max(times))
         atomic_write(layout.state_file, state.to_bytes(), before_replace=lambda: step("state_temp_written"),
                      after_replace=lambda: step("state_replaced"))
-    except OSError as exc:
-        warnings.append(f"state.json could not be updated ({exc.strerror or exc}); the sequence floor is still "
-                        "enforced from the pointer and the audit log, and the next apply repairs state.json")
+
+    attempt("state.json could not be updated; the sequence floor is still enforced from the pointer and the "
+            "audit log, and the next apply repairs state.json", write_state)
     record = {
         "action": "apply", "package": package.name, "sequence": manifest.sequence, "created": manifest.created,
         "expires": manifest.expires, "content_version": manifest.content_version,
@@ -655,10 +680,11 @@ def _after_commit(layout: Layout, package: Path, checked: Any, entry: Entry, pre
     problem = try_append_history(layout, record)
     if problem is not None:
         warnings.append(problem)
-    step("history_appended")
+    attempt("the audit line was written but a later step failed", lambda: step("history_appended"))
     removed = _remove_unreferenced(layout, {entry.file} | ({previous.file} if previous else set()))
-    step("old_files_removed")
-    step("done")
+    attempt("databases no longer used could not all be removed; the next apply removes them",
+            lambda: step("old_files_removed"))
+    attempt("the update is installed, but finishing failed", lambda: step("done"))
     return {
         "applied": checked.describe(),
         "current": entry.to_json(),

@@ -357,7 +357,11 @@ def stage_database(
             on_created()
         first = True
         while remaining:
-            chunk = fh.read(min(CHUNK, remaining))
+            try:
+                chunk = fh.read(min(CHUNK, remaining))
+            except OSError as exc:  # the package's medium, not the data dir: a usage error
+                raise UpdateUsageError("unreadable_package", f"the package cannot be read: {exc.strerror or exc}",
+                                       "package") from None
             if not chunk:
                 raise _reject("truncated", "the database member is cut off")
             digest.update(chunk)
