@@ -2,6 +2,18 @@
 
     QT_QPA_PLATFORM=offscreen python tools/screenshots.py [--out docs/screenshots] [--theme light]
 
+The matrix (``--matrix``): every screen in a real X window under Xvfb and a window manager, at
+1366×768 and 1920×1080, in the Light, Dark and High contrast themes, at 100 % and 200 % text —
+``<out>/<width>x<height>/<theme>-<percent>/<screen>.png``, the whole screen as the user sees it
+(window frame, task-bar-free available area, the window opened as the app opens it):
+
+    python tools/screenshots.py --matrix [--out build/screenshots] [--display :96]
+                                [--sizes 1366x768,1920x1080] [--themes light,dark,high-contrast]
+                                [--scales 1,2] [--screens fig1,crs]
+
+It starts ``Xvfb <display> -screen 0 WxHx24`` and ``openbox`` for each size (both must be
+installed), runs one worker process per size on that display and stops both afterwards.
+
 Also: the search palette with a query (search.png), Fig. 2 answered for a lenalidomide-
 refractory patient, a calculator with inputs, the guideline's Table 1 and Box 1 pages, the
 main window in the dark and high-contrast themes, and Figs. 1–3 in states that show each status
@@ -75,9 +87,21 @@ SEARCH_QUERY = "lenalidomide refractory"
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--theme", default="light", choices=["system", "light", "dark", "high-contrast"])
+    parser.add_argument("--matrix", action="store_true", help="every screen × size × theme × text size, real X")
+    parser.add_argument("--matrix-worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--display", default=":96")
+    parser.add_argument("--sizes", default="1366x768,1920x1080")
+    parser.add_argument("--themes", default="light,dark,high-contrast")
+    parser.add_argument("--scales", default="1,2")
+    parser.add_argument("--screens", default="")
     args = parser.parse_args(argv)
+    if args.matrix:
+        return run_matrix(args)
+    if args.matrix_worker:
+        return matrix_worker(args)
+    args.out = args.out or ROOT / "docs" / "screenshots"
 
     from PySide6.QtCore import QCoreApplication, QSettings
     from PySide6.QtWidgets import QApplication
@@ -204,6 +228,175 @@ def _prepare(screen_id: str, widget: Any) -> None:
             widget.open_item("rrmm2-len-refractory-other")
     except Exception as exc:  # a screenshot run reports, it does not stop
         print(f"{screen_id}: could not prepare the screen: {type(exc).__name__}: {exc}", file=sys.stderr)
+
+
+# ------------------------------------------------------------------------------------- matrix
+#: extra states shot in the matrix besides each screen as it opens: (file name, screen, prepare)
+MATRIX_EXTRAS = ("search", "crs-partial", "icans-grader", "calculators-crcl", "regimens-list")
+
+
+def run_matrix(args: argparse.Namespace) -> int:
+    """Start Xvfb and openbox for each size and run a worker process on that display."""
+    import shutil
+    import subprocess
+    import time
+
+    out: Path = args.out or ROOT / "build" / "screenshots"
+    missing = [tool for tool in ("Xvfb", "openbox") if shutil.which(tool) is None]
+    if missing:
+        print(f"--matrix needs {', '.join(missing)} installed", file=sys.stderr)
+        return 2
+    status = 0
+    for size in args.sizes.split(","):
+        width, height = (int(v) for v in size.lower().split("x"))
+        xvfb = subprocess.Popen(
+            ["Xvfb", args.display, "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        env = {**os.environ, "DISPLAY": args.display, "QT_QPA_PLATFORM": "xcb"}
+        env.pop("WAYLAND_DISPLAY", None)
+        wm = None
+        try:
+            time.sleep(1.0)
+            wm = subprocess.Popen(["openbox"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(1.0)
+            worker = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--matrix-worker",
+                    "--out",
+                    str(out / f"{width}x{height}"),
+                    "--themes",
+                    args.themes,
+                    "--scales",
+                    args.scales,
+                    "--screens",
+                    args.screens,
+                ],
+                env=env,
+                timeout=1800,
+            )
+            status = status or worker.returncode
+        finally:
+            for proc in (wm, xvfb):
+                if proc is not None:
+                    proc.terminate()
+                    proc.wait(timeout=10)
+    return status
+
+
+def matrix_worker(args: argparse.Namespace) -> int:
+    """Inside one X display: the app's real window, every screen in every theme and text size."""
+    import time
+
+    from PySide6.QtCore import QCoreApplication, QSettings, Qt
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    settings_dir = tempfile.mkdtemp(prefix="mmguide-matrix-")
+    QCoreApplication.setOrganizationName("MyelomaPocketGuideScreenshots")
+    QCoreApplication.setApplicationName("mmguide-screenshots")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, settings_dir)
+
+    from app.ui.main_window import MainWindow
+    from app.ui.screens import SCREENS
+    from app.ui.settings import Settings
+
+    out: Path = args.out
+    screens = [s for s in (args.screens.split(",") if args.screens else [*SCREENS, *MATRIX_EXTRAS]) if s]
+    window = MainWindow(Settings())
+    window.show()
+    window.load_services(None)
+    if window.guide is None:
+        print(f"the database could not be opened: {window.load_error}", file=sys.stderr)
+        return 1
+    window.dismiss_banner()
+
+    def settle(rounds: int = 8) -> None:
+        for _ in range(rounds):
+            app.processEvents()
+            time.sleep(0.02)
+
+    settle(30)
+    written = 0
+    for theme in args.themes.split(","):
+        for scale in (float(v) for v in args.scales.split(",")):
+            window.set_theme(theme)
+            window.set_font_scale(scale)
+            folder = out / f"{theme}-{round(scale * 100)}"
+            folder.mkdir(parents=True, exist_ok=True)
+            for name in screens:
+                try:
+                    _matrix_state(window, name)
+                except Exception as exc:  # a screenshot run reports, it does not stop
+                    print(f"{name}: could not prepare: {type(exc).__name__}: {exc}", file=sys.stderr)
+                settle()
+                window.windowHandle().requestUpdate()
+                settle()
+                shot = app.primaryScreen().grabWindow(0)
+                shot.save(str(folder / f"{name}.png"))
+                written += 1
+                if window.search_palette is not None and window.search_palette.isVisible():
+                    window.search_palette.close_palette()
+            window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
+    print(f"{written} screenshots in {out}")
+    window.close()
+    return 0
+
+
+def _matrix_state(window: Any, name: str) -> None:
+    """Show ``name``: a screen as it opens (with the docs' sample inputs) or one of MATRIX_EXTRAS."""
+    from app.ui.screens import SCREENS
+
+    if name in SCREENS:
+        widget = window.show_screen(name)
+        _prepare(name, widget)
+        window.focus_screen()
+        return
+    if name == "search":
+        window.show_screen("guideline")
+        palette = window.open_search(SEARCH_QUERY)
+        palette.search_now()
+        palette.move_selection(1)
+    elif name == "crs-partial":
+        widget = window.show_screen("crs")
+        form = widget.grader.form
+        for path, value in (("temperature", "39.2"), ("hypotension", True), ("vasopressors", 1),
+                            ("oxygen_device", "nasal_cannula")):
+            _set(form, path, value)
+        widget.grader.recompute()
+    elif name == "icans-grader":
+        widget = window.show_screen("icans")
+        widget.grader.form.editor("ice_score").setFocus()
+    elif name == "calculators-crcl":
+        widget = window.show_screen("calculators")
+        widget.open_item("crcl")
+        form = widget.panel.form
+        for path, text in (("age", "72"), ("sex", "female"), ("weight", "70"), ("creatinine", "140")):
+            with contextlib.suppress(KeyError, AttributeError):
+                _set(form, path, text)
+        widget.panel.recompute()
+    elif name == "regimens-list":
+        widget = window.show_screen("regimens")
+        widget.table.setFocus()
+
+
+def _set(form: Any, path: str, value: Any) -> None:
+    """Give a generated form's field a value, whatever its editor (as a user would)."""
+    from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit
+
+    editor = form.editor(path)
+    if isinstance(editor, QLineEdit):
+        editor.setText(str(value))
+        editor.textEdited.emit(str(value))
+    elif isinstance(editor, QCheckBox):
+        editor.setChecked(bool(value))
+    elif isinstance(editor, QComboBox):
+        index = editor.findData(value)
+        editor.setCurrentIndex(index if index >= 0 else editor.findText(str(value)))
 
 
 if __name__ == "__main__":

@@ -23,10 +23,12 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     QRegularExpression,
     QSettings,
+    QSize,
     Qt,
     QTimer,
     Signal,
@@ -44,8 +46,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.calculators.astct import PARTIAL_RESULTS
 from app.core.calculators.base import REGISTRY
 from app.core.calculators.presentation import (
     FIELD_LABELS,
@@ -66,6 +67,8 @@ from app.core.calculators.presentation import (
     result_text,
     schedule_rows,
 )
+from app.ui.theme import Colours, current_colours, print_colours, relative_font, styled
+from app.ui.widgets import screen_words
 
 # --------------------------------------------------------------------------------------------
 # Words shown to the user
@@ -94,12 +97,26 @@ CHOOSE = "— choose —"
 
 _NUMBER_RE = QRegularExpression(r"^[+-]?[0-9]*(?:[.,][0-9]*)?$")
 
-WARNING_STYLE = (
-    "QFrame#warningBox { background: #fff4d6; border: 2px solid #a86b00; border-radius: 4px; }"
-    " QFrame#warningBox QLabel { color: #3d2a00; background: transparent; }"
-)
-ERROR_STYLE = "color: #9b1c1c; font-weight: 600;"
-NEEDED_STYLE = "color: #5a5a5a; font-style: italic;"
+
+
+def warning_style(c: Colours) -> str:
+    return (
+        f"QFrame#warningBox {{ background: {c.warning.bg}; border: 2px solid {c.warning.border};"
+        " border-radius: 4px; }"
+        f" QFrame#warningBox QLabel {{ color: {c.warning.fg}; background: transparent; }}"
+    )
+
+
+def error_style(c: Colours) -> str:
+    return f"color: {c.error}; font-weight: 600;"
+
+
+def needed_style(c: Colours) -> str:
+    return f"color: {c.muted}; font-style: italic;"
+
+
+def muted_style(c: Colours) -> str:
+    return f"color: {c.muted};"
 
 
 # --------------------------------------------------------------------------------------------
@@ -263,6 +280,98 @@ def _choice_notes(choices: list[Any], description: str) -> dict[Any, str]:
 # --------------------------------------------------------------------------------------------
 
 
+class FieldMessage(QLabel):
+    """The line under a field that holds its message: always there, so nothing moves when a message
+    appears. A long message is cut with "…" in the line; the whole of it is the tooltip, what a
+    screen reader reads, and the result pane's status."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.kind = ""
+        self.setWordWrap(False)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self._fit_height()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def set_message(self, text: str, kind: str) -> None:
+        if text == self._full and kind == self.kind:
+            return
+        self._full, self.kind = text, kind
+        self.setProperty("kind", kind)
+        shown = f"⚠ {text}" if kind == "error" else text
+        self.setToolTip(shown)
+        self.setAccessibleName(shown or "No message")
+        self.setAccessibleDescription(shown)
+        colours = current_colours()
+        self.setStyleSheet(error_style(colours) if kind == "error" else needed_style(colours))
+        self._elide()
+
+    def _fit_height(self) -> None:
+        self.setFixedHeight(self.fontMetrics().height() + 2)
+
+    def _elide(self) -> None:
+        shown = f"⚠ {self._full}" if self.kind == "error" else self._full
+        width = max(10, self.width())
+        super().setText(self.fontMetrics().elidedText(shown, Qt.TextElideMode.ElideRight, width))
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(10, self.fontMetrics().height() + 2)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return self.sizeHint()
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._elide()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_height()
+            self._elide()
+        elif event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange) and self.kind:
+            colours = current_colours()
+            sheet = error_style(colours) if self.kind == "error" else needed_style(colours)
+            if sheet != self.styleSheet():
+                self.setStyleSheet(sheet)
+
+
+class CheckList(QWidget):
+    """A list answered by ticking: one check box per choice, all in view (no list that scrolls
+    inside a scrolling form), each named by its choice for screen readers."""
+
+    changed = Signal()
+
+    def __init__(self, label: str, choices: Sequence[Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self.boxes: list[QCheckBox] = []
+        for value in choices:
+            box = QCheckBox(enum_label(value), self)
+            box.setProperty("choice", value)
+            box.setAccessibleName(enum_label(value))
+            box.setAccessibleDescription(label)
+            box.toggled.connect(lambda _c: self.changed.emit())
+            layout.addWidget(box)
+            self.boxes.append(box)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        if self.boxes:
+            self.setFocusProxy(self.boxes[0])
+
+    def values(self) -> list[Any]:
+        return [box.property("choice") for box in self.boxes if box.isChecked()]
+
+    def clear(self) -> None:
+        for box in self.boxes:
+            box.setChecked(False)
+
+
 class _Field:
     """The widgets of one field, how to read them and where its messages go."""
 
@@ -275,13 +384,20 @@ class _Field:
         self.label = QLabel(spec.label, parent)
         self.label.setWordWrap(True)
         self.label.setMaximumWidth(190)
-        self.message = QLabel("", parent)
-        self.message.setWordWrap(True)
-        self.message.setVisible(False)
+        self.message = FieldMessage(parent)
         self.message.setObjectName(f"message_{spec.path}")
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        #: the user changed this field (its messages show from then on)
+        self.touched = False
+        #: set while the form itself changes the field (clear, units, totals): not an edit
+        self.quiet = False
         self._inner: QWidget | None = None
-        self._build(on_edit, parent)
+
+        def edited(typing: bool) -> None:
+            if not self.quiet:
+                self.touched = True
+                on_edit(typing)
+
+        self._build(edited, parent)
         self.label.setBuddy(self.editor)
         if spec.kind == "items":
             self.label.setVisible(False)
@@ -330,19 +446,9 @@ class _Field:
             combo.currentIndexChanged.connect(lambda _i: on_edit(False))
             self.editor = combo
         elif s.kind == "list":
-            lst = QListWidget(parent)
-            for v in s.choices:
-                item = QListWidgetItem(enum_label(v), lst)
-                item.setData(Qt.ItemDataRole.UserRole, v)
-                item.setFlags(
-                    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsSelectable
-                )
-                item.setCheckState(Qt.CheckState.Unchecked)
-            lst.itemChanged.connect(lambda _i: on_edit(False))
-            rows = max(1, len(s.choices))
-            lst.setFixedHeight(lst.sizeHintForRow(0) * rows + 2 * lst.frameWidth() + 4)
-            lst.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-            self.editor = lst
+            checks = CheckList(s.label, s.choices, parent)
+            checks.changed.connect(lambda: on_edit(False))
+            self.editor = checks
         elif s.kind == "items":
             group = QGroupBox(self._group_title(), parent)
             group.setCheckable(True)
@@ -359,10 +465,15 @@ class _Field:
                 self.children.append(f)
                 _add_row(grid, f)
             group.toggled.connect(lambda _c: self._sync_group())
+            group.toggled.connect(lambda _c: self._mark_touched())
             self.editor = group
             self._sync_group()
         else:  # pragma: no cover - every schema kind is handled above
             self.editor = QLineEdit(parent)
+
+    def _mark_touched(self) -> None:
+        if not self.quiet:
+            self.touched = True
 
     def _group_title(self) -> str:
         if self.spec.path == "__ice_items__":
@@ -440,12 +551,8 @@ class _Field:
             if isinstance(data, str) and data == _NULL_DATA:
                 return s.nullable, None
             return True, data
-        if isinstance(w, QListWidget):
-            return True, [
-                w.item(i).data(Qt.ItemDataRole.UserRole)
-                for i in range(w.count())
-                if w.item(i).checkState() == Qt.CheckState.Checked
-            ]
+        if isinstance(w, CheckList):
+            return True, w.values()
         if isinstance(w, QGroupBox):
             if not w.isChecked():
                 return False, None
@@ -464,6 +571,14 @@ class _Field:
             self.show_message(None)
 
     def clear(self) -> None:
+        self.quiet = True
+        try:
+            self._clear()
+        finally:
+            self.quiet = False
+        self.touched = False
+
+    def _clear(self) -> None:
         w = self.editor
         if isinstance(w, QLineEdit):
             w.clear()
@@ -475,9 +590,8 @@ class _Field:
             w.setChecked(False)
         elif isinstance(w, QComboBox):
             self._reset_combo(w)
-        elif isinstance(w, QListWidget):
-            for i in range(w.count()):
-                w.item(i).setCheckState(Qt.CheckState.Unchecked)
+        elif isinstance(w, CheckList):
+            w.clear()
         elif isinstance(w, QGroupBox):
             for child in self.children:
                 child.clear()
@@ -487,25 +601,38 @@ class _Field:
     def apply_unit_system(self, system: str) -> None:
         self.unit_system = system
         if self.unit is not None and isinstance(self.editor, QLineEdit) and not self.editor.text().strip():
-            self.unit.setCurrentIndex(
-                max(0, self.unit.findData(default_unit(self.spec.canonical, self.spec.units, system)))
-            )
+            self.quiet = True
+            try:
+                self.unit.setCurrentIndex(
+                    max(0, self.unit.findData(default_unit(self.spec.canonical, self.spec.units, system)))
+                )
+            finally:
+                self.quiet = False
         for child in self.children:
             child.apply_unit_system(system)
 
     def show_message(self, text: str | None, *, error: bool = False) -> None:
-        if not text:
-            self.message.clear()
-            self.message.setVisible(False)
-            self.message.setProperty("kind", "")
+        """The field's message in its reserved line (nothing moves), or an empty line."""
+        self.message.set_message(text or "", "error" if error and text else ("needed" if text else ""))
+
+    def show_total(self, value: Any) -> None:
+        """Show the total computed from the item answers in this (disabled) total field."""
+        combo = self.editor
+        if not isinstance(combo, QComboBox):
             return
-        self.message.setText(f"⚠ Error: {text}" if error else text)
-        self.message.setStyleSheet(ERROR_STYLE if error else NEEDED_STYLE)
-        self.message.setProperty("kind", "error" if error else "needed")
-        self.message.setAccessibleDescription(text)
-        self.message.setVisible(True)
+        index = combo.findData(value) if value is not None else -1
+        self.quiet = True
+        try:
+            if index >= 0:
+                combo.setCurrentIndex(index)
+            else:
+                self._reset_combo(combo)
+        finally:
+            self.quiet = False
 
     def focus_widgets(self) -> list[QWidget]:
+        if isinstance(self.editor, CheckList):
+            return list(self.editor.boxes)
         if isinstance(self.editor, QGroupBox):
             out: list[QWidget] = [self.editor]
             for child in self.children:
@@ -514,10 +641,34 @@ class _Field:
         return [self.editor] + ([self.unit] if self.unit is not None else [])
 
 
-def _add_row(grid: QGridLayout, f: _Field) -> None:
+def _add_row(grid: QGridLayout, f: _Field, labels_above: bool = False) -> None:
+    """One field: label, editor (with its unit) and the reserved line of its message.
+
+    ``labels_above`` (narrow panes, large text): the label on its own line above the editor; a
+    yes/no check box then carries the label as its own text."""
     row = grid.rowCount()
     if f.spec.kind == "items":
         grid.addWidget(f.editor, row, 0, 1, 2)
+        grid.addWidget(f.message, row + 1, 0, 1, 2)
+        return
+    if labels_above:
+        if isinstance(f.editor, QCheckBox):
+            f.editor.setText(f.spec.label)
+            f.label.setVisible(False)
+            grid.addWidget(f.editor, row, 0, 1, 2)
+            grid.addWidget(f.message, row + 1, 0, 1, 2)
+            return
+        f.label.setMaximumWidth(16777215)
+        grid.addWidget(f.label, row, 0, 1, 2)
+        row += 1
+        if f.unit is not None:
+            box = QHBoxLayout()
+            box.setContentsMargins(0, 0, 0, 0)
+            box.addWidget(f.editor, 1)
+            box.addWidget(f.unit, 0)
+            grid.addLayout(box, row, 0, 1, 2)
+        else:
+            grid.addWidget(f.editor, row, 0, 1, 2)
         grid.addWidget(f.message, row + 1, 0, 1, 2)
         return
     grid.addWidget(f.label, row, 0, Qt.AlignmentFlag.AlignTop)
@@ -537,6 +688,39 @@ def _add_row(grid: QGridLayout, f: _Field) -> None:
 # --------------------------------------------------------------------------------------------
 
 
+_PYDANTIC_PHRASES = (
+    (re.compile(r"Input should be less than or equal to (\S+)"), r"must be at most \1"),
+    (re.compile(r"Input should be greater than or equal to (\S+)"), r"must be at least \1"),
+    (re.compile(r"Input should be less than (\S+)"), r"must be below \1"),
+    (re.compile(r"Input should be greater than (\S+)"), r"must be above \1"),
+    (re.compile(r"Input should be a valid integer[^;]*"), "must be a whole number"),
+    (re.compile(r"Input should be a valid number[^;]*"), "must be a number"),
+    (re.compile(r"Input should be a valid boolean[^;]*"), "must be yes or no"),
+    (re.compile(r"Input should be (.+)"), r"must be \1"),
+)
+
+
+def plain_message(message: str, labels: dict[str, str], path: str = "") -> str:
+    """A calculator's message in the words of the form: field names as their visible labels in
+    quotes, ``is true``/``is false`` as ticked/not ticked, Pydantic's phrases in plain words, a
+    leading ``field:`` dropped (the label says which field)."""
+    text = message.strip()
+    for name in sorted(labels, key=len, reverse=True):
+        if text.startswith(f"{name}: "):
+            text = text[len(name) + 2 :]
+            break
+    for pattern, words in _PYDANTIC_PHRASES:
+        text = pattern.sub(words, text)
+    for name in sorted(labels, key=len, reverse=True):
+        if "_" in name or "." in name or name == path:
+            label = labels[name]
+            text = re.sub(rf"(?<![\w.]){re.escape(name)}(?![\w])", f"“{label}”", text)
+    text = re.sub(r"(”) is true\b", r"\1 is ticked", text)
+    text = re.sub(r"(”) is false\b", r"\1 is not ticked", text)
+    text = re.sub(r"'([a-z0-9_]+)'", lambda m: f"“{enum_label(m.group(1))}”", text)
+    return text[:1].upper() + text[1:]
+
+
 class CalcForm(QWidget):
     """A form built from a calculator's input schema. ``edited(typing)`` on every change."""
 
@@ -548,21 +732,22 @@ class CalcForm(QWidget):
         unit_system: str = "SI",
         columns: int = 1,
         parent: QWidget | None = None,
+        *,
+        labels_above: bool = False,
     ) -> None:
         super().__init__(parent)
+        self.labels_above = labels_above
         self.schema = schema
         self.unit_system = unit_system
         self.specs = parse_schema(schema)
         self.fields: dict[str, _Field] = {}
         self._alternatives: dict[str, str] = {}  # items group path → the total it replaces
+        #: every field's message shows, edited or not (the user asked what is missing)
+        self.revealed = False
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        self.general = QLabel("", self)
-        self.general.setWordWrap(True)
-        self.general.setVisible(False)
-        self.general.setStyleSheet(ERROR_STYLE)
-        self.general.setAccessibleName("Form message")
-        outer.addWidget(self.general)
+        #: a message about the form as a whole (shown in the result pane, never above the fields)
+        self.general_message = ""
         columns_box = QHBoxLayout()
         columns_box.setSpacing(18)
         outer.addLayout(columns_box)
@@ -571,7 +756,7 @@ class CalcForm(QWidget):
             grid = QGridLayout()
             grid.setColumnStretch(1, 1)
             grid.setVerticalSpacing(2)
-            grid.setColumnMinimumWidth(0, 120)
+            grid.setColumnMinimumWidth(0, 0 if labels_above else 120)
             wrapper = QVBoxLayout()
             wrapper.addLayout(grid)
             wrapper.addStretch(1)
@@ -585,7 +770,7 @@ class CalcForm(QWidget):
         for f, w in zip(rows, weights, strict=True):
             if used >= per_column * (column + 1) - w / 2 and column < len(grids) - 1:
                 column += 1
-            _add_row(grids[column], f)
+            _add_row(grids[column], f, labels_above)
             used += w
         self._chain_tab_order()
         self._sync_alternatives()
@@ -702,10 +887,25 @@ class CalcForm(QWidget):
         return raw, missing
 
     def clear(self) -> None:
-        for f in self.fields.values():
-            f.clear()
-        self._sync_alternatives()
+        for f in self._all_fields():
+            f.quiet = True
+        try:
+            for f in self.fields.values():
+                f.clear()
+            self._sync_alternatives()
+        finally:
+            for f in self._all_fields():
+                f.quiet = False
+                f.touched = False
+        self.revealed = False
         self.show_general(None)
+
+    def reveal_all(self) -> None:
+        """Show every field's message from now on (the user asked what is missing)."""
+        self.revealed = True
+
+    def shows_messages_of(self, f: _Field) -> bool:
+        return self.revealed or f.touched
 
     def clear_messages(self) -> None:
         for f in self._all_fields():
@@ -713,25 +913,60 @@ class CalcForm(QWidget):
         self.show_general(None)
 
     def show_needed(self, fields: Iterable[_Field]) -> None:
+        """Mark the fields still needed — those the user edited (or all, once revealed)."""
         for f in fields:
-            f.show_message(f"needed: {f.spec.label}")
+            if self.shows_messages_of(f):
+                f.show_message(f"{f.spec.label} is needed")
 
-    def show_error(self, path: str, message: str) -> str:
-        """Show ``message`` next to the field ``path`` names; returns the label used."""
+    def target(self, path: str) -> _Field | None:
+        """The active field a calculator's error path names (the nearest enclosing field)."""
         target = None
         parts = path.split(".")
         while parts and target is None:
             target = self._find(".".join(parts))
             parts.pop()
-        if target is None or not target.is_active():
+        return target if target is not None and target.is_active() else None
+
+    def show_error(self, path: str, message: str) -> str:
+        """Show ``message`` (plain words) in the line of the field ``path`` names, if the user edited
+        it (or asked); returns the field's visible label ("form" for the form as a whole)."""
+        target = self.target(path)
+        if target is None:
             self.show_general(message)
             return "form"
-        target.show_message(message, error=True)
+        if self.shows_messages_of(target):
+            target.show_message(message, error=True)
         return target.spec.label
 
     def show_general(self, message: str | None) -> None:
-        self.general.setText(f"⚠ Error: {message}" if message else "")
-        self.general.setVisible(bool(message))
+        self.general_message = message or ""
+
+    def labels(self) -> dict[str, str]:
+        """Every field's name and dotted path → its visible label (for messages in plain words)."""
+        out: dict[str, str] = {}
+        for f in self._all_fields():
+            if f.spec.path.startswith("__"):
+                continue
+            out.setdefault(f.spec.name, f.spec.label)
+            out[f.spec.path] = f.spec.label
+        return out
+
+    def plain(self, message: str, path: str = "") -> str:
+        """A calculator's message in the words of the form (:func:`plain_message`)."""
+        return plain_message(message, self.labels(), path)
+
+    def show_totals(self, result: Any) -> None:
+        """Each total replaced by its item answers shows the total computed from them."""
+        values = result.result if result is not None and isinstance(result.result, dict) else {}
+        for group_path, total_name in self._alternatives.items():
+            group, total = self.fields[group_path], self.fields.get(total_name)
+            if total is None or not isinstance(group.editor, QGroupBox):
+                continue
+            if group.editor.isChecked():
+                computed = values.get(total_name, values.get(f"{total_name}_total"))
+                if computed is None and result is not None:
+                    computed = result.inputs.get(total_name)
+                total.show_total(computed)
 
     def apply_unit_system(self, system: str) -> None:
         self.unit_system = system
@@ -883,7 +1118,7 @@ class FittedTable(QTableView):
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
         if event.size().width() != event.oldSize().width():
-            QTimer.singleShot(0, self.fit)
+            QTimer.singleShot(0, self, self.fit)  # cancelled if the table goes first
 
 
 # --------------------------------------------------------------------------------------------
@@ -923,14 +1158,12 @@ class WarningBox(QFrame):
     def __init__(self, title: str = "Warning", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("warningBox")
-        self.setStyleSheet(WARNING_STYLE)
+        styled(self, warning_style)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         self.heading = QLabel(f"⚠ {title}", self)
-        font = self.heading.font()
-        font.setBold(True)
-        self.heading.setFont(font)
+        relative_font(self.heading, bold=True)
         self.body = QLabel("", self)
         self.body.setWordWrap(True)
         self.body.setTextFormat(Qt.TextFormat.RichText)
@@ -949,9 +1182,7 @@ class WarningBox(QFrame):
 
 def _section_label(text: str, parent: QWidget) -> QLabel:
     label = QLabel(text, parent)
-    font = label.font()
-    font.setBold(True)
-    label.setFont(font)
+    relative_font(label, bold=True)
     return label
 
 
@@ -976,12 +1207,18 @@ class ResultPane(QWidget):
         self.primary.setObjectName("primaryResult")
         self.primary.setAccessibleName("Result")
         self.primary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        font = self.primary.font()
-        font.setPointSizeF(font.pointSizeF() * (1.45 if compact else 1.8))
-        font.setBold(True)
-        self.primary.setFont(font)
+        relative_font(self.primary, 1.45 if compact else 1.8, bold=True)
+        self.secondary = _text_label(self, "What the result means for dosing")
+        self.secondary.setObjectName("secondaryResult")
+        relative_font(self.secondary, 1.15, bold=True)
+        self.raised = _text_label(self, "What would raise the grade")
+        self.raised.setTextFormat(Qt.TextFormat.RichText)
         self.placeholder = _text_label(self, "Result status")
-        self.placeholder.setStyleSheet(NEEDED_STYLE)
+        styled(self.placeholder, needed_style)
+        self.reveal_button = QPushButton("Show what is missing", self)
+        self.reveal_button.setAccessibleDescription("Mark every field that still needs a value or has a problem")
+        self.reveal_button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        self.reveal_button.setVisible(False)
         self.warnings = WarningBox("Warning", self)
         self.warnings.setVisible(False)
         self.interpretation = _text_label(self, "Interpretation")
@@ -998,7 +1235,7 @@ class ResultPane(QWidget):
         self.references_heading = _section_label("Rule and references", self)
         self.references = _text_label(self, "References")
         self.version = _text_label(self, "Calculator version")
-        self.version.setStyleSheet("color: #555;")
+        styled(self.version, muted_style)
         schedule = (self.schedule_heading, self.schedule_view, self.premedication)
         # a helper beside the management panels shows its schedule first; the Calculators
         # screen shows the warnings first
@@ -1009,7 +1246,10 @@ class ResultPane(QWidget):
         )
         for w in (
             self.primary,
+            self.secondary,
             self.placeholder,
+            self.reveal_button,
+            self.raised,
             *first,
             self.explanation_heading,
             self.explanation_view,
@@ -1026,6 +1266,8 @@ class ResultPane(QWidget):
     def _details(self) -> list[QWidget]:
         return [
             self.primary,
+            self.secondary,
+            self.raised,
             self.warnings,
             self.interpretation,
             self.inputs_heading,
@@ -1040,20 +1282,32 @@ class ResultPane(QWidget):
             self.version,
         ]
 
-    def show_message(self, message: str) -> None:
+    def show_message(self, message: str, *, can_reveal: bool = False, error: bool = False) -> None:
+        """No result: the status in words, and (while inputs are missing) the button that marks them."""
         for w in self._details():
             w.setVisible(False)
         self.primary.clear()
         self.placeholder.setText(message)
+        self.placeholder.setProperty("kind", "error" if error else "status")
         self.placeholder.setVisible(bool(message))
+        self.reveal_button.setVisible(can_reveal)
 
     def show_result(self, calc_id: str, result: Any) -> None:
         self.placeholder.setVisible(False)
-        self.primary.setText(result.headline or primary_text(calc_id, result.result))
+        self.reveal_button.setVisible(False)
+        self.primary.setText(screen_words(result.headline or primary_text(calc_id, result.result)))
         self.primary.setAccessibleDescription(self.primary.text())
         self.primary.setVisible(True)
-        self.warnings.set_items(list(result.warnings))
-        self.interpretation.setText(result.interpretation)
+        extra = headline_extra(calc_id, result)
+        self.secondary.setText(extra)
+        self.secondary.setAccessibleDescription(extra)
+        self.secondary.setVisible(bool(extra))
+        raised = raised_by(result)
+        self.raised.setText("<b>Would be higher with:</b><br>" + "<br>".join(f"• {html.escape(x)}" for x in raised))
+        self.raised.setAccessibleDescription("Would be higher with: " + "; ".join(raised))
+        self.raised.setVisible(bool(raised))
+        self.warnings.set_items([screen_words(w) for w in result.warnings])
+        self.interpretation.setText(screen_words(result.interpretation))
         self.interpretation.setVisible(bool(result.interpretation))
         rows = schedule_rows(result.result)
         self.schedule_model.set_rows(rows)
@@ -1063,11 +1317,11 @@ class ResultPane(QWidget):
         if rows and isinstance(premed, dict) and premed.get("text"):
             status = premed.get("status")
             flag = f" [{status}]" if status and status != "CONFIRMED" else ""
-            self.premedication.setText(f"Premedication{flag}: {premed['text']}")
+            self.premedication.setText(f"Premedication{flag}: {screen_words(premed['text'])}")
             self.premedication.setVisible(True)
         else:
             self.premedication.setVisible(False)
-        explanation = [(r.item, r.value, r.points) for r in result.explanation]
+        explanation = [(screen_words(r.item), screen_words(r.value), r.points) for r in result.explanation]
         self.explanation_model.set_headers(("Item", "Value", points_header(calc_id)))
         self.explanation_model.set_rows(explanation)
         self.explanation_view.setColumnHidden(2, all(r[2] is None for r in explanation))
@@ -1076,12 +1330,12 @@ class ResultPane(QWidget):
         self.inputs_model.set_rows(result_input_rows(result))
         for w in (self.inputs_heading, self.inputs_view):
             w.setVisible(bool(result.inputs) and not self.compact)
-        self.references.setText("\n".join(f"• {r}" for r in result.references))
+        self.references.setText("\n".join(f"• {screen_words(r)}" for r in result.references))
         for w in (self.references_heading, self.references):
             w.setVisible(bool(result.references))
-        self.version.setText(f"Calculator {result.calculator} version {result.calculator_version}")
+        self.version.setText(f"Calculator version {result.calculator_version}")
         self.version.setVisible(True)
-        QTimer.singleShot(0, self._refit)
+        QTimer.singleShot(0, self, self._refit)
 
     def _refit(self) -> None:
         for view in (self.inputs_view, self.schedule_view, self.explanation_view):
@@ -1093,12 +1347,49 @@ class ResultPane(QWidget):
 # --------------------------------------------------------------------------------------------
 
 
+def headline_extra(calc_id: str, result: Any) -> str:
+    """A second headline line where the result's first use is a dose: beside the creatinine
+    clearance, lenalidomide's starting dose by the EU SmPC and by the US label (the rows the
+    calculator looked up, with their status when not confirmed)."""
+    if calc_id != "crcl" or not isinstance(result.result, dict):
+        return ""
+    len_ = result.result.get("lenalidomide")
+    if not isinstance(len_, dict):
+        return ""
+    parts = []
+    for key, label in (("eu", "EU SmPC"), ("us", "US label")):
+        row = len_.get(key)
+        if isinstance(row, dict) and row.get("dose"):
+            status = row.get("status")
+            flag = f" [{status}]" if status and status != "CONFIRMED" else ""
+            parts.append(f"{label} {row['dose']}{flag}")
+    if not parts:
+        return ""
+    return "Lenalidomide starting dose (Rd, 25 mg regimen; not maintenance): " + " · ".join(parts)
+
+
+def raised_by(result: Any) -> list[str]:
+    """What would give a higher grade, for a result that says so (CRS from an incomplete form)."""
+    values = result.result if isinstance(result.result, dict) else {}
+    return [screen_words(str(x)) for x in values.get("raised_by") or []]
+
+
 def result_plain_text(title: str, calc_id: str, result: Any, stamp: str) -> str:
-    """Copy as text: the same rendering as the CLI's --text (core presentation), unwrapped."""
+    """Copy as text: the same rendering as the CLI's --text (core presentation), unwrapped, in the
+    GUI's words (no command lines or internal ids), with the dose line and what raises the grade."""
     data = result.model_dump(mode="json")
     data["title"] = data.get("title") or title
     data["calculator"] = data.get("calculator") or calc_id
-    return result_text(data, stamp=stamp)
+    text = result_text(data, stamp=stamp)
+    extra = headline_extra(calc_id, result)
+    if extra:
+        text = text.replace(f"Result: {data.get('headline')}", f"Result: {data.get('headline')}\n{extra}", 1)
+    raised = raised_by(result)
+    if raised:
+        text = text.replace("\nInputs:", "\nWould be higher with:\n" + "\n".join(f"  - {x}" for x in raised)
+                            + "\n\nInputs:", 1)
+    text = text.replace(f"Calculator {calc_id} version", "Calculator version")
+    return screen_words(text)
 
 
 def _esc(text: Any) -> str:
@@ -1106,7 +1397,10 @@ def _esc(text: Any) -> str:
 
 
 def html_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    head = "".join(f"<th align='left' style='background:#e8e8e8'>{_esc(h)}</th>" for h in headers)
+    header = current_colours().table_header
+    head = "".join(
+        f"<th align='left' style='background-color:{header.bg}; color:{header.fg}'>{_esc(h)}</th>" for h in headers
+    )
     body = "".join(
         "<tr>" + "".join(f"<td valign='top'>{_esc(format_value(c))}</td>" for c in r) + "</tr>" for r in rows
     )
@@ -1120,8 +1414,10 @@ def warning_html(items: Sequence[str], title: str = "Warning") -> str:
     if not items:
         return ""
     body = "".join(f"<li>{_esc(w)}</li>" for w in items)
+    box = current_colours().warning
     return (
-        "<table width='100%' cellpadding='6' style='background:#fff4d6;border:2px solid #a86b00'><tr><td>"
+        f"<table width='100%' cellpadding='6' border='1' style='border-color:{box.border}; border-style:solid'>"
+        f"<tr><td bgcolor='{box.bg}' style='color:{box.fg}'>"
         f"<b>⚠ {_esc(title)}{'s' if len(items) > 1 and title == 'Warning' else ''}</b><ul>{body}</ul>"
         "</td></tr></table>"
     )
@@ -1130,11 +1426,19 @@ def warning_html(items: Sequence[str], title: str = "Warning") -> str:
 def result_html(title: str, calc_id: str, result: Any) -> str:
     parts = [
         f"<h2>{_esc(title)}</h2>",
-        f"<p style='font-size:16pt'><b>{_esc(result.headline or primary_text(calc_id, result.result))}</b></p>",
+        f"<p style='font-size:16pt'><b>{_esc(screen_words(result.headline or primary_text(calc_id, result.result)))}"
+        "</b></p>",
     ]
-    parts.append(warning_html(list(result.warnings)))
+    extra = headline_extra(calc_id, result)
+    if extra:
+        parts.append(f"<p style='font-size:13pt'><b>{_esc(extra)}</b></p>")
+    raised = raised_by(result)
+    if raised:
+        parts.append("<p><b>Would be higher with:</b></p><ul>" + "".join(f"<li>{_esc(x)}</li>" for x in raised)
+                     + "</ul>")
+    parts.append(warning_html([screen_words(w) for w in result.warnings]))
     if result.interpretation:
-        parts.append(f"<p>{_esc(result.interpretation)}</p>")
+        parts.append(f"<p>{_esc(screen_words(result.interpretation))}</p>")
     rows = schedule_rows(result.result)
     if rows:
         parts.append("<h3>Step-up schedule</h3>" + html_table(SCHEDULE_HEADERS, rows))
@@ -1150,9 +1454,11 @@ def result_html(title: str, calc_id: str, result: Any) -> str:
             )
         )
     parts.append(
-        "<h3>Rule and references</h3><ul>" + "".join(f"<li>{_esc(r)}</li>" for r in result.references) + "</ul>"
+        "<h3>Rule and references</h3><ul>"
+        + "".join(f"<li>{_esc(screen_words(r))}</li>" for r in result.references)
+        + "</ul>"
     )
-    parts.append(f"<p>Calculator {_esc(result.calculator)} version {_esc(result.calculator_version)}</p>")
+    parts.append(f"<p>Calculator version {_esc(result.calculator_version)}</p>")
     return "".join(parts)
 
 
@@ -1197,7 +1503,10 @@ def badges_html(evidence: Iterable[dict[str, Any]]) -> str:
 class CalculatorPanel(QWidget):
     """One calculator: its form, its live result and the Copy / Clear / Fig. 1 buttons.
 
-    ``arrangement``: "wide" (form beside the result) or "stacked" (form above the result).
+    ``arrangement``: "wide" (form beside the result, each in its own scroll area), "stacked" (form
+    above a scrolling result) or "flow" (form, buttons and result one under the other with no
+    scroll area of their own: the screen puts the whole panel in one). ``labels_above`` puts each
+    label over its field (narrow panes, large text).
     """
 
     result_changed = Signal(object)  # CalcResult or None
@@ -1214,8 +1523,10 @@ class CalculatorPanel(QWidget):
         compact: bool = False,
         buttons: Iterable[str] = ("copy", "clear", "pdf", "fig1"),
         parent: QWidget | None = None,
+        labels_above: bool = False,
     ) -> None:
         super().__init__(parent)
+        self.labels_above = labels_above
         self.context = context
         self.calc_id: str | None = None
         self.title = ""
@@ -1231,14 +1542,11 @@ class CalculatorPanel(QWidget):
 
         self.heading = QLabel("", self)
         self.heading.setWordWrap(True)
-        font = self.heading.font()
-        font.setPointSizeF(font.pointSizeF() * 1.2)
-        font.setBold(True)
-        self.heading.setFont(font)
+        relative_font(self.heading, 1.2, bold=True)
         self.heading.setVisible(not compact)
         self.subheading = QLabel("", self)
         self.subheading.setWordWrap(True)
-        self.subheading.setStyleSheet("color: #555;")
+        styled(self.subheading, muted_style)
         self.subheading.setVisible(not compact)
 
         self.form_host = QWidget(self)
@@ -1246,6 +1554,7 @@ class CalculatorPanel(QWidget):
         self.form_layout.setContentsMargins(0, 0, 0, 0)
         self.form_layout.addStretch(1)
         self.pane = ResultPane(self, compact=compact)
+        self.pane.reveal_button.clicked.connect(self.reveal_missing)
 
         self.copy_button = QPushButton("Copy as text", self)
         self.copy_button.setAccessibleDescription("Copy the result as plain text for a clinical note")
@@ -1269,14 +1578,16 @@ class CalculatorPanel(QWidget):
         self.copy_button.setEnabled(False)
         self.pdf_button.setEnabled(False)
 
-        result_scroll = QScrollArea(self)
-        result_scroll.setWidgetResizable(True)
-        result_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        result_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        result_scroll.setWidget(self.pane)
-        result_scroll.setAccessibleName("Result pane")
-        result_scroll.setAccessibleDescription("The result, its explanation, warnings and references")
-        self.result_scroll = result_scroll
+        self.result_scroll: QScrollArea | None = None
+        if arrangement != "flow":
+            result_scroll = QScrollArea(self)
+            result_scroll.setWidgetResizable(True)
+            result_scroll.setFrameShape(QFrame.Shape.NoFrame)
+            result_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            result_scroll.setWidget(self.pane)
+            result_scroll.setAccessibleName("Result pane")
+            result_scroll.setAccessibleDescription("The result, its explanation, warnings and references")
+            self.result_scroll = result_scroll
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -1294,14 +1605,18 @@ class CalculatorPanel(QWidget):
             left.addWidget(form_scroll, 1)
             left.addLayout(button_row)
             row.addLayout(left, ratio[0])
-            row.addWidget(result_scroll, ratio[1])
+            row.addWidget(self.result_scroll, ratio[1])
             layout.addLayout(row, 1)
         else:
             self.form_scroll = None
             self.form_layout.takeAt(self.form_layout.count() - 1)  # no stretch: the form keeps its height
             layout.addWidget(self.form_host, 0)
             layout.addLayout(button_row)
-            layout.addWidget(result_scroll, 1)
+            if self.result_scroll is not None:
+                layout.addWidget(self.result_scroll, 1)
+            else:
+                layout.addWidget(self.pane, 0)
+                layout.addStretch(1)
         self._buttons = set(buttons)
         for name, b in (("copy", self.copy_button), ("clear", self.clear_button), ("pdf", self.pdf_button)):
             b.setVisible(name in self._buttons)
@@ -1330,7 +1645,11 @@ class CalculatorPanel(QWidget):
             self.form.hide()
             self.form.deleteLater()
         self.form = CalcForm(
-            guide.calculator_schema(calc_id), read_unit_system(self.context), self.form_columns, self.form_host
+            guide.calculator_schema(calc_id),
+            read_unit_system(self.context),
+            self.form_columns,
+            self.form_host,
+            labels_above=self.labels_above,
         )
         self.form.setAccessibleName(f"{self.title} form")
         self.form.edited.connect(self._on_edited)
@@ -1342,7 +1661,8 @@ class CalculatorPanel(QWidget):
         """The form's inputs, then the buttons, then the result pane (to scroll it by keyboard)."""
         form = self.form.focus_order() if self.form is not None else []
         buttons = [self.copy_button, self.clear_button, self.pdf_button, self.fig1_button]
-        return [*form, *buttons, self.result_scroll]
+        tail = [self.result_scroll] if self.result_scroll is not None else []
+        return [*form, *buttons, self.pane.reveal_button, *tail]
 
     def _on_edited(self, typing: bool) -> None:
         if typing:
@@ -1367,7 +1687,7 @@ class CalculatorPanel(QWidget):
         if missing:
             form.show_needed(missing)
             names = ", ".join(f.spec.label for f in missing)
-            self.pane.show_message(f"Enter the values still needed: {names}.")
+            self.pane.show_message(f"Enter the values still needed: {names}.", can_reveal=not form.revealed)
         else:
             from app.core.calculators.base import CalcInputError
 
@@ -1375,14 +1695,30 @@ class CalculatorPanel(QWidget):
             try:
                 result = self.context.guide.calculate(self.calc_id, raw)
             except CalcInputError as exc:
-                label = form.show_error(exc.field, exc.message)
-                self.pane.show_message(f"No result: check {label} ({exc.message}).")
+                plain = form.plain(exc.message, exc.field)
+                target = form.target(exc.field)
+                partial = PARTIAL_RESULTS.get(self.calc_id)
+                result = partial(raw) if partial is not None and exc.code == "missing_field" else None
+                if exc.code == "missing_field" and target is not None:
+                    form.show_needed([target])
+                    if result is None:
+                        self.pane.show_message(
+                            f"Enter the values still needed: {target.spec.label}. {plain}",
+                            can_reveal=not form.revealed,
+                        )
+                elif result is None:
+                    label = form.show_error(exc.field, plain)
+                    where = "" if label == "form" else f"{label}: "
+                    self.pane.show_message(f"No result. {where}{plain}", error=True)
             except Exception as exc:  # shown, never a crash
                 form.show_general(f"{type(exc).__name__}: {exc}")
-                self.pane.show_message("No result: the calculator could not use this input.")
+                self.pane.show_message(
+                    f"No result: the calculator could not use this input ({type(exc).__name__}: {exc}).", error=True
+                )
             self.last_compute_ms = (time.perf_counter() - started) * 1000.0
             if result is not None and (result != self.result or not self.pane.primary.isVisibleTo(self)):
                 self.pane.show_result(self.calc_id, result)
+        form.show_totals(result)
         self.result = result
         facts = (result.flowchart_facts or {}).get("fig1") if result is not None else None
         self.fig1_button.setVisible(bool(facts) and "fig1" in self._buttons)
@@ -1396,6 +1732,17 @@ class CalculatorPanel(QWidget):
         self.result_changed.emit(result)
 
     # -- actions ----------------------------------------------------------------------------
+    def reveal_missing(self) -> None:
+        """Mark every field still needed or refused, edited or not, and go to the first of them."""
+        if self.form is None:
+            return
+        self.form.reveal_all()
+        self.recompute()
+        for f in self.form._all_fields():
+            if f.message.kind and f.is_active():
+                f.focus_widgets()[0].setFocus(Qt.FocusReason.OtherFocusReason)
+                break
+
     def clear(self) -> None:
         if self.form is not None:
             blocker = self.form.blockSignals(True)
@@ -1423,7 +1770,8 @@ class CalculatorPanel(QWidget):
         return result_html(self.title, self.calc_id, self.result)
 
     def document(self) -> QTextDocument | None:
-        body = self.html()
+        with print_colours():
+            body = self.html()
         return html_document(body, self.title) if body else None
 
     def copy_text(self) -> None:

@@ -15,13 +15,25 @@ are refreshed after a font change (:func:`apply_font_scale`).
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette, QPen
-from PySide6.QtWidgets import QApplication, QMenu, QMenuBar, QStyleFactory, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QMenu,
+    QMenuBar,
+    QProxyStyle,
+    QStyle,
+    QStyleFactory,
+    QStyleOption,
+    QStyleOptionComplex,
+    QWidget,
+)
 
 _BASE_FONT = "mmguide_base_font_pt"
 _ORIGINAL_STYLE = "mmguide_original_style"
@@ -30,7 +42,52 @@ _CURRENT = "mmguide_theme"
 
 
 @dataclass(frozen=True)
+class Box:
+    """A framed block that carries its own colours: background, text and border."""
+
+    bg: str
+    fg: str
+    border: str
+
+    def __iter__(self) -> Iterator[str]:
+        return iter((self.bg, self.fg, self.border))
+
+
+#: evidence badges: grade → (tint, ink, band). A badge carries its own light tint and dark ink in
+#: every theme (the tag is always written out; colour is a cue). One table for the whole app: the
+#: badges of every screen and the diagram's evidence tags. Severity runs green → blue → amber →
+#: orange → red; panel consensus without a grade is violet.
+GRADE_BADGES: dict[str, Box] = {
+    "A": Box("#d4efdb", "#0a3d18", "#2e7d32"),
+    "B": Box("#d9e7fb", "#0b3166", "#1f5fbf"),
+    "C": Box("#fff0c2", "#4a3600", "#8a6500"),
+    "D": Box("#ffe0cc", "#6b2600", "#b34a00"),
+    "E": Box("#fbd3d3", "#6e0c0c", "#b3261e"),
+    "PC": Box("#ece0f8", "#3f1670", "#6a3fa0"),
+}
+#: Table 1 of the guideline: requirement → its cell (self-contained, as the badges)
+REQUIREMENT_CELLS: dict[str, Box] = {
+    "obligatory": Box("#d4efdb", "#0a3d18", "#2e7d32"),
+    "optional": Box("#d9e7fb", "#0b3166", "#1f5fbf"),
+    "not_required": Box("#eceff1", "#2b2f33", "#5f6368"),
+    "trials_only": Box("#ece0f8", "#3f1670", "#6a3fa0"),
+    "conditional": Box("#fff0c2", "#4a3600", "#8a6500"),
+}
+#: the words a search matched, in a result (self-contained)
+SEARCH_HIT = Box("#ffe066", "#000000", "#000000")
+#: "untagged in Box 3" (self-contained, grey)
+UNTAGGED = Box("#eeeeee", "#333333", "#5f6368")
+
+
+@dataclass(frozen=True)
 class Colours:
+    """Every colour role of one theme (the one registry; widgets never hard-code colours).
+
+    Text roles read at 4.5:1 or more on the backgrounds they are drawn on, components (borders
+    of fields and check boxes, the focus ring, box frames) at 3:1 or more
+    (``tests/ui/test_contrast.py`` computes every pair, in every theme).
+    """
+
     window: str
     window_text: str
     base: str
@@ -48,6 +105,24 @@ class Colours:
     tooltip_text: str
     focus: str
     focus_width: int
+    #: secondary text: where a statement stands, a subheading, a version line, a note
+    muted: str
+    #: a field's error message; "not recommended" in lists
+    error: str
+    #: the outline of text fields, drop-down lists, spin boxes, check boxes and radio buttons
+    control_border: str
+    #: the header row of a table drawn as rich text
+    table_header: Box
+    #: warnings of a result (unconfirmed cut-offs, borderline values, doses not given)
+    warning: Box
+    #: cautions that must not be missed (tocilizumab only with CRS, not recommended)
+    danger: Box
+    #: an erratum of the printed guideline; the content-age banner
+    erratum: Box
+    #: the guideline contradicting itself
+    conflict: Box
+    #: a verbatim quote of the guideline
+    quote: Box
 
 
 LIGHT = Colours(
@@ -68,6 +143,15 @@ LIGHT = Colours(
     tooltip_text="#000000",
     focus="#1f5fbf",
     focus_width=2,
+    muted="#5b5f66",
+    error="#a4161a",
+    control_border="#6b7078",
+    table_header=Box("#e3e6ea", "#1b1c1e", "#6b7078"),
+    warning=Box("#fff4d6", "#3d2a00", "#8f5b00"),
+    danger=Box("#fde8e8", "#3b0a0a", "#9b1c1c"),
+    erratum=Box("#fff4ce", "#3d2e00", "#7d6200"),
+    conflict=Box("#e6ecfb", "#102a5c", "#3a5ba8"),
+    quote=Box("#f1f3f4", "#1b1c1e", "#6b7078"),
 )
 DARK = Colours(
     window="#202124",
@@ -77,7 +161,7 @@ DARK = Colours(
     text="#e8eaed",
     button="#303236",
     button_text="#e8eaed",
-    highlight="#3b78d8",
+    highlight="#2b63b8",
     highlighted_text="#ffffff",
     link="#8ab4f8",
     link_visited="#c58af9",
@@ -87,6 +171,15 @@ DARK = Colours(
     tooltip_text="#e8eaed",
     focus="#8ab4f8",
     focus_width=2,
+    muted="#b4b8bd",
+    error="#f28b82",
+    control_border="#9aa0a6",
+    table_header=Box("#303236", "#e8eaed", "#9aa0a6"),
+    warning=Box("#3a2e14", "#ffe8b0", "#f6c26b"),
+    danger=Box("#3c1f1e", "#ffdad6", "#f28b82"),
+    erratum=Box("#352e12", "#fff0b3", "#e0c25a"),
+    conflict=Box("#1d2b45", "#d6e3ff", "#8ab4f8"),
+    quote=Box("#2a2c30", "#e8eaed", "#9aa0a6"),
 )
 HIGH_CONTRAST = Colours(
     window="#000000",
@@ -94,7 +187,7 @@ HIGH_CONTRAST = Colours(
     base="#000000",
     alternate="#141414",
     text="#ffffff",
-    button="#666666",
+    button="#000000",
     button_text="#ffffff",
     highlight="#ffff00",
     highlighted_text="#000000",
@@ -106,6 +199,15 @@ HIGH_CONTRAST = Colours(
     tooltip_text="#ffffff",
     focus="#ffff00",
     focus_width=3,
+    muted="#e0e0e0",
+    error="#ff9e9e",
+    control_border="#ffffff",
+    table_header=Box("#333333", "#ffffff", "#ffffff"),
+    warning=Box("#000000", "#ffffff", "#ffc640"),
+    danger=Box("#000000", "#ffffff", "#ff7b7b"),
+    erratum=Box("#000000", "#ffffff", "#ffd27f"),
+    conflict=Box("#000000", "#ffffff", "#00ffff"),
+    quote=Box("#000000", "#ffffff", "#ffffff"),
 )
 PALETTES = {"light": LIGHT, "dark": DARK, "high-contrast": HIGH_CONTRAST}
 
@@ -312,8 +414,10 @@ def apply_font_scale(app: QApplication, scale: float) -> None:
     if font == app.font():
         return
     app.setFont(font)
-    # A widget with a style sheet of its own keeps its old font until it is polished again.
     for widget in app.allWidgets():
+        if widget.property(_FONT_FACTOR) is not None:
+            _apply_relative_font(widget)
+        # a widget with a style sheet of its own keeps its old font until it is polished again
         sheet = widget.styleSheet()
         if sheet:
             widget.setStyleSheet(sheet)
@@ -352,13 +456,137 @@ def apply_theme(app: QApplication, theme: str, font_scale: float = 1.0) -> str:
             app.setStyle(QStyleFactory.create(original))
         app.setPalette(app.style().standardPalette())
     else:
-        if app.style().name().lower() != "fusion":
-            app.setStyle(QStyleFactory.create("Fusion"))
+        if not isinstance(app.style(), BorderedStyle):
+            app.setStyle(BorderedStyle(QStyleFactory.create("Fusion")))
         app.setPalette(palette_for(PALETTES[chosen]))
     apply_font_scale(app, font_scale)
     install_focus_ring(app)
     _watch_system_scheme(app)
     return chosen
+
+
+class BorderedStyle(QProxyStyle):
+    """Fusion with the outline of every input control in the theme's ``control_border`` colour.
+
+    Fusion derives its outlines from the window colour (``window.darker(140)``): 2.3:1 on white in
+    the light theme, invisible in dark and high contrast (text fields without borders, unchecked
+    check boxes that cannot be seen). This style draws Fusion's control and then its outline at
+    3:1 or more against the field and the window (WCAG 1.4.11).
+    """
+
+    _OUTLINED = (
+        QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+        QStyle.PrimitiveElement.PE_IndicatorRadioButton,
+        QStyle.PrimitiveElement.PE_PanelButtonCommand,
+    )
+    _COMPLEX = (QStyle.ComplexControl.CC_ComboBox, QStyle.ComplexControl.CC_SpinBox)
+
+    def drawPrimitive(  # noqa: N802 - Qt override
+        self, element: QStyle.PrimitiveElement, option: QStyleOption, painter: QPainter, widget: Any = None
+    ) -> None:
+        if element == QStyle.PrimitiveElement.PE_FrameLineEdit:
+            self._outline(option, painter)
+            return
+        super().drawPrimitive(element, option, painter, widget)
+        if element in self._OUTLINED:
+            self._outline(option, painter, round_=element == QStyle.PrimitiveElement.PE_IndicatorRadioButton)
+
+    def drawComplexControl(  # noqa: N802 - Qt override
+        self, control: QStyle.ComplexControl, option: QStyleOptionComplex, painter: QPainter, widget: Any = None
+    ) -> None:
+        super().drawComplexControl(control, option, painter, widget)
+        if control in self._COMPLEX and getattr(option, "frame", True):
+            self._outline(option, painter)
+
+    @staticmethod
+    def _outline(option: QStyleOption, painter: QPainter, round_: bool = False) -> None:
+        colours = current_colours()
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        enabled = bool(option.state & QStyle.StateFlag.State_Enabled)
+        colour = QColor(colours.control_border if enabled else colours.mid)
+        painter.setPen(QPen(colour, 1.0))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        rect = QRectF(option.rect).adjusted(0.5, 0.5, -0.5, -0.5)
+        if round_:
+            painter.drawEllipse(rect)
+        else:
+            painter.drawRoundedRect(rect, 2.0, 2.0)
+        painter.restore()
+
+
+# ------------------------------------------------------------------------------- following the theme
+
+
+class _ThemeFollower(QObject):
+    """Calls back when the theme of the application changes (re-render colours baked into HTML)."""
+
+    def __init__(self, widget: QWidget, callback: Any) -> None:
+        super().__init__(widget)
+        self._callback = callback
+        self._theme = _theme_key()
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is self.parent() and event.type() in (
+            QEvent.Type.PaletteChange,
+            QEvent.Type.ApplicationPaletteChange,
+            QEvent.Type.StyleChange,
+        ):
+            key = _theme_key()
+            if key != self._theme:
+                self._theme = key
+                self._callback()
+        return False
+
+
+def _theme_key() -> str:
+    app = QApplication.instance()
+    theme = str(app.property(_CURRENT) or "system") if app is not None else "system"
+    return effective_theme(theme)
+
+
+def follow_theme(widget: QWidget, callback: Any) -> None:
+    """Call ``callback()`` whenever the applied theme changes (``widget`` owns the watcher)."""
+    _ThemeFollower(widget, callback)
+
+
+def styled(widget: QWidget, sheet: Any) -> None:
+    """Give ``widget`` the style sheet ``sheet(colours)`` of the current theme, and again on every change."""
+    widget.setStyleSheet(sheet(current_colours()))
+    follow_theme(widget, lambda: widget.setStyleSheet(sheet(current_colours())))
+
+
+# ------------------------------------------------------------------------------- relative fonts
+_FONT_FACTOR = "mmguide_font_factor"
+_FONT_BOLD = "mmguide_font_bold"
+_FONT_ITALIC = "mmguide_font_italic"
+
+
+def relative_font(widget: QWidget, factor: float = 1.0, *, bold: bool = False, italic: bool = False) -> None:
+    """Give ``widget`` a font ``factor`` × the application's (bold, italic) that follows the text size.
+
+    A font set with ``setFont`` is frozen at the size of the moment: headings and headline
+    results stayed the same size while the rest of the text grew. This records the factor and
+    :func:`apply_font_scale` re-applies it.
+    """
+    widget.setProperty(_FONT_FACTOR, float(factor))
+    widget.setProperty(_FONT_BOLD, bool(bold))
+    widget.setProperty(_FONT_ITALIC, bool(italic))
+    _apply_relative_font(widget)
+
+
+def _apply_relative_font(widget: QWidget) -> None:
+    font = QFont(QApplication.font())
+    font.setPointSizeF(max(1.0, font.pointSizeF() * float(widget.property(_FONT_FACTOR))))
+    font.setBold(bool(widget.property(_FONT_BOLD)))
+    font.setItalic(bool(widget.property(_FONT_ITALIC)))
+    widget.setFont(font)
+
+
+def scaled_point_size(factor: float = 1.0) -> float:
+    """``factor`` × the application's current text size, in points."""
+    return QApplication.font().pointSizeF() * factor
 
 
 class FocusRing(QWidget):
@@ -501,8 +729,23 @@ def _watch_system_scheme(app: QApplication) -> None:
     signal.connect(changed)
 
 
+_PRINTING: list[bool] = []
+
+
+@contextlib.contextmanager
+def print_colours() -> Iterator[None]:
+    """Within this block :func:`current_colours` is the light theme: documents printed on white paper."""
+    _PRINTING.append(True)
+    try:
+        yield
+    finally:
+        _PRINTING.pop()
+
+
 def current_colours(app: QApplication | None = None) -> Colours:
     """The colours of the theme now applied (for HTML rendered into text browsers)."""
+    if _PRINTING:
+        return LIGHT
     app = app or QApplication.instance()  # type: ignore[assignment]
     theme = str(app.property(_CURRENT) or "system") if app is not None else "system"
     return PALETTES[effective_theme(theme)]

@@ -2,13 +2,14 @@
 
 Colour never carries meaning alone: a badge always shows the tag text as printed
 (``[I, A]``, ``[panel consensus; V, C]``), an erratum flag always says "Erratum", and each
-widget has an accessible name and description for screen readers. Each colour pair (text on
-background) has a contrast ratio above 7:1, and carries its own background, so it reads the
-same in the light, dark and high-contrast themes.
+widget has an accessible name and description for screen readers. The colours come from the
+one registry (:mod:`app.ui.theme`): badges carry their own tint in every theme; erratum, conflict
+and quote boxes take the current theme's colours, and the widgets follow a theme change.
 """
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import Any
 
@@ -16,19 +17,35 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from app.core.evidence import Evidence, evidence_from_short
+from app.ui.theme import GRADE_BADGES, LIGHT, SEARCH_HIT, Colours, current_colours, relative_font, styled
 
-#: grade → (background, text, border). Panel consensus without a grade uses "PC".
-GRADE_COLOURS: dict[str, tuple[str, str, str]] = {
-    "A": ("#d4efdb", "#0a3d18", "#2e7d32"),
-    "B": ("#d9e7fb", "#0b3166", "#1f5fbf"),
-    "C": ("#fff0c2", "#4a3600", "#a07800"),
-    "D": ("#ffe0cc", "#6b2600", "#c25100"),
-    "E": ("#fbd3d3", "#6e0c0c", "#b3261e"),
-    "PC": ("#ece0f8", "#3f1670", "#6a3fa0"),
-}
-ERRATUM_COLOURS = ("#fff4ce", "#3d2e00", "#8a6d00")  # background, text, border
-CONFLICT_COLOURS = ("#e6ecfb", "#102a5c", "#3a5ba8")
-QUOTE_COLOURS = ("#f1f3f4", "#1b1c1e", "#80868b")
+#: grade → (background, text, border), from the registry. Panel consensus without a grade uses "PC".
+GRADE_COLOURS: dict[str, tuple[str, str, str]] = {grade: tuple(box) for grade, box in GRADE_BADGES.items()}  # type: ignore[misc]
+
+
+#: the light theme's boxes, for code that has not moved to the per-theme functions below
+ERRATUM_COLOURS: tuple[str, str, str] = tuple(LIGHT.erratum)  # type: ignore[assignment]
+CONFLICT_COLOURS: tuple[str, str, str] = tuple(LIGHT.conflict)  # type: ignore[assignment]
+QUOTE_COLOURS: tuple[str, str, str] = tuple(LIGHT.quote)  # type: ignore[assignment]
+
+
+def erratum_colours() -> tuple[str, str, str]:
+    """(background, text, border) of an erratum box in the current theme."""
+    return tuple(current_colours().erratum)  # type: ignore[return-value]
+
+
+def conflict_colours() -> tuple[str, str, str]:
+    return tuple(current_colours().conflict)  # type: ignore[return-value]
+
+
+def quote_colours() -> tuple[str, str, str]:
+    return tuple(current_colours().quote)  # type: ignore[return-value]
+
+
+def muted_html(text: str, small: bool = True) -> str:
+    """Secondary text (where a statement stands, a source) in the theme's muted colour; ``text`` is HTML."""
+    size = " font-size:small;" if small else ""
+    return f"<span style='color:{current_colours().muted};{size}'>{text}</span>"
 
 GRADE_WORDS = {
     "A": "strongly recommended",
@@ -37,6 +54,61 @@ GRADE_WORDS = {
     "D": "generally not recommended",
     "E": "never recommended",
 }
+
+
+#: calculator id → what the GUI calls it in running text (ids are for the command line)
+CALCULATOR_WORDS = {
+    "crs-grade": "the CRS grader",
+    "icans-grade": "the ICANS grader",
+    "ice": "the ICE score",
+    "iss": "the ISS",
+    "r-iss": "the R-ISS",
+    "r2-iss": "the R2-ISS",
+    "high-risk": "the high-risk calculator",
+    "smm-2-20-20": "the 2/20/20 model",
+    "smm-imwg-score": "the IMWG SMM score",
+    "imwg-frailty": "the IMWG frailty score",
+    "simplified-frailty": "the simplified frailty scale",
+    "crcl": "the creatinine clearance",
+    "egfr": "the eGFR",
+    "bsa": "the body-surface area",
+    "tocilizumab-dose": "the tocilizumab dose helper",
+    "bispecific-step-up": "the step-up schedules",
+}
+_TOXICITY_COMMAND = re.compile(r"`mmguide toxicity (crs|icans)(?: --grade (\d))?`")
+_ANY_COMMAND = re.compile(r"\s*\((?:see |shown by )?`mmguide [^`]*`\)|`mmguide [^`]*`")
+#: ids replaced in running text: those that cannot be ordinary words ("high-risk", "ice" can)
+_PROSE_IDS = ("crs-grade", "icans-grade", "r2-iss", "smm-2-20-20", "smm-imwg-score", "imwg-frailty",
+              "simplified-frailty", "tocilizumab-dose", "bispecific-step-up")
+_CALC_ID = re.compile(r"(?:\bthe )?(?<![\w/-])(" + "|".join(re.escape(i) for i in _PROSE_IDS) + r")(?![\w/-])")
+_CONFLICT_ID = re.compile(r"\s*\(conflict ([a-z0-9-]+)\)")
+
+
+def screen_words(text: str, conflicts: dict[str, str] | None = None) -> str:
+    """``text`` as the GUI shows it: no command lines and no internal ids.
+
+    "shown by `mmguide toxicity crs --grade 3`" reads "on the CRS screen (grade 3 tab)", a
+    calculator id in running text reads as its name ("use icans-grade" → "use the ICANS
+    grader"), and "(conflict icans-g2-dexamethasone)" reads as that conflict's title (or is
+    dropped when the title is not known).
+    """
+
+    def toxicity(m: re.Match[str]) -> str:
+        where = f"the {m.group(1).upper()} screen"
+        return f"{where} (grade {m.group(2)} tab)" if m.group(2) else where
+
+    text = text.replace("is shown by `mmguide toxicity", "is on `mmguide toxicity")
+    text = text.replace("shown by `mmguide toxicity`", "on the CRS and ICANS screens")
+    text = _TOXICITY_COMMAND.sub(toxicity, text)
+    text = text.replace("`mmguide toxicity`", "the CRS and ICANS screens")
+    text = _ANY_COMMAND.sub("", text)
+
+    def conflict(m: re.Match[str]) -> str:
+        title = (conflicts or {}).get(m.group(1))
+        return f" (see the conflict “{title}”)" if title else ""
+
+    text = _CONFLICT_ID.sub(conflict, text)
+    return _CALC_ID.sub(lambda m: CALCULATOR_WORDS[m.group(1)], text)
 
 
 def as_evidence(value: Evidence | str | dict[str, Any]) -> Evidence:
@@ -85,7 +157,7 @@ def grade_html(grade: str) -> str:
 def mark_hits(snippet: str) -> str:
     """HTML of a search snippet with the «hits» highlighted (bold, on yellow)."""
     out = escape(snippet)
-    out = out.replace("«", '<span style="background-color:#ffe066; color:#000000; font-weight:bold;">')
+    out = out.replace("«", f'<span style="background-color:{SEARCH_HIT.bg}; color:{SEARCH_HIT.fg}; font-weight:bold;">')
     return out.replace("»", "</span>")
 
 
@@ -101,19 +173,20 @@ def boxed_html(body: str, colours: tuple[str, str, str]) -> str:
 
 def erratum_html(erratum: Any, *, link: str | None = None) -> str:
     """The erratum flag: title, the wording as printed and the reading the guide follows."""
+    colours = erratum_colours()
     title = escape(erratum.title)
     if link:
-        title = f'<a href="{escape(link)}" style="color:{ERRATUM_COLOURS[1]};">{title}</a>'
+        title = f'<a href="{escape(link)}" style="color:{colours[1]};">{title}</a>'
     body = (
         f"<b>⚠ Erratum:</b> {title}<br>"
         f"<b>Printed:</b> {escape(erratum.printed)}<br>"
         f"<b>Reading:</b> {escape(erratum.reading)}"
     )
-    return boxed_html(body, ERRATUM_COLOURS)
+    return boxed_html(body, colours)
 
 
 def quote_html(quote: str, location: str) -> str:
-    return boxed_html(f"“{escape(quote)}”<br><i>— {escape(location)}</i>", QUOTE_COLOURS)
+    return boxed_html(f"“{escape(quote)}”<br><i>— {escape(location)}</i>", quote_colours())
 
 
 class EvidenceBadge(QLabel):
@@ -136,18 +209,29 @@ class EvidenceBadge(QLabel):
         self.setToolTip(words)
 
 
+def _quote_sheet(c: Colours) -> str:
+    return (
+        f"QFrame#quoteBlock {{ background-color: {c.quote.bg}; border-left: 4px solid {c.quote.border}; }}"
+        f" QFrame#quoteBlock QLabel {{ color: {c.quote.fg}; background: transparent; }}"
+    )
+
+
+def _erratum_sheet(c: Colours) -> str:
+    return (
+        f"QFrame#erratumFlag {{ background-color: {c.erratum.bg}; border: 1px solid {c.erratum.border};"
+        " border-radius: 4px; }"
+        f" QFrame#erratumFlag QLabel {{ color: {c.erratum.fg}; background: transparent; }}"
+    )
+
+
 class QuoteBlock(QFrame):
     """A verbatim quote of the guideline and where it stands, selectable for copying."""
 
     def __init__(self, quote: str, location: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.quote, self.location = quote, location
-        bg, fg, border = QUOTE_COLOURS
         self.setObjectName("quoteBlock")
-        self.setStyleSheet(
-            f"QFrame#quoteBlock {{ background-color: {bg}; border-left: 4px solid {border}; }}"
-            f" QFrame#quoteBlock QLabel {{ color: {fg}; background: transparent; }}"
-        )
+        styled(self, _quote_sheet)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         self.quote_label = QLabel(f"“{quote}”", self)
@@ -155,9 +239,7 @@ class QuoteBlock(QFrame):
         self.quote_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.location_label = QLabel(f"— {location}", self)
         self.location_label.setWordWrap(True)
-        font = self.location_label.font()
-        font.setItalic(True)
-        self.location_label.setFont(font)
+        relative_font(self.location_label, italic=True)
         layout.addWidget(self.quote_label)
         layout.addWidget(self.location_label)
         self.setAccessibleName("Quote from the guideline")
@@ -173,12 +255,8 @@ class ErratumFlag(QFrame):
     def __init__(self, erratum: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.erratum = erratum
-        bg, fg, border = ERRATUM_COLOURS
         self.setObjectName("erratumFlag")
-        self.setStyleSheet(
-            f"QFrame#erratumFlag {{ background-color: {bg}; border: 1px solid {border}; border-radius: 4px; }}"
-            f" QFrame#erratumFlag QLabel {{ color: {fg}; background: transparent; }}"
-        )
+        styled(self, _erratum_sheet)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         self.label = QLabel(self)

@@ -404,6 +404,168 @@ def compute_crs(inp: CrsInput) -> CalcResult:
 
 
 # ---------------------------------------------------------------------------------------------
+# CRS from an incomplete form: the lower bound the answers already decide
+# ---------------------------------------------------------------------------------------------
+
+#: What gives each CRS grade above 1 (Lee 2019, ASTCT CRS consensus table, as compiled in
+#: shared/reference/scoring-rules.md §9a): hypotension *and/or* hypoxia, the worse of the two.
+CRS_GRADE_FINDINGS: dict[int, str] = {
+    2: "hypotension not requiring vasopressors, or hypoxia requiring low-flow nasal cannula (≤ 6 L/min) or "
+    "blow-by oxygen",
+    3: "hypotension requiring one vasopressor (with or without vasopressin), or hypoxia requiring high-flow nasal "
+    "cannula (> 6 L/min), facemask, non-rebreather or Venturi mask",
+    4: "hypotension requiring multiple vasopressors (excluding vasopressin), or hypoxia requiring positive "
+    "pressure (CPAP, BiPAP, intubation and mechanical ventilation)",
+}
+
+
+def crs_raised_by(grade: int) -> list[str]:
+    """What would raise a CRS grade: the findings of each higher grade (Lee 2019, CRS table).
+
+    Grade 0 (no fever, not masked) is raised to grade 1 by fever ≥ 38.0 °C alone; every grade
+    below 4 by the hypotension or hypoxia findings of the grades above it.
+    """
+    out = ["fever ≥ 38.0 °C (100.4 °F) → grade 1"] if grade < 1 else []
+    return out + [f"{CRS_GRADE_FINDINGS[g]} → grade {g}" for g in range(max(2, grade + 1), 5)]
+
+
+def crs_partial(raw: Mapping[str, Any]) -> CalcResult | None:
+    """The CRS grade the answers given already decide, when the full grade cannot be computed yet.
+
+    ASTCT CRS grading (Lee DW et al., Biol Blood Marrow Transplant 2019;25:625–638): the grade is
+    the worse of hypotension and hypoxia in a patient with fever ≥ 38.0 °C (or whose fever was
+    masked by antipyretic or anti-cytokine therapy). Two inputs can be missing while the others
+    already bound the grade:
+
+    - a nasal cannula without its flow: low-flow (≤ 6 L/min) is grade 2, high-flow (> 6 L/min)
+      grade 3, so the hypoxia domain is 2 or 3 and the grade at least max(hypotension, 2);
+    - no temperature (and fever not marked as masked): CRS needs fever, so there is no grade yet;
+      the answers say what the grade would be with fever.
+
+    Returns ``None`` when the input is complete (use the calculator), or invalid for another
+    reason (the calculator's own error names it). ``result``: ``grade_at_least``,
+    ``grade_at_most``, ``complete`` (false), ``missing`` (the inputs that would settle it) and
+    ``raised_by`` (what would give a higher grade).
+    """
+    try:
+        inp = CrsInput.model_validate(dict(raw))
+    except Exception:
+        return None
+    flow_missing = inp.oxygen_device == "nasal_cannula" and inp.oxygen_flow is None
+    temp_missing = inp.temperature is None and not inp.fever_masked
+    if not (flow_missing or temp_missing):
+        return None
+    hypo = inp.hypotension or inp.vasopressors > 0 or inp.vasopressin
+    hyp_grade = hypotension_grade(hypo, inp.vasopressors, inp.vasopressin)
+    if flow_missing:
+        ox_low, ox_high = 2, 3
+    else:
+        flow = None if inp.oxygen_flow is None else round(inp.oxygen_flow, 2)
+        try:
+            ox_low = ox_high = hypoxia_grade(inp.oxygen_device, flow)
+        except CalcInputError:
+            return None
+    if temp_missing and not flow_missing and hyp_grade == 0 and ox_low == 0:
+        return None  # nothing but the missing temperature: nothing to bound yet
+    missing: list[str] = []
+    fever = False
+    if temp_missing:
+        missing.append("temperature")
+    elif inp.temperature is not None:
+        fever = round(inp.temperature, 2) >= FEVER_C
+    if flow_missing:
+        missing.append("oxygen_flow")
+    explanation = [
+        ExplanationRow(item="Hypotension", value=f"→ {hyp_grade}", points=hyp_grade),
+        ExplanationRow(
+            item="Hypoxia (oxygen requirement)",
+            value=(
+                "nasal cannula, flow not given: low-flow (≤ 6 L/min) → 2, high-flow (> 6 L/min) → 3"
+                if flow_missing
+                else f"{DEVICE_LABEL[inp.oxygen_device]} → {ox_low}"
+            ),
+            points=ox_low,
+        ),
+    ]
+    # with fever (or masked fever) the grade lies between these two
+    low, high = max(1, hyp_grade, ox_low), max(1, hyp_grade, ox_high)
+    if inp.fever_masked and not fever:
+        low, high = max(hyp_grade, ox_low), max(hyp_grade, ox_high)
+    raised_by: list[str] = []
+    if temp_missing:
+        grade_low, grade_high = 0, high
+        headline = f"No CRS grade yet: with fever, at least grade {low}"
+        interpretation = (
+            "The temperature is not given. CRS needs fever ≥ 38.0 °C (100.4 °F), unless antipyretic or "
+            f"anti-cytokine therapy has masked it; with fever, these answers give at least grade {low}"
+            + (f", grade {high} if the oxygen flow is > 6 L/min." if high > low else ".")
+        )
+        raised_by.append(
+            "a temperature ≥ 38.0 °C (100.4 °F), or fever masked by antipyretic or anti-cytokine therapy "
+            f"→ grade {low}" + (" or more" if high > low else "")
+        )
+    elif not fever and not inp.fever_masked:
+        grade_low = grade_high = 0
+        headline = "No CRS (grade 0)"
+        interpretation = (
+            "No CRS by ASTCT criteria (grade 0) whatever the oxygen flow: fever ≥ 38.0 °C is required, and no "
+            "antipyretic or anti-cytokine therapy has been given that would mask it."
+        )
+    elif low == high:
+        grade_low = grade_high = low
+        headline = f"CRS grade {low}"
+        interpretation = (
+            f"ASTCT grade {low} CRS: the oxygen flow is not given, but with these answers it does not change the "
+            "grade (a nasal cannula is grade 2 at ≤ 6 L/min and grade 3 above)."
+        )
+    else:
+        grade_low, grade_high = low, high
+        headline = f"CRS at least grade {low}"
+        interpretation = (
+            f"ASTCT CRS at least grade {low}: the oxygen flow on the nasal cannula is not given. Grade {high} if it "
+            "is > 6 L/min (high-flow); grade 2 hypoxia at ≤ 6 L/min (low-flow)."
+        )
+        raised_by.append(f"an oxygen flow > 6 L/min on the nasal cannula → grade {high}")
+    if not temp_missing and (fever or inp.fever_masked):
+        raised_by += crs_raised_by(grade_high)
+    elif temp_missing:
+        raised_by += crs_raised_by(high)
+    interpretation += " The grade is the worse of hypotension and hypoxia (Lee 2019)."
+    return CalcResult(
+        calculator="crs-grade",
+        result={
+            **({"grade": grade_low} if grade_low == grade_high else {}),
+            "grade_at_least": grade_low,
+            "grade_at_most": grade_high,
+            "complete": False,
+            "missing": missing,
+            "raised_by": raised_by,
+            "fever": fever,
+        },
+        inputs={
+            "temperature": None if inp.temperature is None else {"value": round(inp.temperature, 2), "unit": "°C"},
+            "fever_masked": inp.fever_masked,
+            "hypotension": inp.hypotension,
+            "vasopressors": inp.vasopressors,
+            "vasopressin": inp.vasopressin,
+            "oxygen_device": inp.oxygen_device,
+            "oxygen_flow": None,
+        },
+        explanation=explanation,
+        interpretation=interpretation,
+        warnings=[],
+        references=[LEE_2019],
+        calculator_version=VERSION,
+        title="Cytokine release syndrome grade (ASTCT 2019 consensus)",
+        headline=headline,
+    )
+
+
+#: calculators that can answer an incomplete form with what it already decides
+PARTIAL_RESULTS = {"crs-grade": crs_partial}
+
+
+# ---------------------------------------------------------------------------------------------
 # ICANS
 # ---------------------------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, QUrl
-from PySide6.QtGui import QFontMetrics, QTextDocument
+from PySide6.QtGui import QFont, QFontMetrics, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -38,8 +38,8 @@ from PySide6.QtWidgets import (
 from app.ui.context import UiContext
 from app.ui.models import REQUIREMENT_WORDS, Table1Model, cell_words
 from app.ui.screens.base import Screen
-from app.ui.theme import current_colours
-from app.ui.widgets import CONFLICT_COLOURS, badge_html, boxed_html, erratum_html, grade_html, quote_html
+from app.ui.theme import current_colours, print_colours
+from app.ui.widgets import badge_html, boxed_html, conflict_colours, erratum_html, grade_html, quote_html, screen_words
 
 PageRole = Qt.ItemDataRole.UserRole + 1
 SPECIAL_SECTIONS = ("table1", "box1", "box2", "box3")
@@ -364,11 +364,9 @@ class GuidelineScreen(Screen):
         for key, label in extras.items():
             item = QTreeWidgetItem([label])
             item.setData(0, PageRole, key)
-            font = item.font(0)
-            font.setItalic(True)
-            item.setFont(0, font)
             self.tree.addTopLevelItem(item)
             self._tree_items[key] = item
+        self._italic_extras()
         self.tree.expandToDepth(0)
         self.tree.blockSignals(False)
 
@@ -455,8 +453,19 @@ class GuidelineScreen(Screen):
         elif screen:
             self.context.navigate.emit(screen, payload)
 
+    def _italic_extras(self) -> None:
+        """The extra pages (evidence, errata, conflicts) in italics at the current text size."""
+        font = QFont(self.tree.font())
+        font.setItalic(True)
+        for key in ("evidence", "errata", "conflicts"):
+            item = getattr(self, "_tree_items", {}).get(key)
+            if item is not None:
+                item.setFont(0, font)
+
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._italic_extras()
         if event.type() == QEvent.Type.PaletteChange and self.content is not None and self.current_page:
             self._html_cache.clear()
             if self.current_page != "table1":
@@ -475,13 +484,16 @@ class GuidelineScreen(Screen):
         return self.browser.toPlainText()
 
     def document(self) -> QTextDocument | None:
+        """The page as printed: rendered again in the light colours (paper is white)."""
         if self.content is None:
             return None
-        if self.current_page == "table1":
-            doc = QTextDocument()
-            doc.setHtml(self.table1_html())
-            return doc
-        return self.browser.document().clone()
+        doc = QTextDocument(self)
+        with print_colours():
+            if self.current_page == "table1":
+                doc.setHtml(self.table1_html())
+            else:
+                doc.setHtml(self._render(self.current_page, self.focus_statement))
+        return doc
 
     # -- pages ----------------------------------------------------------------------------
     def page_html(self, page: str, focus: str | None = None) -> str:
@@ -509,7 +521,7 @@ class GuidelineScreen(Screen):
 
     # shared pieces
     def _muted(self, text: str) -> str:
-        return f'<span style="color:{current_colours().placeholder};">{text}</span>'
+        return f'<span style="color:{current_colours().muted};">{text}</span>'
 
     def _errata_for(self, target: str) -> str:
         assert self.content is not None
@@ -520,7 +532,7 @@ class GuidelineScreen(Screen):
     def _conflict_html(self, cid: str, *, compact: bool) -> str:
         assert self.content is not None
         conflict = self.content.conflict_by_id[cid]
-        fg = CONFLICT_COLOURS[1]
+        fg = conflict_colours()[1]
         sides = "".join(f"<li>“{escape(side.quote)}” <i>({escape(side.location)})</i></li>" for side in conflict.sides)
         title = f'<a href="{item_href("conflict:" + cid)}" style="color:{fg};">{escape(conflict.title)}</a>'
         body = (
@@ -530,7 +542,7 @@ class GuidelineScreen(Screen):
         )
         if compact:
             body = f"<b>⇄ Conflicting passages:</b> {title}<br>{escape(conflict.note)}"
-        return boxed_html(body, CONFLICT_COLOURS)
+        return boxed_html(body, conflict_colours())
 
     def _links_html(self, statement_id: str) -> str:
         assert self.content is not None
@@ -583,8 +595,11 @@ class GuidelineScreen(Screen):
                 + self._muted(f"({escape(dup.source.location)})")
                 + "</p>"
             )
+        titles = {cid: conflict.title for cid, conflict in c.conflict_by_id.items()}
         for note in s.notes:
-            parts.append(f'<p style="margin-top:2px; margin-bottom:2px;"><i>Note:</i> {escape(note)}</p>')
+            parts.append(
+                f'<p style="margin-top:2px; margin-bottom:2px;"><i>Note:</i> {escape(screen_words(note, titles))}</p>'
+            )
         for eid in s.errata:
             erratum = c.erratum_by_id.get(eid)
             if erratum is not None:
@@ -742,7 +757,7 @@ class GuidelineScreen(Screen):
         scale = self.content.scale
         out = [self._heading("Evidence levels and grades of recommendation")]
         out.append(quote_html(scale.grading_system.quote + " …", scale.grading_system.location))
-        out.append(boxed_html(f"<b>Source of the wording below:</b> {escape(scale.source_note)}", CONFLICT_COLOURS))
+        out.append(boxed_html(f"<b>Source of the wording below:</b> {escape(scale.source_note)}", conflict_colours()))
         out.append("<h3>Levels of evidence</h3><table cellpadding='4' cellspacing='0' border='1' width='100%'>")
         out += [
             f"<tr><td width='60'><b>{escape(lv.code)}</b></td><td>{escape(lv.meaning)}</td></tr>" for lv in scale.levels

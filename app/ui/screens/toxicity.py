@@ -41,7 +41,8 @@ from app.ui.calc_form import (
 )
 from app.ui.context import UiContext
 from app.ui.screens.base import Screen
-from app.ui.widgets import CONFLICT_COLOURS
+from app.ui.theme import UNTAGGED, Colours, current_colours, follow_theme, print_colours, relative_font, styled
+from app.ui.widgets import muted_html, screen_words
 
 SYNDROMES = {
     "crs": ("CRS", "Cytokine release syndrome (CRS)", "crs-grade"),
@@ -50,15 +51,26 @@ SYNDROMES = {
 DOSE_HEADERS = ("Drug", "Dose", "Quote", "Where in the guideline")
 TOCILIZUMAB_HEADING = "Tocilizumab only with concurrent CRS"
 
-BANNER_STYLE = (
-    "QFrame#tocilizumabBanner { background: #fde8e8; border: 3px solid #9b1c1c; border-radius: 4px; }"
-    " QFrame#tocilizumabBanner QLabel { color: #3b0a0a; background: transparent; }"
-)
-CONFLICT_STYLE = (
-    f"QFrame#conflictBox {{ background: {CONFLICT_COLOURS[0]}; border: 2px solid {CONFLICT_COLOURS[2]};"
-    " border-radius: 4px; }"
-    f" QFrame#conflictBox QLabel {{ color: {CONFLICT_COLOURS[1]}; background: transparent; }}"
-)
+
+
+def banner_style(c: Colours) -> str:
+    return (
+        f"QFrame#tocilizumabBanner {{ background: {c.danger.bg}; border: 3px solid {c.danger.border};"
+        " border-radius: 4px; }"
+        f" QFrame#tocilizumabBanner QLabel {{ color: {c.danger.fg}; background: transparent; }}"
+    )
+
+
+def conflict_style(c: Colours) -> str:
+    return (
+        f"QFrame#conflictBox {{ background: {c.conflict.bg}; border: 2px solid {c.conflict.border};"
+        " border-radius: 4px; }"
+        f" QFrame#conflictBox QLabel {{ color: {c.conflict.fg}; background: transparent; }}"
+    )
+
+
+def danger_text_style(c: Colours) -> str:
+    return f"color: {c.error};"
 
 
 def _esc(text: Any) -> str:
@@ -84,17 +96,17 @@ def tocilizumab_caution(panels: list[dict[str, Any]]) -> tuple[str, str]:
 
 UNTAGGED_MARK = "untagged in Box 3 (no evidence tag)"
 UNTAGGED_BADGE = (
-    "<span style='background:#eeeeee; color:#333333; border:1px solid #777777'>&nbsp;untagged in Box 3&nbsp;</span>"
+    f"<span style='background-color:{UNTAGGED.bg}; color:{UNTAGGED.fg}'>&nbsp;untagged in Box 3&nbsp;</span>"
 )
 NOT_GIVEN_TITLE = "Dose not given in the guideline"
 
 
-def _statement_html(s: dict[str, Any]) -> str:
+def _statement_html(s: dict[str, Any], conflicts: dict[str, str] | None = None) -> str:
     badge = UNTAGGED_BADGE if s.get("untagged") else badges_html(s.get("evidence", []))
     parts = [f"{badge} {_esc(s['text'])}"]
-    parts.append(f"<br><span style='color:#555555; font-size:small'>{_esc(s['source']['location'])}</span>")
+    parts.append("<br>" + muted_html(_esc(s["source"]["location"])))
     for note in s.get("notes", []):
-        parts.append(f"<br><i>Note: {_esc(note)}</i>")
+        parts.append(f"<br><i>Note: {_esc(screen_words(note, conflicts))}</i>")
     for erratum in s.get("errata", []):
         parts.append(f"<br><b>Erratum applies:</b> {_esc(erratum)}")
     return "".join(parts)
@@ -126,10 +138,7 @@ def _label(text: str, parent: QWidget, *, rich: bool = True, accessible: str = "
 
 def _heading(text: str, parent: QWidget) -> QLabel:
     label = QLabel(text, parent)
-    font = label.font()
-    font.setBold(True)
-    font.setPointSizeF(font.pointSizeF() * 1.1)
-    label.setFont(font)
+    relative_font(label, 1.1, bold=True)
     return label
 
 
@@ -139,17 +148,14 @@ class TocilizumabBanner(QFrame):
     def __init__(self, quote: str, location: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("tocilizumabBanner")
-        self.setStyleSheet(BANNER_STYLE)
+        styled(self, banner_style)
         self.quote = quote
         self.location = location
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
         layout.setSpacing(2)
         self.heading = QLabel(f"⚠ CAUTION — {TOCILIZUMAB_HEADING}", self)
-        font = self.heading.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        self.heading.setFont(font)
+        relative_font(self.heading, 1.15, bold=True)
         self.text = _label(f"“{_esc(quote)}” <i>({_esc(location)})</i>", self)
         layout.addWidget(self.heading)
         layout.addWidget(self.text)
@@ -166,9 +172,14 @@ class GradePanel(QWidget):
         panel: dict[str, Any],
         banner: tuple[str, str] | None,
         parent: QWidget | None = None,
+        conflict_titles: dict[str, str] | None = None,
     ) -> None:
         super().__init__(parent)
         self.syndrome = syndrome
+        self.conflict_titles = dict(conflict_titles or {})
+        for c in panel.get("conflicts", []):
+            if c.get("id"):
+                self.conflict_titles.setdefault(c["id"], c["title"])
         self.panel = panel
         self.grade = int(panel["grade"])
         self.banner_quote = banner
@@ -219,7 +230,7 @@ class GradePanel(QWidget):
         for conflict in conflicts:
             box = QFrame(body)
             box.setObjectName("conflictBox")
-            box.setStyleSheet(CONFLICT_STYLE)
+            styled(box, conflict_style)
             inner = QVBoxLayout(box)
             inner.addWidget(_label(f"<b>⇄ Conflict in the guideline: {_esc(conflict['title'])}</b>", box))
             for i, side in enumerate(conflict["sides"], start=1):
@@ -246,15 +257,22 @@ class GradePanel(QWidget):
         scroll.setAccessibleDescription("Use the arrow keys to scroll")
         outer.addWidget(scroll, 1)
         self.scroll = scroll
+        follow_theme(self, self.render)
+
+    def render(self) -> None:
+        """The statement lists in the current theme's colours (again after a theme change)."""
+        self.box3.setText(self._list_html(self.panel.get("box3", [])))
+        self.recommendations.setText(self._list_html(self.panel.get("recommendations", [])))
 
     def dose_rows(self) -> list[tuple[str, str, str, str]]:
         return [(d["drug"], d["dose"], d["source"]["quote"], d["source"]["location"]) for d in self.panel["doses"]]
 
-    @staticmethod
-    def _list_html(statements: list[dict[str, Any]]) -> str:
+    def _list_html(self, statements: list[dict[str, Any]]) -> str:
         if not statements:
             return "<i>None at this grade.</i>"
-        return "".join(f"<p style='margin-bottom:6px'>• {_statement_html(s)}</p>" for s in statements)
+        return "".join(
+            f"<p style='margin-bottom:6px'>• {_statement_html(s, self.conflict_titles)}</p>" for s in statements
+        )
 
     # -- text and print -------------------------------------------------------------------
     def plain_text(self) -> str:
@@ -267,7 +285,7 @@ class GradePanel(QWidget):
             lines.append(f"{title}:")
             for s in items:
                 lines.append(_statement_line(s))
-                lines.extend(f"      note: {n}" for n in s.get("notes", []))
+                lines.extend(f"      note: {screen_words(n, self.conflict_titles)}" for n in s.get("notes", []))
             lines.append("")
 
         statements(f"Box 3, grade {self.grade} {short}", self.panel.get("box3", []))
@@ -300,8 +318,10 @@ class GradePanel(QWidget):
         short = SYNDROMES[self.syndrome][0]
         parts = [f"<h2>{short} grade {self.grade}: management</h2>"]
         if self.banner_quote is not None:
+            box = current_colours().danger
             parts.append(
-                "<table width='100%' cellpadding='6' style='background:#fde8e8;border:3px solid #9b1c1c'><tr><td>"
+                f"<table width='100%' cellpadding='6' border='2' style='border-color:{box.border};"
+                f" border-style:solid'><tr><td bgcolor='{box.bg}' style='color:{box.fg}'>"
                 f"<b>⚠ CAUTION — {TOCILIZUMAB_HEADING}</b><br>“{_esc(self.banner_quote[0])}” "
                 f"<i>({_esc(self.banner_quote[1])})</i></td></tr></table>"
             )
@@ -342,26 +362,34 @@ class ToxicityScreen(Screen):
         self.graded: int | None = None
 
         heading = QLabel(long_title, self)
-        font = heading.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.3)
-        heading.setFont(font)
+        relative_font(heading, 1.3, bold=True)
+        heading.setWordWrap(True)
 
+        # the grader: form, Clear and result one under the other in ONE scroll area (no list that
+        # scrolls inside a scrolling form), labels above their fields so that it keeps its room at
+        # any text size; beside it the management of the grade
         grader_box = QGroupBox(f"ASTCT 2019 {short} grading", self)
         grader_layout = QVBoxLayout(grader_box)
         grader_layout.setContentsMargins(6, 4, 6, 4)
         self.grader = CalculatorPanel(
             context,
-            arrangement="wide",
-            ratio=(7, 5),
-            form_columns=2,
+            arrangement="flow",
             compact=True,
             buttons=("clear",),
             parent=grader_box,
+            labels_above=True,
         )
         self.grader.setAccessibleName(f"{short} grader")
         self.grader.result_changed.connect(self._on_graded)
         grader_layout.addWidget(self.grader)
+        self.grader_scroll = QScrollArea(self)
+        self.grader_scroll.setWidgetResizable(True)
+        self.grader_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.grader_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.grader_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.grader_scroll.setWidget(grader_box)
+        self.grader_scroll.setAccessibleName(f"{short} grading form")
+        self.grader_scroll.setMinimumWidth(260)
 
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName(f"{short} management by grade")
@@ -384,7 +412,7 @@ class ToxicityScreen(Screen):
                 toco_page,
                 accessible="Tocilizumab note",
             )
-            note.setStyleSheet("color: #7a1010;")
+            styled(note, danger_text_style)
             toco_layout.addWidget(note)
         toco_layout.addWidget(self.toco, 1)
         self.helpers.addTab(toco_page, "Tocilizumab dose")
@@ -394,41 +422,42 @@ class ToxicityScreen(Screen):
         self.copy_button.setAccessibleDescription("Copy this grade's management panel as plain text")
         self.copy_button.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.plain_text()))
         self.pdf_button = QPushButton("Export panel PDF…", self)
+        self.pdf_button.setAccessibleDescription("Export this grade's management panel to a PDF file")
         self.pdf_button.clicked.connect(
             lambda: export_pdf_dialog(
                 self, self.document(), context.stamp(), f"{syndrome}-grade-{self.current_grade() or 0}.pdf"
             )
         )
-        left = QWidget(self)
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.tabs, 1)
+        management = QWidget(self)
+        management_layout = QVBoxLayout(management)
+        management_layout.setContentsMargins(0, 0, 0, 0)
+        management_layout.addWidget(self.tabs, 1)
         row = QHBoxLayout()
         row.addWidget(self.copy_button)
         row.addWidget(self.pdf_button)
         row.addStretch(1)
-        left_layout.addLayout(row)
+        management_layout.addLayout(row)
 
-        bottom = QSplitter(Qt.Orientation.Horizontal, self)
-        bottom.addWidget(left)
-        bottom.addWidget(self.helpers)
-        bottom.setStretchFactor(0, 3)
-        bottom.setStretchFactor(1, 2)
-        bottom.setSizes([790, 470])
-        bottom.setChildrenCollapsible(False)
-        vertical = QSplitter(Qt.Orientation.Vertical, self)
-        vertical.addWidget(grader_box)
-        vertical.addWidget(bottom)
-        vertical.setStretchFactor(0, 2)
-        vertical.setStretchFactor(1, 5)
-        vertical.setSizes([260 if syndrome == "crs" else 300, 520])
-        vertical.setChildrenCollapsible(False)
-        self.splitter = vertical
+        right = QSplitter(Qt.Orientation.Vertical, self)
+        right.addWidget(management)
+        right.addWidget(self.helpers)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 1)
+        right.setSizes([460, 200])
+        right.setChildrenCollapsible(False)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.grader_scroll)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([440, 660])
+        splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.addWidget(heading)
-        layout.addWidget(vertical, 1)
+        layout.addWidget(splitter, 1)
         if context.guide is not None:
             self.on_guide_ready()
 
@@ -439,8 +468,12 @@ class ToxicityScreen(Screen):
         guide = self.context.guide
         panels = sorted(guide.toxicity(self.syndrome), key=lambda p: p["grade"])
         banner = tocilizumab_caution(panels) if self.syndrome == "icans" else None
+        try:
+            titles = {c.id: c.title for c in guide.repo.conflicts()}
+        except Exception:  # the titles only make notes read better
+            titles = {}
         for panel in panels:
-            widget = GradePanel(self.syndrome, panel, banner, self.tabs)
+            widget = GradePanel(self.syndrome, panel, banner, self.tabs, conflict_titles=titles)
             self.panels[widget.grade] = widget
             self.tabs.addTab(widget, f"Grade {widget.grade}")
         self.grader.set_calculator(self.grader_id)
@@ -468,15 +501,21 @@ class ToxicityScreen(Screen):
 
     def _on_graded(self, result: Any) -> None:
         grade = None
+        at_least = False
         if result is not None:
+            values = result.result if isinstance(result.result, dict) else {}
+            raw = values.get("grade")
+            if raw is None and values.get("grade_at_least"):
+                raw, at_least = values["grade_at_least"], True
             try:
-                grade = int(result.result["grade"])
-            except (KeyError, TypeError, ValueError):
+                grade = int(raw) if raw is not None else None
+            except (TypeError, ValueError):
                 grade = None
         self.graded = grade if grade in self.panels else None
+        mark = "◀ at least" if at_least else "◀ graded"
         for g, widget in self.panels.items():
             index = self.tabs.indexOf(widget)
-            self.tabs.setTabText(index, f"Grade {g} ◀ graded" if g == self.graded else f"Grade {g}")
+            self.tabs.setTabText(index, f"Grade {g} {mark}" if g == self.graded else f"Grade {g}")
         if self.graded is not None:
             self.tabs.setCurrentWidget(self.panels[self.graded])
 
@@ -510,7 +549,7 @@ class ToxicityScreen(Screen):
         result = self.grader.result
         if result is None:
             return "", ""
-        text = f"Graded: {primary_text(self.grader_id, result.result)} (ASTCT 2019)"
+        text = f"Graded: {screen_words(result.headline or primary_text(self.grader_id, result.result))} (ASTCT 2019)"
         rows = "; ".join(f"{r.item}: {r.value}" for r in result.explanation)
         return text, rows
 
@@ -528,4 +567,6 @@ class ToxicityScreen(Screen):
             return None
         summary, rows = self._grader_summary()
         head = f"<p><b>{_esc(summary)}</b><br><small>{_esc(rows)}</small></p>" if summary else ""
-        return html_document(head + widget.html(), f"{self.title} grade {widget.grade}")
+        with print_colours():
+            body = widget.html()
+        return html_document(head + body, f"{self.title} grade {widget.grade}")
