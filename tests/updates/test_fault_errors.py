@@ -142,3 +142,17 @@ def test_verify_stages_under_its_own_pid(installed, seq6, monkeypatch, tmp_path)
     install.verify(seq6, installed)
     assert made and Path(made[0]).name.startswith(f"{VERIFY_PREFIX}{os.getpid()}-")
     assert not Path(made[0]).exists()
+
+
+def test_a_failing_info_after_the_switch_does_not_turn_a_done_apply_into_a_failure(installed, seq6, cli,
+                                                                                     monkeypatch):
+    """The printed ``info`` comes after the commit point: if it fails, the apply is still done."""
+    from app.services.guide import Guide
+
+    def broken(self, today=None):
+        raise KeyError("title")
+
+    monkeypatch.setattr(Guide, "info", broken)
+    code, out = cli("--data-dir", installed, "update", "apply", seq6)
+    assert code == 0 and out["update"]["current"]["sequence"] == 6
+    assert "KeyError" in out["info_error"]
