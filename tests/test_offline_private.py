@@ -77,3 +77,52 @@ def test_console_script_runs_as_module():
     )
     assert proc.returncode == 0, proc.stderr
     assert "content_version" in proc.stdout
+
+
+def test_runtime_guard_refuses_socket_creation():
+    """Refused where it starts: no IPv4/IPv6 (or any non-local) socket can be created at all."""
+    proc = _py(
+        "import app.netguard as g; g.install()\n"
+        "import socket\n"
+        "for call in (lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM),\n"
+        "             lambda: socket.socket(socket.AF_INET6, socket.SOCK_STREAM),\n"
+        "             lambda: socket.socket(),\n"
+        "             lambda: socket.create_server(('127.0.0.1', 0)),\n"
+        "             lambda: socket.getnameinfo(('127.0.0.1', 80), 0)):\n"
+        "    try:\n"
+        "        call()\n"
+        "        print('ALLOWED')\n"
+        "    except g.NetworkBlocked:\n"
+        "        print('blocked')\n"
+        "a, b = socket.socketpair(socket.AF_UNIX)\n"
+        "print('unix', a.family.name)\n"
+    )
+    assert proc.stdout.split() == ["blocked"] * 5 + ["unix", "AF_UNIX"], proc.stdout + proc.stderr
+
+
+def test_no_datagram_leaves_after_the_guard_is_installed():
+    """A UDP listener on this machine receives nothing: neither from a new socket nor from one
+    opened before the guard (``sendto``, ``sendmsg`` with an address, ``connect`` + ``send``)."""
+    proc = _py(
+        "import socket\n"
+        "listener = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+        "listener.bind(('127.0.0.1', 0)); listener.settimeout(0.5)\n"
+        "addr = listener.getsockname()\n"
+        "early = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+        "import app.netguard as g; g.install()\n"
+        "attempts = (lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'new', addr),\n"
+        "            lambda: early.sendto(b'sendto', addr),\n"
+        "            lambda: early.sendmsg([b'sendmsg'], [], 0, addr),\n"
+        "            lambda: (early.connect(addr), early.send(b'connect')))\n"
+        "for attempt in attempts:\n"
+        "    try:\n"
+        "        attempt()\n"
+        "        print('SENT')\n"
+        "    except g.NetworkBlocked:\n"
+        "        print('blocked')\n"
+        "try:\n"
+        "    print('RECEIVED', listener.recvfrom(100))\n"
+        "except socket.timeout:\n"
+        "    print('nothing received')\n"
+    )
+    assert proc.stdout.splitlines() == ["blocked"] * 4 + ["nothing received"], proc.stdout + proc.stderr
