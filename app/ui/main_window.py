@@ -53,11 +53,9 @@ from app.ui.context import UiContext
 from app.ui.geometry import clamp, placement
 from app.ui.screens import SCREENS, create_screen
 from app.ui.settings import FONT_SCALE_MAX, FONT_SCALE_MIN, FONT_SCALE_STEP, THEMES, UNITS, Settings
-from app.ui.theme import apply_font_scale, apply_theme
+from app.ui.theme import apply_font_scale, apply_theme, current_colours, follow_theme
 
 APP_TITLE = "Myeloma Pocket Guide"
-#: the content banner: background, text, button (its own colours, readable in every theme)
-BANNER_COLOURS = ("#fff4ce", "#3d2e00", "#ffe69c")
 
 #: screen id → (navigation label, accessible description)
 SCREEN_LABELS: dict[str, tuple[str, str]] = {
@@ -210,16 +208,8 @@ class MainWindow(QMainWindow):
         self.banner.setFrameShape(QFrame.Shape.Box)
         self.banner.setFrameShadow(QFrame.Shadow.Plain)
         self.banner.setAutoFillBackground(True)
-        banner_palette = QPalette(self.banner.palette())
-        for role, colour in (
-            (QPalette.ColorRole.Window, BANNER_COLOURS[0]),
-            (QPalette.ColorRole.WindowText, BANNER_COLOURS[1]),
-            (QPalette.ColorRole.Button, BANNER_COLOURS[2]),
-            (QPalette.ColorRole.ButtonText, BANNER_COLOURS[1]),
-            (QPalette.ColorRole.Text, BANNER_COLOURS[1]),
-        ):
-            banner_palette.setColor(role, QColor(colour))
-        self.banner.setPalette(banner_palette)
+        self._colour_banner()
+        follow_theme(self, self._colour_banner)
         self.banner.setAccessibleName("Content status warning")
         banner_layout = QHBoxLayout(self.banner)
         banner_layout.setContentsMargins(10, 6, 6, 6)
@@ -371,6 +361,9 @@ class MainWindow(QMainWindow):
             "Help: what each screen does, the shortcuts, how statuses and evidence tags read",
         )
         self._action(help_menu, "&About Myeloma Pocket Guide", lambda: self.navigate("about", None))
+        from app.ui.safety_menu import add_help_actions
+
+        add_help_actions(self, help_menu)
         for action in self.findChildren(QAction):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
 
@@ -425,6 +418,9 @@ class MainWindow(QMainWindow):
         start = self.settings.last_screen or next(iter(SCREENS))
         self.show_screen(start if start in SCREENS else next(iter(SCREENS)))
         self.start_recheck()
+        from app.ui.whats_new import show_once_after_update
+
+        show_once_after_update(self)
 
     # -- the background re-check of the active database ------------------------------------
     def start_recheck(self) -> None:
@@ -525,6 +521,21 @@ class MainWindow(QMainWindow):
         )
 
     # -- the content banner ---------------------------------------------------------------
+    def _colour_banner(self) -> None:
+        """The banner in the theme's erratum colours (its own background, readable in every theme)."""
+        box = current_colours().erratum
+        palette = QPalette(self.banner.palette())
+        for role, colour in (
+            (QPalette.ColorRole.Window, box.bg),
+            (QPalette.ColorRole.WindowText, box.fg),
+            (QPalette.ColorRole.Button, box.bg),
+            (QPalette.ColorRole.ButtonText, box.fg),
+            (QPalette.ColorRole.Text, box.fg),
+            (QPalette.ColorRole.Mid, box.border),
+        ):
+            palette.setColor(role, QColor(colour))
+        self.banner.setPalette(palette)
+
     def banner_messages(self) -> list[str]:
         if self.guide is None:
             return []

@@ -356,6 +356,9 @@ class UpdateDialog(QDialog):
         self.install_button.show()
         self.install_button.setEnabled(True)
         self._finish(self.ACCEPTED, closing_label="Cancel")
+        from app.ui.whats_new import preview_in_update_dialog
+
+        preview_in_update_dialog(self)  # appends what would change, statement by statement
 
     def _show_refusal(self, outcome: UpdateOutcome, state: str) -> None:
         if state == self.INSTALL_REFUSED:
