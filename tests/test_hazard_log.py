@@ -113,6 +113,7 @@ def test_safety_case_report_markdown_and_pdf(tool, log, tmp_path, qapp):
     junit.write_text('<testsuites><testsuite name="pytest">' + "".join(cases) + "</testsuite></testsuites>",
                      encoding="utf-8")
     md_path, pdf_path, outcomes = tool.build_report(tmp_path / "out", junit)
+    assert outcomes[failing] == "failed"
     md = md_path.read_text(encoding="utf-8")
     from app import __version__
     from app.paths import bundled_database
