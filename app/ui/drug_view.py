@@ -34,6 +34,7 @@ from app.ui.screens.regimens import (
     dosing_html,
     dosing_text,
 )
+from app.ui.theme import follow_theme, print_colours
 
 DOSING_ANCHOR = "dosing"
 SYNDROME_LABELS = {"crs": "CRS", "icans": "ICANS"}
@@ -240,6 +241,9 @@ class DrugView(Screen):
             self.on_guide_ready()
 
     def on_guide_ready(self) -> None:
+        if not getattr(self, "_following", False):
+            self._following = True
+            follow_theme(self, self._rerender)
         self.chooser.clear()
         for drug in self.context.guide.repo.drugs():
             self.chooser.addItem(drug.name, drug.id)
@@ -256,6 +260,13 @@ class DrugView(Screen):
             self.chooser.setCurrentIndex(index)
         self.browser.setHtml(drug_html(self.info))
         self.browser.setAccessibleDescription(f"What the guide records about {self.info.drug.name}")
+
+    def _rerender(self) -> None:
+        """The page again in the new theme's colours (they are written into its HTML)."""
+        if self.info is not None:
+            position = self.browser.verticalScrollBar().value()
+            self.browser.setHtml(drug_html(self.info))
+            self.browser.verticalScrollBar().setValue(position)
 
     def _on_link(self, url: QUrl) -> None:
         scheme, _, item = url.toString().partition(":")
@@ -288,6 +299,8 @@ class DrugView(Screen):
     def document(self) -> QTextDocument | None:
         if self.info is None:
             return None
-        return html_document(drug_html(self.info), f"{self.info.drug.name} — Myeloma Pocket Guide")
+        with print_colours():
+            body = drug_html(self.info)
+        return html_document(body, f"{self.info.drug.name} — Myeloma Pocket Guide")
 
 

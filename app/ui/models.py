@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 
+from app.ui.theme import REQUIREMENT_CELLS
 from app.ui.widgets import mark_hits
 
 Index = QModelIndex | QPersistentModelIndex
@@ -213,14 +214,8 @@ REQUIREMENT_WORDS: dict[str, str] = {
     "trials_only": "Only in clinical trials",
     "conditional": "Conditional",
 }
-#: requirement → (background, text): a cue next to the words, never instead of them.
-REQUIREMENT_COLOURS: dict[str, tuple[str, str]] = {
-    "obligatory": ("#d4efdb", "#0a3d18"),
-    "optional": ("#d9e7fb", "#0b3166"),
-    "not_required": ("#eceff1", "#2b2f33"),
-    "trials_only": ("#ece0f8", "#3f1670"),
-    "conditional": ("#fff0c2", "#4a3600"),
-}
+#: requirement → (background, text): a cue next to the words, never instead of them (the registry's cells).
+REQUIREMENT_COLOURS: dict[str, tuple[str, str]] = {key: (box.bg, box.fg) for key, box in REQUIREMENT_CELLS.items()}
 TABLE1_CELLS = ("diagnosis", "at_response", "at_follow_up", "at_relapse")
 
 

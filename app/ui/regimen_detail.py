@@ -264,9 +264,9 @@ def detail_html(c: DetailContent) -> str:
     if c.statement is not None:
         s = c.statement
         if s.text == leaf.quote:
-            out.append(f"<h3>Statement {_e(s.id)}</h3><p>The source quote above ({_e(s.source.location)}).</p>")
+            out.append(f"<h3>The statement</h3><p>The source quote above ({_e(s.source.location)}).</p>")
         else:
-            out.append(f"<h3>Statement {_e(s.id)}</h3><blockquote>“{_e(s.text)}”</blockquote>")
+            out.append(f"<h3>The statement</h3><blockquote>“{_e(s.text)}”</blockquote>")
             out.append(f"<p><i>{_e(s.source.location)}</i></p>")
         if c.links:
             rows = "".join(

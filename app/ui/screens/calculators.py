@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette, QTextDocument
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QColor, QFont, QTextDocument
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -25,11 +25,13 @@ from app.ui.calc_form import (
     CALCULATOR_GROUPS,
     CalculatorPanel,
     chain_tab_order,
+    muted_style,
     read_unit_system,
     write_unit_system,
 )
 from app.ui.context import UiContext
 from app.ui.screens.base import Screen
+from app.ui.theme import current_colours, relative_font, styled
 
 _ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -41,6 +43,7 @@ class CalculatorsScreen(Screen):
         super().__init__(context, parent, **kwargs)
         self.setAccessibleName("Calculators")
 
+        self._headers: list[QListWidgetItem] = []
         self.list = QListWidget(self)
         self.list.setAccessibleName("Calculator list")
         self.list.setWordWrap(True)
@@ -66,9 +69,7 @@ class CalculatorsScreen(Screen):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         heading = QLabel("Calculators", left)
-        font = heading.font()
-        font.setBold(True)
-        heading.setFont(font)
+        relative_font(heading, bold=True)
         left_layout.addWidget(heading)
         left_layout.addWidget(self.list, 1)
         units_row = QHBoxLayout()
@@ -77,7 +78,7 @@ class CalculatorsScreen(Screen):
         left_layout.addWidget(self.units)
         note = QLabel("Inputs are never saved. Results support, not replace, clinical judgement.", left)
         note.setWordWrap(True)
-        note.setStyleSheet("color: #555;")
+        styled(note, muted_style)
         left_layout.addWidget(note)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -110,11 +111,8 @@ class CalculatorsScreen(Screen):
                 continue
             header = QListWidgetItem(name.upper(), self.list)
             header.setFlags(Qt.ItemFlag.NoItemFlags)
-            header.setForeground(self.palette().color(QPalette.ColorRole.WindowText))
-            font = header.font()
-            font.setBold(True)
-            font.setPointSizeF(font.pointSizeF() * 0.85)
-            header.setFont(font)
+            header.setData(Qt.ItemDataRole.AccessibleTextRole, f"{name} (group)")
+            self._headers.append(header)
             for calc_id in ids:
                 meta = calculators[calc_id]
                 item = QListWidgetItem(meta["title"], self.list)
@@ -122,7 +120,23 @@ class CalculatorsScreen(Screen):
                 item.setToolTip(f"{meta['title']}\n{meta['reference']}")
                 item.setData(Qt.ItemDataRole.AccessibleTextRole, meta["title"])
                 placed.add(calc_id)
+        self._style_headers()
         self.open_item("iss" if "iss" in placed else next(iter(placed), None))
+
+    def _style_headers(self) -> None:
+        """Group headings in the theme's text colour (not the faded colour of a disabled row), bold, at the
+        current text size: set again after every theme or text-size change."""
+        colour = QColor(current_colours().text)
+        font = QFont(self.list.font())
+        font.setBold(True)
+        for header in self._headers:
+            header.setForeground(colour)
+            header.setFont(font)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.PaletteChange):
+            self._style_headers()
 
     def _item_for(self, calc_id: str) -> QListWidgetItem | None:
         for row in range(self.list.count()):

@@ -40,7 +40,8 @@ from PySide6.QtWidgets import (
 from app.ui.calc_form import badges_html, export_pdf_dialog, html_document, html_table
 from app.ui.context import UiContext
 from app.ui.screens.base import Screen
-from app.ui.widgets import approvals_html, trials_html
+from app.ui.theme import Colours, current_colours, follow_theme, print_colours, relative_font, styled
+from app.ui.widgets import approvals_html, muted_html, screen_words, trials_html
 
 Index = QModelIndex | QPersistentModelIndex
 ABBR_ROLE = Qt.ItemDataRole.UserRole
@@ -61,10 +62,14 @@ _LENALIDOMIDE_BANDS = (
     ("< 30 mL/min, not on dialysis", 20.0, False),
     ("on dialysis", 10.0, True),
 )
-BANNER_STYLE = (
-    "QFrame#notRecommended { background: #fde8e8; border: 3px solid #9b1c1c; border-radius: 4px; }"
-    " QFrame#notRecommended QLabel { color: #3b0a0a; background: transparent; }"
-)
+
+
+def banner_style(c: Colours) -> str:
+    return (
+        f"QFrame#notRecommended {{ background: {c.danger.bg}; border: 3px solid {c.danger.border};"
+        " border-radius: 4px; }"
+        f" QFrame#notRecommended QLabel {{ color: {c.danger.fg}; background: transparent; }}"
+    )
 
 
 def _esc(text: Any) -> str:
@@ -127,7 +132,7 @@ class RegimenTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and column == 3 and not r.recommended:
             from PySide6.QtGui import QColor
 
-            return QColor("#9b1c1c")
+            return QColor(current_colours().error)
         if role == Qt.ItemDataRole.FontRole and column == 0:
             from PySide6.QtGui import QFont
 
@@ -334,10 +339,9 @@ def _statements_html(items: list[dict[str, Any]]) -> str:
         return "<p><i>None.</i></p>"
     out = []
     for s in items:
-        notes = "".join(f"<br><i>Note: {_esc(n)}</i>" for n in s["notes"])
+        notes = "".join(f"<br><i>Note: {_esc(screen_words(n))}</i>" for n in s["notes"])
         out.append(
-            f"<p>• {badges_html(s['evidence'])} {_esc(s['text'])}<br>"
-            f"<span style='color:#555555; font-size:small'>{_esc(s['location'])}</span>{notes}</p>"
+            f"<p>• {badges_html(s['evidence'])} {_esc(s['text'])}<br>{muted_html(_esc(s['location']))}{notes}</p>"
         )
     return "".join(out)
 
@@ -347,9 +351,10 @@ def banner_html(regimen: Any) -> str:
         return ""
     reason = regimen.not_recommended_reason
     quote = f"<br>“{_esc(reason.quote)}” <i>({_esc(reason.location)})</i>" if reason is not None else ""
+    box = current_colours().danger
     return (
-        "<table width='100%' cellpadding='6' style='background:#fde8e8;border:3px solid #9b1c1c'><tr><td>"
-        f"<b>⚠ {NOT_RECOMMENDED}</b>{quote}</td></tr></table>"
+        f"<table width='100%' cellpadding='6' border='2' style='border-color:{box.border}; border-style:solid'>"
+        f"<tr><td bgcolor='{box.bg}' style='color:{box.fg}'><b>⚠ {NOT_RECOMMENDED}</b>{quote}</td></tr></table>"
     )
 
 
@@ -387,7 +392,6 @@ MAINTENANCE_FLAG = (
     "(Rd) starting-dose table does not apply."
 )
 RD_COLUMNS = ("Creatinine clearance", "EU SmPC (followed)", "US label", "EU vs US")
-MAINTENANCE_STYLE = "background:#fff4d6;border:2px solid #a86b00"
 
 
 def _fact_source(f: dict[str, Any]) -> str:
@@ -403,12 +407,13 @@ def _facts_html(facts: list[dict[str, Any]]) -> str:
     out = []
     for f in facts:
         status = f["status"]
-        flag = f"<b style='color:#9b1c1c'>⚠ {status}</b>" if status != "CONFIRMED" else f"<b>{status}</b>"
+        error = current_colours().error
+        flag = f"<b style='color:{error}'>⚠ {status}</b>" if status != "CONFIRMED" else f"<b>{status}</b>"
         quote = f"<br>Label text: “{_esc(f['quote'])}”" if f["quote"] else ""
         out.append(
             f"<p style='margin-bottom:6px'>• <b>{_esc(REGION_NAMES[f['region']])} · {_esc(f['topic'])}</b> "
             f"[{flag}]: {_esc(f['shown'])}{quote}<br>"
-            f"<span style='color:#555555; font-size:small'>Source: {_esc(_fact_source(f))}</span></p>"
+            f"{muted_html('Source: ' + _esc(_fact_source(f)))}</p>"
         )
     return "".join(out)
 
@@ -418,8 +423,10 @@ def _maintenance_html(m: dict[str, Any]) -> str:
     out = [f"<h3>Lenalidomide — {_esc(m['heading'])}</h3>"]
     if use.get("setting"):
         out.append(f"<p><b>This regimen:</b> {_esc(use['setting'])}</p>")
+    box = current_colours().warning
     out.append(
-        f"<table width='100%' cellpadding='6' style='{MAINTENANCE_STYLE}'><tr><td>"
+        f"<table width='100%' cellpadding='6' border='2' style='border-color:{box.border}; border-style:solid'>"
+        f"<tr><td bgcolor='{box.bg}' style='color:{box.fg}'>"
         f"<b>⚠ Not the 25 mg table.</b> {_esc(m['not_the_25_mg_table'])}</td></tr></table>"
     )
     out.append(_facts_html(m["dose"]))
@@ -608,21 +615,26 @@ class RegimensScreen(Screen):
         self.table = QTableView(self)
         self.table.setModel(self.proxy)
         self.table.setAccessibleName("Regimens")
+        self.table.setAccessibleDescription("One row per regimen: abbreviation, name, drug classes and status")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        # names and classes wrap (never "dara…"): each row as tall as its longest cell
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         header = self.table.horizontalHeader()
+        header.setAccessibleName("Regimen table columns")
+        header.setAccessibleDescription("Regimen, Name, Classes, Status")
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        self.table.setColumnWidth(2, 120)
+        self.table.setColumnWidth(2, self.fontMetrics().horizontalAdvance("anti-CD38, PI, IMiD") + 16)
         self.count = QLabel("", self)
         self.count.setAccessibleName("Number of regimens shown")
 
@@ -632,14 +644,12 @@ class RegimensScreen(Screen):
 
         self.banner = QFrame(self)
         self.banner.setObjectName("notRecommended")
-        self.banner.setStyleSheet(BANNER_STYLE)
+        styled(self.banner, banner_style)
         banner_layout = QVBoxLayout(self.banner)
         banner_layout.setContentsMargins(10, 6, 10, 6)
         self.banner_heading = QLabel(f"⚠ {NOT_RECOMMENDED}", self.banner)
-        font = self.banner_heading.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.2)
-        self.banner_heading.setFont(font)
+        self.banner_heading.setWordWrap(True)
+        relative_font(self.banner_heading, 1.2, bold=True)
         self.banner_text = QLabel("", self.banner)
         self.banner_text.setWordWrap(True)
         self.banner_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -658,6 +668,7 @@ class RegimensScreen(Screen):
         self.copy_button.setAccessibleDescription("Copy this regimen's detail and dosing notes as plain text")
         self.copy_button.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.plain_text()))
         self.pdf_button = QPushButton("Export PDF…", self)
+        self.pdf_button.setAccessibleDescription("Export this regimen's detail and dosing notes to a PDF file")
         self.pdf_button.clicked.connect(
             lambda: export_pdf_dialog(
                 self, self.document(), context.stamp(), f"{self.detail.regimen.abbr if self.detail else 'regimen'}.pdf"
@@ -668,9 +679,7 @@ class RegimensScreen(Screen):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         heading = QLabel("Regimens", left)
-        f = heading.font()
-        f.setBold(True)
-        heading.setFont(f)
+        relative_font(heading, bold=True)
         left_layout.addWidget(heading)
         left_layout.addWidget(self.filter)
         left_layout.addWidget(self.status)
@@ -703,8 +712,16 @@ class RegimensScreen(Screen):
         QWidget.setTabOrder(self.table, self.browser)
         QWidget.setTabOrder(self.browser, self.copy_button)
         QWidget.setTabOrder(self.copy_button, self.pdf_button)
+        follow_theme(self, self._rerender)
         if context.guide is not None:
             self.on_guide_ready()
+
+    def _rerender(self) -> None:
+        """The detail again in the new theme's colours (they are written into its HTML)."""
+        if self.detail is not None:
+            position = self.browser.verticalScrollBar().value()
+            self.browser.setHtml(detail_html(self.detail, with_banner=False))
+            self.browser.verticalScrollBar().setValue(position)
 
     # -- filling ----------------------------------------------------------------------------
     def on_guide_ready(self) -> None:
@@ -797,4 +814,6 @@ class RegimensScreen(Screen):
     def document(self) -> QTextDocument | None:
         if self.detail is None:
             return None
-        return html_document(detail_html(self.detail), f"{self.detail.regimen.abbr} — Myeloma Pocket Guide")
+        with print_colours():
+            body = detail_html(self.detail)
+        return html_document(body, f"{self.detail.regimen.abbr} — Myeloma Pocket Guide")
