@@ -159,6 +159,7 @@ MISSING = ("#fff4cc", "#1f1f1f", "#b26a00")  # background, text, edge
 NEED_MARK_INK = "#6b3f00"
 INVALID_EDGE = "#a4161a"
 STILL_NEEDED = ("#fff4cc", "#3d2500", "#b26a00")
+NOTHING_NEEDED = ("#e6f4ea", "#0d3b1e", "#2e7d32")
 CARRIED = ("#e3f2fd", "#0b2d5c", "#1565c0")
 ERROR = ("#fdecec", "#7a0d10", "#a4161a")
 
@@ -177,15 +178,19 @@ class BoxedLabel(QLabel):
 
     def __init__(self, colours: tuple[str, str, str], bold: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._edge = QColor(colours[2])
         self.setWordWrap(True)
         self.setMargin(4)
         self.setAutoFillBackground(True)
-        self.setPalette(_fixed_palette(colours[0], colours[1]))
+        self.set_colours(colours)
         if bold:
             font = self.font()
             font.setBold(True)
             self.setFont(font)
+
+    def set_colours(self, colours: tuple[str, str, str]) -> None:
+        self._edge = QColor(colours[2])
+        self.setPalette(_fixed_palette(colours[0], colours[1]))
+        self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -548,6 +553,7 @@ class FlowPanel(QWidget):
         self._missing = list(names or [])
         for name, control in self.controls.items():
             control.set_missing(name in self._missing)
+        self.still_needed.set_colours(NOTHING_NEEDED if names is not None and not names else STILL_NEEDED)
         if names is None:
             self.still_needed.setToolTip("")
             self.still_needed.setAccessibleDescription("")

@@ -109,6 +109,20 @@ FONT_RATIOS = {
 PRIMARY_FONTS = ("title", "name", "badge", "chip", "body")
 
 
+def refresh_cache(item: QGraphicsItem) -> None:
+    """Drop the item's cached pixmap and repaint it.
+
+    With ``DeviceCoordinateCache`` an ``update()`` re-renders only the part of the item in view;
+    the rest of the pixmap keeps the old state and shows when the view scrolls (a box half
+    "possible", half "on path"). A changed state therefore drops the whole pixmap.
+    """
+    mode = item.cacheMode()
+    if mode != QGraphicsItem.CacheMode.NoCache:
+        item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+        item.setCacheMode(mode)
+    item.update()
+
+
 def palette_of(item: QGraphicsItem) -> FlowColours:
     """The colours of the scene an item is drawn in (light before it is added to one)."""
     scene = item.scene()
@@ -440,7 +454,7 @@ class RegimenEntryItem(_Activatable):
             changed = True
         if changed:
             self.setToolTip(self._tooltip())
-            self.update()
+            refresh_cache(self)
 
     def activate(self) -> None:
         scene = self.scene()
@@ -589,7 +603,7 @@ class ChipItem(_Activatable):
             return
         self.state = state
         self.refresh_opacity()
-        self.update()
+        refresh_cache(self)
 
     def refresh_opacity(self) -> None:
         self.setOpacity(palette_of(self).faded_opacity if self.state == "excluded" else 1.0)
@@ -694,7 +708,7 @@ class NodeItem(QGraphicsItem):
             return
         self.state = state
         self.refresh_opacity()
-        self.update()
+        refresh_cache(self)
 
     def refresh_opacity(self) -> None:
         self.setOpacity(palette_of(self).faded_opacity if self.state == "faded" else 1.0)
@@ -786,7 +800,7 @@ class EdgeItem(QGraphicsItem):
             return
         self.state = state
         self.refresh_opacity()
-        self.update()
+        refresh_cache(self)
 
     def refresh_opacity(self) -> None:
         self.setOpacity(palette_of(self).faded_opacity if self.state == "faded" else 1.0)
@@ -1116,10 +1130,7 @@ class FlowScene(QGraphicsScene):
         for item in iter_items(self):
             if isinstance(item, NodeItem | ChipItem | EdgeItem):
                 item.refresh_opacity()
-            # drop the cached pixmap: update() re-renders only the part in view, the rest stayed old
-            item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
-            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-            item.update()
+            refresh_cache(item)
 
     def clear_styles(self) -> None:
         self.evaluation = None

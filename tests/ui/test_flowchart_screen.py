@@ -325,7 +325,6 @@ def test_regimen_detail_for_cilta_cel_in_fig2(make_screen, qtbot, context):
     assert "only in patients eligible for CAR T-cell therapy" in text
     assert FIG2_QUOTE in text
     assert "Recommendations, bullet 3" in text
-    assert "Statement rrmm2-len-refractory-cilta-cel" in text
     assert "(this box)" in text
     assert "CARTITUDE-4" in text and "phase III" in text and "n = 419" in text
     assert "median 33.6 months" in text and "HR 0.29" in text

@@ -213,6 +213,7 @@ class FlowchartScreen(Screen):
         self._copies: dict[str, str] = {}  # text last offered for copying → which form
         self._copied_facts: dict[str, Any] | None = None
         self._copied_what = ""
+        self._columns_moved = False
         self._outer = QVBoxLayout(self)
         self._outer.setContentsMargins(6, 6, 6, 6)
         self._placeholder = QLabel("Loading the guideline…")
@@ -254,6 +255,7 @@ class FlowchartScreen(Screen):
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
+        self.splitter.splitterMoved.connect(self._columns_dragged)
         self._outer.addWidget(self.splitter, 1)
 
         # left: the questions, first in the Tab order
@@ -409,11 +411,23 @@ class FlowchartScreen(Screen):
         self._fit_status_line()
 
     def _size_columns(self) -> None:
-        """The questions column: wide enough for its questions at the current text size, never most of the screen."""
+        """The questions column: wide enough for its questions at the current text size, at most 42 % of the
+        screen (until the user drags the splitter: then it stays where it was put)."""
+        if self._columns_moved or not hasattr(self, "splitter"):
+            return
+        total = sum(self.splitter.sizes()) or self.width()
         em = QFontMetricsF(self.font()).averageCharWidth()
-        want = int(min(max(46 * em, 320), 560))
-        total = max(self.width(), 1000)
-        self.splitter.setSizes([want, max(total - want, 400)])
+        want = int(min(max(44 * em, 300), 0.42 * total))
+        self.splitter.blockSignals(True)
+        self.splitter.setSizes([want, max(total - want, 1)])
+        self.splitter.blockSignals(False)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._size_columns()
+
+    def _columns_dragged(self, *_: Any) -> None:
+        self._columns_moved = True
 
     def _glossary_regimens(self) -> list[tuple[str, str]]:
         guide = self.context.guide
