@@ -215,6 +215,7 @@ class MainWindow(QMainWindow):
         banner_layout.setContentsMargins(10, 6, 6, 6)
         self.banner_label = QLabel(self.banner)
         self.banner_label.setWordWrap(True)
+        self.banner_label.setTextFormat(Qt.TextFormat.PlainText)  # content and package data are text
         self.banner_label.setAccessibleName("Content status warning text")
         self.banner_dismiss = QPushButton("Dismiss for this session", self.banner)
         self.banner_dismiss.setAccessibleName("Dismiss the content warning for this session")
@@ -251,6 +252,7 @@ class MainWindow(QMainWindow):
         self.loading.setObjectName("loadingPage")
         self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.loading.setWordWrap(True)
+        self.loading.setTextFormat(Qt.TextFormat.PlainText)
         self.loading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.loading.setAccessibleName("Loading status")
         self.stack.addWidget(self.loading)
@@ -269,6 +271,7 @@ class MainWindow(QMainWindow):
         self.content_label = QLabel("Loading the guideline database…", self)
         self.content_label.setAccessibleName("Content version")
         self.content_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.content_label.setTextFormat(Qt.TextFormat.PlainText)  # the signed content version is text
         self.statusBar().addPermanentWidget(self.content_label)
         self.statusBar().showMessage("Loading…")
 
