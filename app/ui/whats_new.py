@@ -168,10 +168,11 @@ class WhatsNewDialog(QDialog):
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.summary.setText(
-            f"Content {result['from']['content_version']} → {result['to']['content_version']}: "
-            f"{summary_line(result)}."
+            f"Content {result['from']['content_version']} ({result['from']['label']}) → "
+            f"{result['to']['content_version']} ({result['to']['label']})"
         )
-        self.summary.setAccessibleName("Summary of the changes")
+        self.summary.setAccessibleName("Contents compared")
+        self.summary.setAccessibleDescription(summary_line(result))
         layout.addWidget(self.summary)
         self.browser = QTextBrowser(self)
         self.browser.setObjectName("whatsNewText")
