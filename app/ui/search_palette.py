@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.ui.context import UiContext
 from app.ui.models import HeaderRole, HtmlRole, SearchResultsModel
+from app.ui.widgets import name_clear_button
 
 DEBOUNCE_MS = 120
 RESULT_LIMIT = 40
@@ -167,7 +168,7 @@ class SearchPalette(QFrame):
         )
         self.query.setAccessibleName("Search query")
         self.query.setAccessibleDescription("Type to search the guide; results appear as you type.")
-        self.query.setClearButtonEnabled(True)
+        name_clear_button(self.query, "Clear the search")
         self.status = QLabel("Type to search.", self)
         self.status.setAccessibleName("Search status")
         self.results = _ResultsView(self)

@@ -111,6 +111,16 @@ def screen_words(text: str, conflicts: dict[str, str] | None = None) -> str:
     return _CALC_ID.sub(lambda m: CALCULATOR_WORDS[m.group(1)], text)
 
 
+def name_clear_button(edit: Any, name: str) -> None:
+    """Give the clear ("×") button Qt adds to a line edit a name for screen readers."""
+    from PySide6.QtWidgets import QToolButton
+
+    edit.setClearButtonEnabled(True)
+    for button in edit.findChildren(QToolButton):
+        button.setAccessibleName(name)
+        button.setToolTip(name)
+
+
 def as_evidence(value: Evidence | str | dict[str, Any]) -> Evidence:
     if isinstance(value, Evidence):
         return value

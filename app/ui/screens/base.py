@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QWidget
 
+from app.ui.accessible import install_accessible_names
 from app.ui.context import UiContext
 
 
@@ -16,6 +17,7 @@ class Screen(QWidget):
 
     def __init__(self, context: UiContext, parent: QWidget | None = None, **_: Any) -> None:
         super().__init__(parent)
+        install_accessible_names()  # drop-down lists announce their label, not their value
         self.context = context
         context.guide_ready.connect(self.on_guide_ready)
 

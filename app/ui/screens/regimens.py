@@ -41,7 +41,7 @@ from app.ui.calc_form import badges_html, export_pdf_dialog, html_document, html
 from app.ui.context import UiContext
 from app.ui.screens.base import Screen
 from app.ui.theme import Colours, current_colours, follow_theme, print_colours, relative_font, styled
-from app.ui.widgets import approvals_html, muted_html, screen_words, trials_html
+from app.ui.widgets import approvals_html, muted_html, name_clear_button, screen_words, trials_html
 
 Index = QModelIndex | QPersistentModelIndex
 ABBR_ROLE = Qt.ItemDataRole.UserRole
@@ -602,7 +602,7 @@ class RegimensScreen(Screen):
         self.filter.setPlaceholderText("Filter: abbreviation, drug or class (e.g. dara, CAR-T)")
         self.filter.setAccessibleName("Filter regimens")
         self.filter.setAccessibleDescription("Type part of a regimen abbreviation, a drug name or a drug class")
-        self.filter.setClearButtonEnabled(True)
+        name_clear_button(self.filter, "Clear the filter")
         self.status = QComboBox(self)
         self.status.addItem("All regimens", "all")
         self.status.addItem("Recommended", "recommended")
