@@ -324,13 +324,14 @@ def test_the_copy_confirmation_stays_for_the_session(make_screen, qtbot):
     screen = make_screen("fig2")
     screen.set_facts(FIG2_LEN_REFRACTORY)
     assert not screen.copy_note.isVisible()
+    before = screen.view.mapTo(screen, screen.view.rect().topLeft())
     qtbot.mouseClick(screen.copy_button, Qt.MouseButton.LeftButton)
+    QApplication.processEvents()
+    assert screen.view.mapTo(screen, screen.view.rect().topLeft()) == before
     note = screen.copy_note
-    assert note.isVisible() and note.text().startswith("✓ Copied the short recommendation to the clipboard at ")
-    # it sits above the diagram and the steps
-    assert (
-        note.mapTo(screen, note.rect().bottomLeft()).y() <= screen.tabs.mapTo(screen, screen.tabs.rect().topLeft()).y()
-    )
+    assert note.isVisible() and note.text().startswith("✓ Copied the short recommendation at ")
+    # it sits above the diagram, in the row of the tabs: the diagram did not move when it appeared
+    assert note.mapTo(screen, note.rect().bottomLeft()).y() <= before.y()
     qtbot.wait(300)
     screen.show_tab(STEPS_TAB)
     screen._say("Answered: something else.")
@@ -372,3 +373,20 @@ def test_a_box_reached_is_drawn_whole_after_the_view_follows_it(make_screen):
     # the 3 px border of a box on the path (centred on its edge), and its fill
     assert [image.pixelColor(top.x(), top.y() + d).name() for d in (-1, 0)] == [colours.path, colours.path]
     assert image.pixelColor(top.x(), top.y() + 4).name() == colours.rec_path_fill
+
+
+def test_alt_d_and_alt_s_switch_tab_and_move_the_focus_there(make_screen, qtbot):
+    screen = make_screen("fig2")
+    screen.activateWindow()
+    first = screen.panel.first_control()
+    first.setFocus()
+    qtbot.waitUntil(first.hasFocus)
+    qtbot.keyClick(first, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    assert screen.tabs.currentIndex() == STEPS_TAB
+    qtbot.waitUntil(screen.steps.hasFocus)
+    qtbot.keyClick(screen.steps, Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
+    assert screen.tabs.currentIndex() == 0
+    qtbot.waitUntil(screen.view.hasFocus)
+    assert screen.scene.focusItem() is screen.scene.chip_for_label(
+        "q-len", "Lenalidomide-naive or lenalidomide-sensitive"
+    )

@@ -32,7 +32,7 @@ import time
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QFontMetricsF, QGuiApplication, QKeySequence, QShortcut, QTextDocument
 from PySide6.QtWidgets import (
     QFrame,
@@ -312,13 +312,9 @@ class FlowchartScreen(Screen):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(4, 0, 0, 0)
-        self.copy_note = QLabel()
-        self.copy_note.setObjectName("copyNote")
-        self.copy_note.setWordWrap(True)
-        self.copy_note.setAccessibleName("Copied")
-        self.copy_note.setStyleSheet(COPIED_STYLE)
-        self.copy_note.setVisible(False)
-        right_layout.addWidget(self.copy_note)
+        # the copy confirmation sits beside the tabs, above the diagram: it stays for the session and,
+        # being in the tab row, never pushes the diagram down when it appears
+        self.copy_note = CopyNote()
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Message")
@@ -330,6 +326,7 @@ class FlowchartScreen(Screen):
         self.tabs.setAccessibleName("Diagram or steps")
         self.tabs.setDocumentMode(True)
         self.tabs.tabBar().setAccessibleName("Diagram or steps")
+        self.tabs.setCornerWidget(self.copy_note, Qt.Corner.TopRightCorner)
         right_layout.addWidget(self.tabs, 1)
 
         diagram = QWidget()
@@ -377,11 +374,11 @@ class FlowchartScreen(Screen):
         under.addWidget(self.status_line, 1)
         under.addWidget(self.view.minimap)
         d_layout.addLayout(under)
-        self.tabs.addTab(diagram, "&Diagram")
+        self.tabs.addTab(diagram, "Diagram")
 
         self.steps = StepView()
         self.steps.card_activated.connect(self.activate_card)
-        self.tabs.addTab(self.steps, "&Steps")
+        self.tabs.addTab(self.steps, "Steps")
         self.tabs.setTabToolTip(DIAGRAM_TAB, "The figure, following the path (Alt+D)")
         self.tabs.setTabToolTip(STEPS_TAB, "The path as cards, without the diagram (Alt+S)")
         self.tabs.currentChanged.connect(self._on_tab)
@@ -854,11 +851,10 @@ class FlowchartScreen(Screen):
     def _copy_note_refresh(self) -> None:
         if not hasattr(self, "copy_note") or self._copied_facts is None:
             return
-        text = f"✓ Copied {self._copied_what} to the clipboard at {self._copied_at}."
+        text = f"✓ Copied {self._copied_what} at {self._copied_at}."
         if self._copied_facts != self.facts:
             text += " The answers have changed since: copy again for the current answers."
-        self.copy_note.setText(text)
-        self.copy_note.setVisible(True)
+        self.copy_note.show_text(text)
 
     # -- print ----------------------------------------------------------------------------
     def document(self) -> QTextDocument | None:
@@ -968,6 +964,42 @@ class FlowchartScreen(Screen):
 
     def is_recommendation(self, node_id: str) -> bool:
         return self.figure is not None and isinstance(self.figure.node(node_id), RecommendationNode)
+
+
+class CopyNote(QLabel):
+    """One line beside the tabs: what was copied last and when (the whole text as tooltip when it is cut)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("copyNote")
+        self.setAccessibleName("Copied")
+        self.setStyleSheet(COPIED_STYLE)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.full_text = ""
+        self.setVisible(False)
+
+    def show_text(self, text: str) -> None:
+        self.full_text = text
+        self.setToolTip(text)
+        self.setAccessibleDescription(text)
+        self.setVisible(True)
+        self._elide()
+
+    def text(self) -> str:  # the whole confirmation, also when the line shows it cut
+        return self.full_text
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(QFontMetricsF(self.font()).horizontalAdvance(self.full_text) + 16, hint.height())
+
+    def _elide(self) -> None:
+        room = max(self.width() - 10, 40)
+        shown = QFontMetricsF(self.font()).elidedText(self.full_text, Qt.TextElideMode.ElideRight, room)
+        super().setText(shown)
 
 
 def flow_text_note_label(note: Any) -> str:
