@@ -1,5 +1,8 @@
 """The side panel of a flowchart: one control per fact of the figure, each with "unknown".
 
+The questions come in the order the diagram asks them (:func:`questions_in_order`), then the
+facts the regimens' conditions, the side boxes and availability need.
+
 - yes/no and enumerated facts: a combo box whose first choice is an explicit "Unknown";
 - one regimen (``induction_regimen``): a combo box, "Unknown" first, then the regimens of the
   figure's boxes of that stage (Fig. 1 induction: DaraVRd, IsaVRd, DaraVTd, VRd), then every
@@ -46,7 +49,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.flowchart.model import FactSpec, Figure, RecommendationNode
+from app.core.flowchart.model import FactSpec, Figure, QuestionNode, RecommendationNode
 from app.services.flow_questions import StillNeeded
 from app.ui.accessible import install_accessible_names
 from app.ui.flow_status import VALUE_WORDS, plain_words
@@ -484,7 +487,7 @@ class FlowPanel(QWidget):
         layout.addWidget(self.optional)
         self.controls: dict[str, FactControl] = {}
         choices = regimen_choices(figure)
-        for spec in figure.facts:
+        for spec in questions_in_order(figure):
             if spec.type == "regimen":
                 first = stage_regimens(figure, spec.name.removesuffix("_regimen")) or choices
                 shown = {k for k, _ in first}
@@ -618,6 +621,28 @@ class FlowPanel(QWidget):
             shown = int(value) if float(value).is_integer() else value
             return f"{shown} {control.spec.unit}"
         return str(value)
+
+
+def questions_in_order(figure: Figure) -> list[FactSpec]:
+    """The figure's facts in the order its diagram asks them (the questions from the start down, one branch
+    after the other), then the others (conditions of regimens, side boxes, availability) as the figure lists them."""
+    specs = {s.name: s for s in figure.facts}
+    order: list[str] = []
+    seen: set[str] = set()
+    stack = [figure.start]
+    while stack:
+        node_id = stack.pop()
+        if node_id in seen:
+            continue
+        seen.add(node_id)
+        node = figure.node(node_id)
+        if isinstance(node, QuestionNode):
+            order += [f for f in node.facts if f in specs and f not in order]
+            stack += [o.next for o in reversed(node.options)]
+        elif node.next is not None:
+            stack.append(node.next)
+    order += [s.name for s in figure.facts if s.name not in order]
+    return [specs[name] for name in order]
 
 
 def stage_regimens(figure: Figure, stage: str) -> list[tuple[str, str]]:

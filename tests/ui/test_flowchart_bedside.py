@@ -390,3 +390,14 @@ def test_alt_d_and_alt_s_switch_tab_and_move_the_focus_there(make_screen, qtbot)
     assert screen.scene.focusItem() is screen.scene.chip_for_label(
         "q-len", "Lenalidomide-naive or lenalidomide-sensitive"
     )
+
+
+def test_the_questions_come_in_the_order_the_diagram_asks_them(make_screen):
+    screen = make_screen("fig3")
+    names = list(screen.panel.controls)
+    assert names[:3] == ["triple_class_refractory", "line", "refractory_to"]  # q-tcr, then each branch's question
+    assert screen.panel.first_control() is screen.panel.controls["triple_class_refractory"].widget
+    assert screen.still.needed_facts == ["triple_class_refractory"]  # the first question is the one needed
+    screen = make_screen("fig1")
+    assert list(screen.panel.controls)[:3] == ["asct_eligible", "imwg_frailty_score", "age"]
+    assert sorted(screen.panel.controls) == sorted(s.name for s in screen.figure.facts)  # none left out
