@@ -12,7 +12,12 @@ Fails (exit 1) when the one-folder bundle
   filtering);
 - lacks the executable, the bundled database or the content resources;
 - is larger on disk than the budget (default 120 MB, 1 MB = 10^6 bytes, counted as allocated
-  blocks, symlinks not followed).
+  blocks, symlinks not followed);
+- lacks its CycloneDX SBOM (``sbom.cdx.json``, written by ``packaging/sbom.py``) or it is not
+  CycloneDX, a component has no licence or no licence text under ``licenses/`` (unless the SBOM
+  names the gap), or a file of the bundle is in no component; lacks ``licenses/README.md`` or the
+  safety documents under ``docs/`` (with ``--require-safety-report``, also the safety case report);
+- holds a dangling symbolic link.
 
 Prints the size (apparent and on disk) and the largest parts. Standard library only; the ELF
 reader is also used by ``packaging/mmguide.spec`` to prune libraries nothing links any more.
@@ -21,6 +26,7 @@ reader is also used by ``packaging/mmguide.spec`` to prune libraries nothing lin
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import struct
@@ -133,7 +139,64 @@ def sizes(bundle: Path) -> tuple[int, int, dict[str, int]]:
     return apparent, disk, parts
 
 
-def check(bundle: Path, budget_mb: float, quiet: bool = False) -> list[str]:
+#: files of the bundle that describe it rather than being part of a component
+_DESCRIBING = re.compile(r"^(sbom\.cdx\.json|licenses/.*|docs/.*)$")
+SAFETY_DOCS = ("docs/intended-use.md", "docs/test-vectors.md", "docs/safety/hazards.md", "docs/safety/README.md")
+SAFETY_REPORT = ("docs/safety/safety-case-report.md", "docs/safety/safety-case-report.pdf")
+
+
+def sbom_problems(bundle: Path, rels: list[str], require_safety_report: bool = False) -> list[str]:
+    """The SBOM names every file and every licence; the licence texts and safety documents are there."""
+    problems: list[str] = []
+    path = bundle / "sbom.cdx.json"
+    if not path.is_file():
+        return ["no CycloneDX SBOM sbom.cdx.json at the top of the bundle (packaging/sbom.py)"]
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        return [f"sbom.cdx.json is not JSON: {exc}"]
+    if doc.get("bomFormat") != "CycloneDX" or not str(doc.get("specVersion", "")).startswith("1."):
+        problems.append("sbom.cdx.json is not a CycloneDX 1.x document")
+    components = list(doc.get("components") or [])
+    root = (doc.get("metadata") or {}).get("component")
+    if not root or not components:
+        return [*problems, "sbom.cdx.json has no metadata component or no components"]
+    located: set[str] = set()
+    for comp in [root, *components]:
+        name = f"{comp.get('name')} {comp.get('version')}"
+        located |= {o.get("location") for o in (comp.get("evidence") or {}).get("occurrences") or []}
+        if not comp.get("version"):
+            problems.append(f"SBOM component {name} has no version")
+        if not comp.get("licenses"):
+            problems.append(f"SBOM component {name} has no licence")
+        if comp is root or comp.get("type") == "data":
+            continue
+        props = {(p.get("name"), p.get("value")) for p in comp.get("properties") or []}
+        texts = [v for k, v in props if k == "mmguide:licence-text"]
+        gap = any(k == "mmguide:licence-text-gap" for k, _v in props)
+        if not texts and not gap:
+            problems.append(f"SBOM component {name} has no licence text under licenses/")
+        problems += [f"licence text {t} of {name} is missing" for t in texts if not (bundle / t).is_file()]
+    for rel in rels:
+        if not _DESCRIBING.match(rel) and rel not in located and not (bundle / rel).is_dir():
+            problems.append(f"{rel} is in no component of the SBOM")
+    for rel in ("licenses/README.md", *SAFETY_DOCS, *(SAFETY_REPORT if require_safety_report else ())):
+        if not (bundle / rel).is_file():
+            problems.append(f"{rel} is missing")
+    try:
+        from cyclonedx.schema import SchemaVersion
+        from cyclonedx.validation.json import JsonStrictValidator
+    except ImportError:  # the schema check needs the build extra; the checks above are the stdlib's
+        return problems
+    version = {"1.5": SchemaVersion.V1_5, "1.6": SchemaVersion.V1_6}.get(str(doc.get("specVersion")))
+    if version is not None:
+        error = JsonStrictValidator(version).validate_str(path.read_text(encoding="utf-8"))
+        if error is not None:
+            problems.append(f"sbom.cdx.json does not validate against CycloneDX {doc.get('specVersion')}: {error}")
+    return problems
+
+
+def check(bundle: Path, budget_mb: float, quiet: bool = False, require_safety_report: bool = False) -> list[str]:
     problems: list[str] = []
     if not bundle.is_dir():
         return [f"no bundle at {bundle}"]
@@ -171,6 +234,11 @@ def check(bundle: Path, budget_mb: float, quiet: bool = False) -> list[str]:
             if not any(rel.endswith(plugin) for rel in rels.values()):
                 problems.append(f"Qt platform plugin {plugin} is missing")
 
+    for path, rel in rels.items():
+        if path.is_symlink() and not path.exists():
+            problems.append(f"{rel} is a dangling symbolic link")
+    problems += sbom_problems(bundle, sorted(rels.values()), require_safety_report)
+
     apparent, disk, parts = sizes(bundle)
     budget = budget_mb * 1_000_000
     mb = 1_000_000
@@ -192,11 +260,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("bundle", nargs="?", type=Path, default=ROOT / "dist" / "mmguide")
     parser.add_argument("--budget-mb", type=float, default=float(os.environ.get("MMGUIDE_BUNDLE_BUDGET_MB", 120)))
     parser.add_argument("-q", "--quiet", action="store_true", help="no breakdown of the largest parts")
+    parser.add_argument("--require-safety-report", action="store_true",
+                        help="fail when docs/safety/safety-case-report.md and .pdf are not in the bundle")
     args = parser.parse_args(argv)
-    problems = check(args.bundle, args.budget_mb, args.quiet)
+    problems = check(args.bundle, args.budget_mb, args.quiet, args.require_safety_report)
     for problem in problems:
         print(f"FAIL: {problem}")
-    print("check_bundle: " + ("FAILED" if problems else "OK (no QtNetwork, no TLS/SSL libraries, within budget)"))
+    verdict = "OK (no QtNetwork, no TLS/SSL libraries, SBOM and licences complete, within budget)"
+    print("check_bundle: " + ("FAILED" if problems else verdict))
     return 1 if problems else 0
 
 
