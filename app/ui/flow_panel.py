@@ -274,6 +274,7 @@ class FactControl(QFrame):
                     combo.addItem(key, key)
                     combo.setItemData(combo.count() - 1, label, Qt.ItemDataRole.ToolTipRole)
             combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
+            _narrowable(combo)
             self.widget = combo
             row.addWidget(combo, 1)
         elif spec.type in ("bool", "enum"):
@@ -286,6 +287,7 @@ class FactControl(QFrame):
                 for v in spec.values or []:
                     combo.addItem(ENUM_LABELS.get(v, v), v)
             combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
+            _narrowable(combo)
             self.widget = combo
             row.addWidget(combo, 1)
         elif spec.type in ("int", "number"):
@@ -621,6 +623,12 @@ class FlowPanel(QWidget):
             shown = int(value) if float(value).is_integer() else value
             return f"{shown} {control.spec.unit}"
         return str(value)
+
+
+def _narrowable(combo: QComboBox) -> None:
+    """A drop-down list that does not demand the width of its longest choice (the column stays usable at 200 %)."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(10)
 
 
 def questions_in_order(figure: Figure) -> list[FactSpec]:

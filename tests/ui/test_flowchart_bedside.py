@@ -401,3 +401,49 @@ def test_the_questions_come_in_the_order_the_diagram_asks_them(make_screen):
     screen = make_screen("fig1")
     assert list(screen.panel.controls)[:3] == ["asct_eligible", "imwg_frailty_score", "age"]
     assert sorted(screen.panel.controls) == sorted(s.name for s in screen.figure.facts)  # none left out
+
+
+def test_at_200_percent_nothing_asks_for_more_than_the_laptop_screen(make_screen, qapp, qtbot):
+    """At 200 % text the screen fits the 1146 px a 1366-pixel screen leaves it: buttons wrap, never cut."""
+    try:
+        apply_font_scale(qapp, 2.0)
+        screen = make_screen("fig2", (1146, 662))
+        QApplication.processEvents()
+        assert screen.minimumSizeHint().width() <= 1146
+        for button in (screen.copy_button, screen.copy_sources_button, screen.clear_button, screen.path_button):
+            assert button.width() >= button.sizeHint().width(), button.text()  # whole label shown
+            assert button.visibleRegion().boundingRect().width() >= button.sizeHint().width() - 1
+        left, _right = screen.splitter.sizes()
+        assert left >= 0.45 * sum(screen.splitter.sizes())  # large text: the questions get half
+        # side by side or on rows of their own, never overlapping and inside the questions column
+        buttons = [screen.copy_button, screen.copy_sources_button, screen.clear_button]
+        for i, a in enumerate(buttons):
+            assert a.mapTo(screen.splitter.widget(0), a.rect().topRight()).x() <= left
+            for b in buttons[i + 1 :]:
+                assert not a.geometry().intersects(b.geometry()), (a.text(), b.text())
+    finally:
+        restore_defaults(qapp)
+
+
+def test_wrap_layout_wraps_instead_of_cutting(qtbot):
+    from PySide6.QtWidgets import QPushButton, QVBoxLayout, QWidget
+
+    from app.ui.wrap_layout import WrapLayout
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    outer = QVBoxLayout(host)
+    row = WrapLayout()
+    buttons = [QPushButton(t) for t in ("Copy recommendation", "Copy with sources", "Clear answers")]
+    for b in buttons:
+        row.addWidget(b)
+    outer.addLayout(row)
+    widest = max(b.sizeHint().width() for b in buttons)
+    assert row.minimumSize().width() == widest
+    one_row = row.heightForWidth(sum(b.sizeHint().width() for b in buttons) + 20)
+    three_rows = row.heightForWidth(widest)
+    assert three_rows >= 3 * buttons[0].sizeHint().height() > one_row
+    host.resize(widest + 30, 200)
+    host.show()
+    qtbot.waitExposed(host)
+    assert len({b.y() for b in buttons}) == 3 and all(b.width() >= b.sizeHint().width() for b in buttons)

@@ -37,7 +37,6 @@ from PySide6.QtGui import QFontMetricsF, QGuiApplication, QKeySequence, QShortcu
 from PySide6.QtWidgets import (
     QFrame,
     QGraphicsItem,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -66,6 +65,7 @@ from app.ui.regimen_detail import RegimenDetailDialog, leaf_from_figure, leaf_fr
 from app.ui.screens.base import Screen
 from app.ui.theme import current_flow_colours
 from app.ui.widgets import badge_html
+from app.ui.wrap_layout import WrapLayout
 
 TITLES = {
     "fig1": "Fig. 1 · Newly diagnosed",
@@ -300,11 +300,9 @@ class FlowchartScreen(Screen):
         self.clear_button = QPushButton("Clear answers")
         self.clear_button.setAccessibleName("Clear answers")
         self.clear_button.clicked.connect(self.clear_answers)
-        buttons = QGridLayout()
-        buttons.setContentsMargins(0, 0, 0, 0)
-        buttons.addWidget(self.copy_button, 0, 0)
-        buttons.addWidget(self.copy_sources_button, 0, 1)
-        buttons.addWidget(self.clear_button, 1, 0, 1, 2)
+        buttons = WrapLayout(stretch_last=True)
+        for button in (self.copy_button, self.copy_sources_button, self.clear_button):
+            buttons.addWidget(button)
         left_layout.addLayout(buttons)
         self.splitter.addWidget(left)
 
@@ -332,7 +330,7 @@ class FlowchartScreen(Screen):
         diagram = QWidget()
         d_layout = QVBoxLayout(diagram)
         d_layout.setContentsMargins(0, 4, 0, 0)
-        tools = QHBoxLayout()
+        tools = WrapLayout()
         self.scene = FlowScene(fig, self, colours=current_flow_colours())
         self.view = FlowView(self.scene)
         self.view.setAccessibleName(f"{TITLES.get(fig.id, fig.id)} diagram")
@@ -353,12 +351,11 @@ class FlowchartScreen(Screen):
         self.map_button.setChecked(True)
         self.zoom_label = QLabel()
         self.zoom_label.setAccessibleName("Diagram zoom")
-        self.zoom_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.view.zoom_changed.connect(self._show_zoom)
         self.view.mode_changed.connect(self._show_zoom)
         for w in (self.path_button, self.fit_button, self.zoom_out_button, self.zoom_in_button, self.map_button):
             tools.addWidget(w)
-        tools.addWidget(self.zoom_label, 1)
+        tools.addWidget(self.zoom_label)
         d_layout.addLayout(tools)
         d_layout.addWidget(self.view, 1)
         self.status_line = QLabel(LEGEND)
@@ -412,9 +409,11 @@ class FlowchartScreen(Screen):
         screen (until the user drags the splitter: then it stays where it was put)."""
         if self._columns_moved or not hasattr(self, "splitter"):
             return
-        total = sum(self.splitter.sizes()) or self.width()
+        margins = self._outer.contentsMargins()
+        total = max(self.width() - margins.left() - margins.right() - self.splitter.handleWidth(), 1)
         em = QFontMetricsF(self.font()).averageCharWidth()
-        want = int(min(max(44 * em, 300), 0.42 * total))
+        share = 0.42 if legible_zoom() < 1.5 else 0.5  # large text: the questions need more of the width
+        want = int(min(max(44 * em, 300), share * total))
         self.splitter.blockSignals(True)
         self.splitter.setSizes([want, max(total - want, 1)])
         self.splitter.blockSignals(False)
