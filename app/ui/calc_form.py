@@ -25,6 +25,7 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QRegularExpression,
     QSettings,
@@ -477,7 +478,7 @@ class _Field:
 
     def _group_title(self) -> str:
         if self.spec.path == "__ice_items__":
-            return "Answer the ICE items instead of the ICE score"
+            return "Answer the ICE items"
         return f"Answer the {self.spec.label} instead of the total"
 
     def _placeholder(self) -> str:
@@ -641,6 +642,21 @@ class _Field:
         return [self.editor] + ([self.unit] if self.unit is not None else [])
 
 
+class _LabelClick(QObject):
+    """A click on a check box's label ticks the box, as a click on its own text would."""
+
+    def __init__(self, box: QCheckBox, label: QLabel) -> None:
+        super().__init__(label)
+        self.box = box
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.MouseButtonRelease and self.box.isEnabled():
+            self.box.toggle()
+            self.box.setFocus(Qt.FocusReason.MouseFocusReason)
+            return True
+        return False
+
+
 def _add_row(grid: QGridLayout, f: _Field, labels_above: bool = False) -> None:
     """One field: label, editor (with its unit) and the reserved line of its message.
 
@@ -653,9 +669,15 @@ def _add_row(grid: QGridLayout, f: _Field, labels_above: bool = False) -> None:
         return
     if labels_above:
         if isinstance(f.editor, QCheckBox):
-            f.editor.setText(f.spec.label)
-            f.label.setVisible(False)
-            grid.addWidget(f.editor, row, 0, 1, 2)
+            # the box, then its label wrapping beside it (a check box's own text never wraps)
+            f.editor.setText("")
+            f.label.setMaximumWidth(16777215)
+            f.label.installEventFilter(_LabelClick(f.editor, f.label))
+            box = QHBoxLayout()
+            box.setContentsMargins(0, 0, 0, 0)
+            box.addWidget(f.editor, 0, Qt.AlignmentFlag.AlignTop)
+            box.addWidget(f.label, 1)
+            grid.addLayout(box, row, 0, 1, 2)
             grid.addWidget(f.message, row + 1, 0, 1, 2)
             return
         f.label.setMaximumWidth(16777215)
@@ -1163,6 +1185,7 @@ class WarningBox(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         self.heading = QLabel(f"⚠ {title}", self)
+        self.heading.setWordWrap(True)
         relative_font(self.heading, bold=True)
         self.body = QLabel("", self)
         self.body.setWordWrap(True)
@@ -1182,6 +1205,7 @@ class WarningBox(QFrame):
 
 def _section_label(text: str, parent: QWidget) -> QLabel:
     label = QLabel(text, parent)
+    label.setWordWrap(True)
     relative_font(label, bold=True)
     return label
 

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMargins, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QMargins, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QStackedWidget,
@@ -239,13 +240,15 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, description)
             self.nav.addItem(item)
         self.nav.setSpacing(2)
-        longest = max(self.nav.fontMetrics().horizontalAdvance(label) for label, _ in SCREEN_LABELS.values())
-        self.nav.setMinimumWidth(min(260, longest + 36))
-        self.nav.setMaximumWidth(min(320, longest + 60))
+        self.nav.setWordWrap(True)  # at a large text size a label wraps, never "Fig. 2 · Seconc"
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.nav.setTextElideMode(Qt.TextElideMode.ElideNone)
+        longest = self.fit_navigation()
         self.nav.currentRowChanged.connect(self._nav_row_changed)
         self.nav.itemActivated.connect(lambda _item: self.focus_screen())
 
         self.stack = QStackedWidget(body)
+        self.stack.currentChanged.connect(self._size_pages)
         self.stack.setObjectName("screens")
         self.stack.setAccessibleName("Screen")
         self.loading = QLabel("Loading the guideline database…", self.stack)
@@ -624,6 +627,31 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"{screen_label(screen_id)} — {APP_TITLE}")
             self.screen_changed.emit(screen_id)
         return widget
+
+    def fit_navigation(self) -> int:
+        """Size the navigation to its labels at the current text size, at most a fifth of the
+        window (a longer label wraps); returns the width of the longest label."""
+        longest = max(self.nav.fontMetrics().horizontalAdvance(label) for label, _ in SCREEN_LABELS.values())
+        area = self.available_area().width() if hasattr(self, "settings") else 1366
+        widest = max(140, area // 5)
+        self.nav.setMinimumWidth(min(widest, longest + 36))
+        self.nav.setMaximumWidth(min(widest, longest + 60))
+        self.nav.doItemsLayout()
+        return longest
+
+    def _size_pages(self, _index: int = -1) -> None:
+        """Only the page shown counts for the window's minimum size: a hidden screen's needs must
+        not push the window beyond the screen."""
+        current = self.stack.currentWidget()
+        for i in range(self.stack.count()):
+            page = self.stack.widget(i)
+            policy = QSizePolicy.Policy.Preferred if page is current else QSizePolicy.Policy.Ignored
+            page.setSizePolicy(policy, policy)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "nav"):
+            self.fit_navigation()
 
     def _nav_row_changed(self, row: int) -> None:
         if not self._painted:

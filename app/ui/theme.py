@@ -491,6 +491,21 @@ class BorderedStyle(QProxyStyle):
         if element in self._OUTLINED:
             self._outline(option, painter, round_=element == QStyle.PrimitiveElement.PE_IndicatorRadioButton)
 
+    _SCALED_METRICS = (
+        QStyle.PixelMetric.PM_IndicatorWidth,
+        QStyle.PixelMetric.PM_IndicatorHeight,
+        QStyle.PixelMetric.PM_ExclusiveIndicatorWidth,
+        QStyle.PixelMetric.PM_ExclusiveIndicatorHeight,
+    )
+
+    def pixelMetric(  # noqa: N802 - Qt override
+        self, metric: QStyle.PixelMetric, option: QStyleOption | None = None, widget: Any = None
+    ) -> int:
+        value = super().pixelMetric(metric, option, widget)
+        if metric in self._SCALED_METRICS:
+            return round(value * max(1.0, text_scale()))  # check boxes grow with the text
+        return value
+
     def drawComplexControl(  # noqa: N802 - Qt override
         self, control: QStyle.ComplexControl, option: QStyleOptionComplex, painter: QPainter, widget: Any = None
     ) -> None:
@@ -582,6 +597,15 @@ def _apply_relative_font(widget: QWidget) -> None:
     font.setBold(bool(widget.property(_FONT_BOLD)))
     font.setItalic(bool(widget.property(_FONT_ITALIC)))
     widget.setFont(font)
+
+
+def text_scale(app: QApplication | None = None) -> float:
+    """The text size applied now, relative to the system's (1.0 = 100 %)."""
+    app = app or QApplication.instance()  # type: ignore[assignment]
+    base = app.property(_BASE_FONT) if app is not None else None
+    if not base:
+        return 1.0
+    return QApplication.font().pointSizeF() / float(base)
 
 
 def scaled_point_size(factor: float = 1.0) -> float:

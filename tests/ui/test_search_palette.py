@@ -295,7 +295,7 @@ def test_tool_hits_open_their_helper(qtbot, window):
     crs = window.current_screen()
     assert crs.helpers.currentIndex() == 0 and crs.helpers.tabText(0) == "Tocilizumab dose"
     _enter(qtbot, window, "step-up helper", "tool", "step-up-helper")
-    assert window.current_screen_id == "crs" and crs.helpers.currentWidget() is crs.stepup
+    assert window.current_screen_id == "crs" and crs.helpers.currentWidget().widget() is crs.stepup
     _enter(qtbot, window, "icans grader", "tool", "icans-grader")
     assert window.current_screen_id == "icans"
 

@@ -58,6 +58,8 @@ class CalculatorsScreen(Screen):
         self.units.setAccessibleDescription(
             "Unit preselected beside each laboratory value; the only setting this screen remembers"
         )
+        self.units.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.units.setMinimumContentsLength(8)
         self.units.setCurrentIndex(max(0, self.units.findData(read_unit_system(context))))
         self.units.currentIndexChanged.connect(self._on_units)
         units_label = QLabel("Default &units:", self)

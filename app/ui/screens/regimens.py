@@ -14,10 +14,12 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
     QUrl,
 )
 from PySide6.QtGui import QGuiApplication, QTextDocument
@@ -704,6 +706,7 @@ class RegimensScreen(Screen):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([560, 620])
         splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(splitter)
@@ -715,6 +718,32 @@ class RegimensScreen(Screen):
         follow_theme(self, self._rerender)
         if context.guide is not None:
             self.on_guide_ready()
+
+    #: below this many average characters of width the list goes above the detail
+    SIDE_BY_SIDE_CHARS = 110
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._orient()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._orient()
+
+    def _orient(self) -> None:
+        """List beside the detail when there is room, above it at a large text size or a narrow window
+        (the names stay readable instead of one word a line)."""
+        narrow = self.width() < self.fontMetrics().averageCharWidth() * self.SIDE_BY_SIDE_CHARS
+        want = Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal
+        if self.splitter.orientation() != want:
+            self.splitter.setOrientation(want)
+            QTimer.singleShot(0, self, self._share)
+
+    def _share(self) -> None:
+        horizontal = self.splitter.orientation() == Qt.Orientation.Horizontal
+        total = self.splitter.width() if horizontal else self.splitter.height()
+        self.splitter.setSizes([total * 9 // 20, total * 11 // 20] if horizontal else [total * 2 // 5, total * 3 // 5])
 
     def _rerender(self) -> None:
         """The detail again in the new theme's colours (they are written into its HTML)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QGuiApplication, QTextDocument
 from PySide6.QtWidgets import (
     QFrame,
@@ -138,8 +138,21 @@ def _label(text: str, parent: QWidget, *, rich: bool = True, accessible: str = "
 
 def _heading(text: str, parent: QWidget) -> QLabel:
     label = QLabel(text, parent)
+    label.setWordWrap(True)
     relative_font(label, 1.1, bold=True)
     return label
+
+
+class FitWidthScroll(QScrollArea):
+    """A vertical scroll area never narrower than what it holds needs: nothing is cut at the side
+    (the splitter beside it gives way instead), at any text size."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        inner = self.widget()
+        if inner is None:
+            return super().minimumSizeHint()
+        bar = self.verticalScrollBar().sizeHint().width()
+        return QSize(inner.minimumSizeHint().width() + bar + 2 * self.frameWidth() + 2, 120)
 
 
 class TocilizumabBanner(QFrame):
@@ -155,6 +168,7 @@ class TocilizumabBanner(QFrame):
         layout.setContentsMargins(10, 6, 10, 6)
         layout.setSpacing(2)
         self.heading = QLabel(f"⚠ CAUTION — {TOCILIZUMAB_HEADING}", self)
+        self.heading.setWordWrap(True)
         relative_font(self.heading, 1.15, bold=True)
         self.text = _label(f"“{_esc(quote)}” <i>({_esc(location)})</i>", self)
         layout.addWidget(self.heading)
@@ -382,14 +396,13 @@ class ToxicityScreen(Screen):
         self.grader.setAccessibleName(f"{short} grader")
         self.grader.result_changed.connect(self._on_graded)
         grader_layout.addWidget(self.grader)
-        self.grader_scroll = QScrollArea(self)
+        self.grader_scroll = FitWidthScroll(self)
         self.grader_scroll.setWidgetResizable(True)
         self.grader_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.grader_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.grader_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.grader_scroll.setWidget(grader_box)
         self.grader_scroll.setAccessibleName(f"{short} grading form")
-        self.grader_scroll.setMinimumWidth(260)
 
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName(f"{short} management by grade")
@@ -415,8 +428,14 @@ class ToxicityScreen(Screen):
             styled(note, danger_text_style)
             toco_layout.addWidget(note)
         toco_layout.addWidget(self.toco, 1)
-        self.helpers.addTab(toco_page, "Tocilizumab dose")
-        self.helpers.addTab(self.stepup, "Bispecific step-up")
+        # each helper scrolls on its own, so that at a large text size it never squeezes the management
+        for page, title in ((toco_page, "Tocilizumab dose"), (self.stepup, "Bispecific step-up")):
+            holder = FitWidthScroll(self.helpers)
+            holder.setWidgetResizable(True)
+            holder.setFrameShape(QFrame.Shape.NoFrame)
+            holder.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            holder.setWidget(page)
+            self.helpers.addTab(holder, title)
 
         self.copy_button = QPushButton("Copy panel as text", self)
         self.copy_button.setAccessibleDescription("Copy this grade's management panel as plain text")
@@ -441,9 +460,9 @@ class ToxicityScreen(Screen):
         right = QSplitter(Qt.Orientation.Vertical, self)
         right.addWidget(management)
         right.addWidget(self.helpers)
-        right.setStretchFactor(0, 3)
-        right.setStretchFactor(1, 1)
-        right.setSizes([460, 200])
+        right.setStretchFactor(0, 7)
+        right.setStretchFactor(1, 3)
+        right.setSizes([700, 300])
         right.setChildrenCollapsible(False)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.addWidget(self.grader_scroll)
@@ -534,7 +553,7 @@ class ToxicityScreen(Screen):
             self.helpers.setCurrentIndex(helpers.get(payload.split(":", 1)[1], self.helpers.currentIndex()))
             return
         if isinstance(payload, str) and payload.startswith("stepup:"):
-            self.helpers.setCurrentWidget(self.stepup)
+            self.helpers.setCurrentIndex(1)
             if self.stepup.form is not None:
                 combo = self.stepup.form.editor("drug")
                 index = combo.findData(payload.split(":", 1)[1])  # type: ignore[attr-defined]
