@@ -57,6 +57,10 @@ def _dispatch(guide: Guide, args: argparse.Namespace) -> int:
         from app.cli import case_cmd
 
         return case_cmd.run(guide, args, as_text)
+    elif cmd == "regimen":
+        from app.cli import regimen_cmd
+
+        return regimen_cmd.run(guide, args, as_text)
     elif cmd == "diff":
         from app.cli import diff_cmd
 

@@ -62,10 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
         # --text also after the command ("mmguide calc iss --input … --text"); unset, the global one stands
         command.add_argument("--text", action="store_true", default=argparse.SUPPRESS, help="human-readable text")
 
-    from app.cli import case_cmd, diff_cmd, update_cli
+    from app.cli import case_cmd, diff_cmd, regimen_cmd, update_cli
 
     case_cmd.add_subcommand(sub)
     diff_cmd.add_subcommand(sub)
+    regimen_cmd.add_subcommand(sub)
     update_cli.add_subcommands(sub)
     return p
 

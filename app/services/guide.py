@@ -185,7 +185,11 @@ class Guide:
         return _calculator(calc_id).schema()
 
     def calculate(self, calc_id: str, raw: Any) -> CalcResult:
-        return _calculator(calc_id).run(raw)
+        from app.core.dosing import catalog
+
+        calc = _calculator(calc_id)
+        with catalog.using(self.repo.dosing()):  # the active database's label facts (step-up schedules)
+            return calc.run(raw)
 
 
 def _load_calculators() -> None:

@@ -30,6 +30,7 @@ from app.core.content.models import (
     ToxicityPanel,
     Trial,
 )
+from app.core.dosing.models import DosingCard, DosingContent
 from app.core.flowchart.model import Figure
 from app.core.text import fold
 from app.storage import schema
@@ -273,6 +274,28 @@ class GuideRepository:
     def box3(self) -> Box3:
         return self._doc(Box3, "box3")
 
+    # --- dosing cards -----------------------------------------------------------------------
+
+    def dosing(self) -> DosingContent:
+        """The label documents, shared drug facts and dosing cards (empty in a database built
+        before the cards existed). Read once per repository: it is one document."""
+        cached = getattr(self, "_dosing", None)
+        if cached is None:
+            try:
+                cached = self._doc(DosingContent, "dosing")
+            except KeyError:
+                cached = DosingContent()
+            self._dosing = cached
+        return cached
+
+    def dosing_card(self, regimen: str) -> DosingCard:
+        """The dosing card of a regimen (abbreviation, alias or name); KeyError if it has none."""
+        content = self.dosing()
+        try:
+            return content.card(regimen)
+        except KeyError:
+            return content.card(self.regimen(regimen).abbr)
+
     def toxicity(self, syndrome: str | None = None, grade: int | None = None) -> list[ToxicityPanel]:
         """Management panels, optionally of one syndrome (``crs``/``icans``) and grade."""
         return self._models(
@@ -321,6 +344,7 @@ class GuideRepository:
             errata=self.errata(),
             conflicts=self.conflicts(),
             figures=self.figures(),
+            dosing=self.dosing(),
         )
 
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:

@@ -34,8 +34,8 @@ META_KEYS: Final = (
     "literature_cutoff",
 )
 
-#: Single-object documents of the ``docs`` table.
-DOC_NAMES: Final = ("evidence_scale", "table1", "box1", "box2", "box3")
+#: Single-object documents of the ``docs`` table (``dosing``: the label facts and dosing cards).
+DOC_NAMES: Final = ("evidence_scale", "table1", "box1", "box2", "box3", "dosing")
 
 #: Kinds of search documents, in the order that breaks ties between equally ranked hits.
 SEARCH_KINDS: Final = (

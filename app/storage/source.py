@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from app.core.content.bundle import ContentBundle
+from app.core.dosing.files import read_dosing
 
 CONTENT_FILES = {
     "meta": "meta.yaml",
@@ -68,6 +69,7 @@ def read_raw(content_dir: Path) -> dict[str, Any]:
         "errata": errata["errata"],
         "conflicts": errata["conflicts"],
         "figures": figures,
+        "dosing": read_dosing(d),
     }
 
 

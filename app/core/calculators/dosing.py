@@ -1,9 +1,10 @@
 """Dosing helpers: tocilizumab for CRS (``tocilizumab-dose``) and bispecific step-up schedules
 (``bispecific-step-up``), each row with its label source, its status and the date its text was checked.
 
-The label facts come from the app's reference notes (shared/reference/scoring-rules.md §10a and
-§10e), which record secondary retrievals of the US Prescribing Information and the EU SmPC. Rows
-marked UNCONFIRMED there are shown with a warning, never as settled. The guideline itself gives
+Tocilizumab's label facts come from the app's reference notes (shared/reference/scoring-rules.md
+§10a). The step-up schedules are read from the dosing cards (resources/content/labels, through
+app.core.dosing.stepup): the calculator and the cards have one source. Facts not confirmed in
+label text are shown with a warning, never as settled. The guideline itself gives
 tocilizumab "8 mg/kg infused over 1 h" (Supportive care › Recommendations, grade 2 CRS): it is the
 authority here, and a label difference (12 mg/kg below 30 kg) is shown, not silently applied.
 """
@@ -11,7 +12,6 @@ authority here, and a label difference (12 mg/kg below 30 kg) is shown, not sile
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
@@ -24,17 +24,19 @@ from app.core.calculators.base import (
     ExplanationRow,
     register,
 )
+from app.core.dosing import catalog, stepup
+from app.core.dosing.models import DosingContent
 from app.core.units import WEIGHT, Quantity
 
 VERSION = "1.0.0"
 
-# The label texts below were checked against the reference notes on this date (the notes record
-# secondary retrievals of the labels; the retrieval itself is undated). Re-check on label changes.
+# The tocilizumab label texts below were checked against the reference notes on this date (the notes
+# record secondary retrievals of the labels). The step-up schedules carry their own check dates
+# (resources/content/labels/documents.yaml). Re-check on label changes.
 LABEL_TEXT_CHECKED = "2026-11-21"
 LABEL_CHECK_NOTE = (
-    "label text as recorded in the app's reference notes (secondary retrieval of the US Prescribing Information "
-    f"and EU SmPC), checked {LABEL_TEXT_CHECKED}; not re-read from the printed label — check the current label "
-    "version, as monitoring requirements are being changed after marketing"
+    "label text as read in the stored copies named in the source (document, section, revision); check the current "
+    "label version, as monitoring requirements are being changed after marketing"
 )
 
 GUIDELINE = (
@@ -44,11 +46,6 @@ GUIDELINE = (
 
 Status = Literal["CONFIRMED", "UNCONFIRMED"]
 Region = Literal["eu", "us"]
-
-
-
-
-
 
 if TYPE_CHECKING:
     Weight = float
@@ -185,320 +182,13 @@ def compute_tocilizumab(inp: TocilizumabInput) -> CalcResult:
 
 
 # ---------------------------------------------------------------------------------------------
-# Bispecific step-up schedules
+# Bispecific step-up schedules: read from the dosing cards (resources/content/labels), the one
+# source of the step-up doses, days, monitoring and premedication (app.core.dosing.stepup)
 # ---------------------------------------------------------------------------------------------
 
-
-@dataclass(frozen=True)
-class Step:
-    name: str
-    mg_per_kg: float | None = None
-    flat_mg: float | None = None
-
-
-@dataclass(frozen=True)
-class Monitoring:
-    text: str
-    status: Status = "CONFIRMED"
-
-
-@dataclass(frozen=True)
-class RegionSchedule:
-    days: tuple[int, ...]
-    monitoring: tuple[Monitoring, ...]
-    premedication: str
-    premedication_status: Status
-    timing: tuple[str, ...]
-    then: tuple[tuple[str, Status], ...]
-    source: str
-
-
-@dataclass(frozen=True)
-class Bispecific:
-    id: str
-    name: str
-    route: str
-    target: str
-    steps: tuple[Step, ...]
-    eu: RegionSchedule
-    us: RegionSchedule
-    guideline_quote: str
-    guideline_location: str
-
-    @property
-    def weight_based(self) -> bool:
-        return any(s.mg_per_kg is not None for s in self.steps)
-
-    def region(self, region: str) -> RegionSchedule:
-        return self.eu if region == "eu" else self.us
-
-
-_US_HOSP_48 = Monitoring("hospitalise for 48 h after this dose (US label)")
-_RRMM_3L = "Relapsed and/or refractory MM › Patients who have received two or more prior lines of treatment"
-_TEC_TAL_PREMED = (
-    "1–3 h before each dose of the step-up schedule: dexamethasone 16 mg, diphenhydramine 50 mg (or an "
-    "equivalent antihistamine) and paracetamol (acetaminophen) 650–1,000 mg"
-)
-_EU_PREMED_NOTE = " (EU wording not separately retrieved; the same regimen is assumed)"
-
-
-def _talquetamab(biweekly: bool) -> Bispecific:
-    steps = [Step("step-up dose 1", 0.01), Step("step-up dose 2", 0.06)]
-    if biweekly:
-        steps += [Step("step-up dose 3", 0.4), Step("first treatment dose", 0.8)]
-    else:
-        steps += [Step("first treatment dose", 0.4)]
-    n = len(steps)
-    eu_mon = Monitoring(
-        "monitor for 48 h after this dose and remain within proximity of a healthcare facility (EU SmPC; no "
-        "mandated hospitalisation)"
-    )
-    if biweekly:
-        then_us: tuple[tuple[str, Status], ...] = (
-            ("then 0.8 mg/kg every 2 weeks; at least 12 days between every-2-week doses", "CONFIRMED"),
-        )
-        then_eu: tuple[tuple[str, Status], ...] = (("then 0.8 mg/kg every 2 weeks", "CONFIRMED"),)
-    else:
-        then_us = (("then 0.4 mg/kg weekly; at least 6 days between weekly doses", "CONFIRMED"),)
-        then_eu = (
-            ("then 0.4 mg/kg weekly", "CONFIRMED"),
-            (
-                "a switch from 0.4 mg/kg weekly to 0.8 mg/kg every 2 weeks is allowed after an adequate "
-                "response is confirmed in ≥ 2 consecutive assessments",
-                "CONFIRMED",
-            ),
-        )
-    return Bispecific(
-        id="talquetamab-biweekly" if biweekly else "talquetamab-weekly",
-        name="Talquetamab (Talvey), " + ("every-2-weeks schedule" if biweekly else "weekly schedule"),
-        route="subcutaneous",
-        target="GPRC5D",
-        steps=tuple(steps),
-        eu=RegionSchedule(
-            days=(1, 3, 5, 7)[:n],
-            monitoring=(eu_mon,) * n,
-            premedication=_TEC_TAL_PREMED + _EU_PREMED_NOTE,
-            premedication_status="UNCONFIRMED",
-            timing=(),
-            then=then_eu,
-            source="Talvey (talquetamab) EU SmPC section 4.2 (via rxreasoner; UK PI at janssen-pi.co.uk)",
-        ),
-        us=RegionSchedule(
-            days=(1, 4, 7, 10)[:n],
-            monitoring=(_US_HOSP_48,) * n,
-            premedication=_TEC_TAL_PREMED,
-            premedication_status="CONFIRMED",
-            timing=(),
-            then=then_us,
-            source="TALVEY (talquetamab-tgvs) US Prescribing Information (via drugs.com, Medscape)",
-        ),
-        guideline_quote=(
-            "received a subcutaneous dose of either 0.8 mg/kg every 2 weeks or 0.4 mg/kg weekly (recommended "
-            "dose from the phase I part of the study) of talquetamab"
-        ),
-        guideline_location=f"{_RRMM_3L} (MonumenTAL-1)",
-    )
-
-
-BISPECIFICS: dict[str, Bispecific] = {
-    "teclistamab": Bispecific(
-        id="teclistamab",
-        name="Teclistamab (Tecvayli)",
-        route="subcutaneous",
-        target="BCMA",
-        steps=(Step("step-up dose 1", 0.06), Step("step-up dose 2", 0.3), Step("first treatment dose", 1.5)),
-        eu=RegionSchedule(
-            days=(1, 3, 5),
-            monitoring=(
-                Monitoring(
-                    "monitor daily for 48 h after this dose and remain within proximity of a healthcare facility "
-                    "(EU SmPC; no mandated hospitalisation)"
-                ),
-            )
-            * 3,
-            premedication=_TEC_TAL_PREMED + _EU_PREMED_NOTE,
-            premedication_status="UNCONFIRMED",
-            timing=(),
-            then=(
-                ("then 1.5 mg/kg weekly", "CONFIRMED"),
-                (
-                    "after a complete response or better for ≥ 6 months, the interval can be reduced to every 2 weeks",
-                    "CONFIRMED",
-                ),
-            ),
-            source="Tecvayli (teclistamab) EU SmPC section 4.2 (via rxreasoner; Hong Kong label via MIMS)",
-        ),
-        us=RegionSchedule(
-            days=(1, 4, 7),
-            monitoring=(_US_HOSP_48,) * 3,
-            premedication=_TEC_TAL_PREMED,
-            premedication_status="CONFIRMED",
-            timing=(
-                "step-up dose 2 and the first treatment dose are each given 2–4 days after the previous dose, "
-                "or up to 7 days later to allow adverse reactions to resolve",
-            ),
-            then=(
-                ("then 1.5 mg/kg weekly", "CONFIRMED"),
-                (
-                    "after a complete response or better for ≥ 6 months, the interval can be reduced to every 2 weeks",
-                    "CONFIRMED",
-                ),
-            ),
-            source="TECVAYLI (teclistamab-cqyv) US Prescribing Information (via prescriberpoint, drugs.com, "
-            "tecvaylihcp.com)",
-        ),
-        guideline_quote=(
-            "165 patients received a weekly subcutaneous injection of this agent at 1.5 mg/kg after two step-up "
-            "doses of 0.06 mg/kg and 0.3 mg/kg"
-        ),
-        guideline_location=f"{_RRMM_3L} (MajesTEC-1)",
-    ),
-    "elranatamab": Bispecific(
-        id="elranatamab",
-        name="Elranatamab (Elrexfio)",
-        route="subcutaneous",
-        target="BCMA",
-        steps=(
-            Step("step-up dose 1", flat_mg=12),
-            Step("step-up dose 2", flat_mg=32),
-            Step("first treatment dose", flat_mg=76),
-        ),
-        eu=RegionSchedule(
-            days=(1, 4, 8),
-            monitoring=(
-                Monitoring(
-                    "monitor for 48 h after this dose and remain within proximity of a healthcare facility "
-                    "(best knowledge of the EU SmPC)",
-                    "UNCONFIRMED",
-                ),
-                Monitoring(
-                    "monitor for 48 h after this dose and remain within proximity of a healthcare facility "
-                    "(best knowledge of the EU SmPC)",
-                    "UNCONFIRMED",
-                ),
-                Monitoring("no specific monitoring retrieved for this dose (EU SmPC)", "UNCONFIRMED"),
-            ),
-            premedication=(
-                "about 1 h before each of the first three doses: dexamethasone 20 mg, diphenhydramine 25 mg "
-                "and paracetamol 650 mg" + _EU_PREMED_NOTE
-            ),
-            premedication_status="UNCONFIRMED",
-            timing=(),
-            then=(
-                ("then 76 mg weekly through week 24", "CONFIRMED"),
-                (
-                    "from week 25, 76 mg every 2 weeks in patients with a response (≥ PR maintained ≥ 2 months)",
-                    "CONFIRMED",
-                ),
-            ),
-            source="Elrexfio (elranatamab) EU SmPC (doses via the Singapore label, EU-like; monitoring "
-            "wording not retrieved)",
-        ),
-        us=RegionSchedule(
-            days=(1, 4, 8),
-            monitoring=(
-                Monitoring("hospitalise for 48 h after this dose (US label)"),
-                Monitoring("hospitalise for 24 h after this dose (US label)"),
-                Monitoring("no hospitalisation required by the label for this dose"),
-            ),
-            premedication=(
-                "about 1 h before each of the first three doses: dexamethasone 20 mg, diphenhydramine 25 mg and "
-                "paracetamol 650 mg"
-            ),
-            premedication_status="CONFIRMED",
-            timing=(),
-            then=(
-                ("then 76 mg weekly through week 24", "CONFIRMED"),
-                (
-                    "from week 25, 76 mg every 2 weeks in patients with a response (≥ PR maintained ≥ 2 months)",
-                    "CONFIRMED",
-                ),
-                (
-                    "every 4 weeks after ≥ 24 weeks on every-2-week dosing with the response maintained "
-                    "(current US label)",
-                    "CONFIRMED",
-                ),
-            ),
-            source="ELREXFIO (elranatamab-bcmm) US Prescribing Information (via rxreasoner, medilib/UpToDate)",
-        ),
-        guideline_quote=(
-            "patients received a weekly subcutaneous injection of this agent at 76 mg after two step-up priming "
-            "doses (12 mg and 32 mg); after six cycles, responders received elranatamab once every 2 weeks"
-        ),
-        guideline_location=f"{_RRMM_3L} (MagnetisMM-3)",
-    ),
-    "talquetamab-weekly": _talquetamab(biweekly=False),
-    "talquetamab-biweekly": _talquetamab(biweekly=True),
-    "linvoseltamab": Bispecific(
-        id="linvoseltamab",
-        name="Linvoseltamab (Lynozyfic)",
-        route="intravenous infusion after dilution in 0.9% sodium chloride",
-        target="BCMA",
-        steps=(
-            Step("step-up dose 1 (4-h infusion)", flat_mg=5),
-            Step("step-up dose 2", flat_mg=25),
-            Step("first treatment dose", flat_mg=200),
-        ),
-        eu=RegionSchedule(
-            days=(1, 8, 15),
-            monitoring=(
-                Monitoring(
-                    "remain with a caregiver within close proximity of the qualified treatment centre for 24 h "
-                    "after the end of the infusion (EU SmPC)"
-                ),
-                Monitoring(
-                    "the same 24-h proximity rule applies under conditions listed in the EU SmPC (conditions "
-                    "not retrieved)",
-                    "UNCONFIRMED",
-                ),
-                Monitoring(
-                    "the same 24-h proximity rule applies under conditions listed in the EU SmPC (conditions "
-                    "not retrieved)",
-                    "UNCONFIRMED",
-                ),
-            ),
-            premedication=(
-                "dexamethasone 40 mg IV 1–3 h before each step-up dose and the first 200 mg dose, with an "
-                "antihistamine and paracetamol; continue until two full doses are tolerated without CRS or "
-                "infusion-related reaction; the second 200 mg dose uses dexamethasone 10 mg if there was no CRS "
-                "or infusion-related reaction"
-            ),
-            premedication_status="CONFIRMED",
-            timing=(),
-            then=(
-                ("then 200 mg weekly for 10 doses (weeks 4–13)", "CONFIRMED"),
-                ("then 200 mg every 2 weeks from week 14", "CONFIRMED"),
-                ("an every-4-weeks rule in the EU SmPC was not retrieved", "UNCONFIRMED"),
-            ),
-            source="Lynozyfic (linvoseltamab) EU SmPC section 4.2 (via rxreasoner)",
-        ),
-        us=RegionSchedule(
-            days=(1, 8, 15),
-            monitoring=(
-                Monitoring("hospitalise for 24 h after this dose (US label)"),
-                Monitoring("hospitalise for 24 h after this dose (US label)"),
-                Monitoring("no hospitalisation required by the label for this dose"),
-            ),
-            premedication=(
-                "US label premedication not retrieved; the EU SmPC gives dexamethasone 40 mg IV 1–3 h before "
-                "each step-up dose and the first 200 mg dose, with an antihistamine and paracetamol"
-            ),
-            premedication_status="UNCONFIRMED",
-            timing=(),
-            then=(
-                ("then 200 mg weekly for 10 doses (weeks 4–13)", "CONFIRMED"),
-                ("then 200 mg every 2 weeks from week 14", "CONFIRMED"),
-                (
-                    "every 4 weeks in patients with ≥ VGPR at or after week 24 who have received ≥ 17 doses of 200 mg",
-                    "CONFIRMED",
-                ),
-            ),
-            source="LYNOZYFIC (linvoseltamab-gcpt) US Prescribing Information (via drugs.com)",
-        ),
-        guideline_quote=("117 patients received linsoseltamab once weekly through week 14 and then once every 2 weeks"),
-        guideline_location=f"{_RRMM_3L} (LINKER-MM1; the guideline prints 'linsoseltamab')",
-    ),
-}
+STEP_UP_CHOICES = tuple(stepup.CHOICES)
+#: the drug choices of the calculator (kept under its earlier name)
+BISPECIFICS = STEP_UP_CHOICES
 
 
 class BispecificInput(CalcInput):
@@ -509,31 +199,41 @@ class BispecificInput(CalcInput):
     region: Literal["eu", "us"] = Field(default="eu", description="eu (EU SmPC, default) or us (US label)")
 
 
-def _dose_mg(step: Step, weight: float | None) -> float:
+def _dose_mg(step: stepup.Step, weight: float | None) -> float:
     if step.flat_mg is not None:
         return float(step.flat_mg)
     assert step.mg_per_kg is not None and weight is not None
     return round(step.mg_per_kg * weight, 2)
 
 
-def _step_text(step: Step) -> str:
+def _step_text(step: stepup.Step) -> str:
     return f"{_mg(step.mg_per_kg)} mg/kg" if step.mg_per_kg is not None else f"{_mg(step.flat_mg or 0)} mg flat"
 
 
+def _guideline(content: DosingContent, choice: str) -> dict[str, str]:
+    regimen, _option = stepup.CHOICES[choice]
+    refs = content.card(regimen).components[0].guideline
+    return {"quote": refs[0].source.quote, "location": refs[0].source.location} if refs else {}
+
+
 def compute_bispecific(inp: BispecificInput) -> CalcResult:
-    drug = BISPECIFICS[inp.drug]
+    content = catalog.current()
+    region: Region = inp.region
+    other_region: Region = "us" if region == "eu" else "eu"
+    sched = stepup.schedule(content, inp.drug, region)
+    other = stepup.schedule(content, inp.drug, other_region)
+    weight_based = any(s.mg_per_kg is not None for s in [*sched.steps, *other.steps])
     weight = inp.weight
-    if drug.weight_based and weight is None:
+    if weight_based and weight is None:
         raise CalcInputError(
             "weight",
             f"weight (kg or lb) is required for {inp.drug}: its doses are mg/kg of actual body weight",
             "missing_field",
         )
-    region = inp.region
-    other_region: Region = "us" if region == "eu" else "eu"
-    sched = drug.region(region)
-    other = drug.region(other_region)
+    if not sched.steps:
+        raise CalcInputError("region", f"{inp.drug}: {'; '.join(sched.missing)}", "not_in_guide")
     region_name = {"eu": "EU SmPC", "us": "US label"}
+    name = stepup.NAMES[inp.drug]
 
     doses: list[dict[str, Any]] = []
     explanation: list[ExplanationRow] = []
@@ -542,87 +242,93 @@ def compute_bispecific(inp: BispecificInput) -> CalcResult:
         explanation.append(
             ExplanationRow(
                 item="Weight",
-                value=f"{_mg(weight)} kg actual body weight" + ("" if drug.weight_based else " (not used: flat doses)"),
+                value=f"{_mg(weight)} kg actual body weight" + ("" if weight_based else " (not used: flat doses)"),
                 points=None,
             )
         )
-    for step, day, mon in zip(drug.steps, sched.days, sched.monitoring, strict=True):
+    for step in sched.steps:
         mg = _dose_mg(step, weight)
         doses.append(
             {
-                "day": day,
+                "day": step.day,
+                "when": step.when,
                 "dose_mg": mg,
-                "monitoring": mon.text,
+                "monitoring": step.monitoring,
                 "step": step.name,
                 "mg_per_kg": step.mg_per_kg,
-                "monitoring_status": mon.status,
+                "dose_status": step.status,
+                "monitoring_status": step.monitoring_status,
             }
         )
         calc = f"{_mg(step.mg_per_kg)} mg/kg × {_mg(weight or 0)} kg = " if step.mg_per_kg is not None else ""
         explanation.append(
-            ExplanationRow(item=f"Day {day}: {step.name}", value=f"{calc}{_mg(mg)} mg; {mon.text}", points=mg)
+            ExplanationRow(
+                item=f"{step.when.capitalize()}: {step.name}", value=f"{calc}{_mg(mg)} mg; {step.monitoring}", points=mg
+            )
         )
-        if mon.status == "UNCONFIRMED":
-            warnings.append(f"UNCONFIRMED ({region_name[region]}): day {day} {step.name} — {mon.text}")
-    if sched.premedication_status == "UNCONFIRMED":
-        warnings.append(f"UNCONFIRMED premedication ({region_name[region]}): {sched.premedication}")
-    for text, status in sched.then:
-        if status == "UNCONFIRMED":
-            warnings.append(f"UNCONFIRMED ({region_name[region]}): {text}")
-
-    if sched.days != other.days or [m.text for m in sched.monitoring] != [m.text for m in other.monitoring]:
-        other_days = "/".join(str(d) for d in other.days)
-        these_days = "/".join(str(d) for d in sched.days)
-        if len({m.text for m in other.monitoring}) == 1:
-            other_mon = f"after each dose: {other.monitoring[0].text}"
-        else:
-            other_mon = "; ".join(f"day {d}: {m.text}" for d, m in zip(other.days, other.monitoring, strict=True))
+        if step.monitoring_status == "UNCONFIRMED":
+            warnings.append(f"UNCONFIRMED ({region_name[region]}): {step.when} {step.name} — {step.monitoring}")
+    if any(s.status != "CONFIRMED" for s in sched.steps):
         warnings.append(
-            f"EU SmPC and US label differ for {drug.id}: this schedule ({region_name[region]}) uses days "
+            f"UNCONFIRMED ({region_name[region]}): the step-up days and doses come from a source that is not the label "
+            f"text ({sched.source})"
+        )
+    for item in [*sched.premedication, *sched.then]:
+        if item.status != "CONFIRMED":
+            warnings.append(f"UNCONFIRMED ({region_name[region]}): {item.text}")
+    if sched.days != other.days or [s.monitoring for s in sched.steps] != [s.monitoring for s in other.steps]:
+        other_days = "/".join("?" if d is None else str(d) for d in other.days) or "not in this guide"
+        these_days = "/".join("?" if d is None else str(d) for d in sched.days)
+        other_mon = "; ".join(f"{s.when}: {s.monitoring}" for s in other.steps) or "not in this guide"
+        warnings.append(
+            f"EU SmPC and US label differ for {inp.drug}: this schedule ({region_name[region]}) uses days "
             f"{these_days}; the {region_name[other_region]} uses days {other_days} with {other_mon}"
         )
-    if drug.weight_based:
+    if weight_based:
         warnings.append(
             "doses are computed from actual body weight; the label's weight-band preparation table (injection "
             "volumes) may differ slightly — prepare from the label table"
         )
-
-    days_text = ", ".join(f"day {d['day']} {_mg(d['dose_mg'])} mg" for d in doses)
+    premed_text = "; ".join(p.text for p in sched.premedication) or "not in this guide — check the label"
+    settled = bool(sched.premedication) and all(p.status == "CONFIRMED" for p in sched.premedication)
+    premed_status = "CONFIRMED" if settled else "UNCONFIRMED"
+    days_text = ", ".join(f"{d['when']} {_mg(d['dose_mg'])} mg" for d in doses)
     interpretation = (
-        f"{drug.name}, {drug.route}, step-up schedule per the {region_name[region]}: {days_text}. "
-        + " ".join(t[:1].upper() + t[1:] + "." for t, _ in sched.then)
-        + f" Premedication: {sched.premedication}. Check the current label before use; CRS/ICANS grading and "
-        "management: crs-grade, icans-grade and `mmguide toxicity`."
+        f"{name}, step-up schedule per the {region_name[region]}: {days_text}. "
+        + " ".join(t.text[:1].upper() + t.text[1:] + "." for t in sched.then)
+        + f" Premedication: {premed_text}. Check the current label before use; CRS/ICANS grading and "
+        "management: crs-grade, icans-grade and `mmguide toxicity`. The same facts are on the dosing card "
+        f"(`mmguide regimen {stepup.CHOICES[inp.drug][0]}`)."
     )
     result: dict[str, Any] = {
         "doses": doses,
-        "drug": drug.id,
-        "name": drug.name,
+        "drug": inp.drug,
+        "name": name,
         "region": region,
-        "route": drug.route,
-        "target": drug.target,
-        "weight_kg": weight if drug.weight_based else None,
-        "weight_basis": "actual body weight" if drug.weight_based else "flat doses (weight not used)",
-        "steps": [{"step": s.name, "dose": _step_text(s)} for s in drug.steps],
-        "premedication": {"text": sched.premedication, "status": sched.premedication_status},
-        "timing": list(sched.timing),
-        "then": [{"text": t, "status": s} for t, s in sched.then],
+        "weight_kg": weight if weight_based else None,
+        "weight_basis": "actual body weight" if weight_based else "flat doses (weight not used)",
+        "steps": [{"step": s.name, "dose": _step_text(s)} for s in sched.steps],
+        "premedication": {"text": premed_text, "status": premed_status},
+        "timing": [n.text for n in sched.notes],
+        "then": [{"text": t.text, "status": t.status} for t in sched.then],
         "label_source": sched.source,
-        "label_text_checked": LABEL_TEXT_CHECKED,
+        "label_text_checked": sched.checked,
         "label_check_note": LABEL_CHECK_NOTE,
         "other_region": {
             "region": other_region,
             "days": list(other.days),
-            "monitoring": [{"text": m.text, "status": m.status} for m in other.monitoring],
-            "label_source": other.source,
+            "monitoring": [{"text": s.monitoring, "status": s.monitoring_status} for s in other.steps],
+            "label_source": other.source or "not in this guide",
         },
-        "guideline": {"quote": drug.guideline_quote, "location": drug.guideline_location},
+        "guideline": _guideline(content, inp.drug),
+        "card": stepup.CHOICES[inp.drug][0],
     }
     inputs: dict[str, Any] = {
         "drug": inp.drug,
         "weight": None if weight is None else {"value": weight, "unit": "kg"},
         "region": region,
     }
+    guideline = result["guideline"]
     return CalcResult(
         calculator="bispecific-step-up",
         result=result,
@@ -631,9 +337,9 @@ def compute_bispecific(inp: BispecificInput) -> CalcResult:
         interpretation=interpretation,
         warnings=warnings,
         references=[
-            f"{sched.source}; label text checked {LABEL_TEXT_CHECKED} (secondary retrieval)",
-            f"{other.source} (for comparison)",
-            GUIDELINE + f" ({drug.guideline_location})",
+            f"{sched.source}",
+            f"{other.source or 'not in this guide'} (for comparison)",
+            GUIDELINE + (f" ({guideline['location']})" if guideline else ""),
         ],
         calculator_version=VERSION,
     )

@@ -23,6 +23,7 @@ from app.core.content.models import (
     ToxicityPanel,
     Trial,
 )
+from app.core.dosing.models import DosingContent
 from app.core.flowchart.model import Figure, RecommendationNode
 
 
@@ -43,6 +44,8 @@ class ContentBundle(BaseModel):
     errata: list[Erratum]
     conflicts: list[Conflict]
     figures: list[Figure]
+    #: label facts and regimen dosing cards (resources/content/labels)
+    dosing: DosingContent = DosingContent()
 
     @model_validator(mode="after")
     def _cross_references(self) -> ContentBundle:
@@ -104,6 +107,7 @@ class ContentBundle(BaseModel):
         panels = {(p.syndrome, p.grade) for p in self.toxicity}
         if self.toxicity and panels != {(s, g) for s in ("crs", "icans") for g in (1, 2, 3, 4)}:
             problems.append(f"toxicity panels incomplete: {sorted(panels)}")
+        problems += _dosing_problems(self.dosing, regimens, drugs)
         del trials
         if problems:
             raise ValueError("content cross-reference errors:\n  " + "\n  ".join(problems))
@@ -126,6 +130,21 @@ class ContentBundle(BaseModel):
             if s.id == statement_id:
                 return s
         raise KeyError(statement_id)
+
+
+def _dosing_problems(dosing: DosingContent, regimens: set[str], drugs: set[str]) -> list[str]:
+    """Cards name regimens of the glossary; components name its drugs (or carry their own name)."""
+    problems = [
+        f"dosing card {c.regimen!r}: not a regimen of the glossary" for c in dosing.cards if c.regimen not in regimens
+    ]
+    for card in dosing.cards:
+        problems += [
+            f"dosing card {card.regimen}: unknown drug {comp.drug!r} (give its name)"
+            for comp in card.components
+            if comp.drug not in drugs and comp.name is None
+        ]
+    problems += [f"drug_facts {f.id}: unknown drug {f.drug!r}" for f in dosing.drug_facts if f.drug not in drugs]
+    return problems
 
 
 def iter_source_refs(obj: Any, path: str = "") -> Iterator[tuple[str, SourceRef]]:
