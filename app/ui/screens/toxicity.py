@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -171,10 +172,37 @@ class TocilizumabBanner(QFrame):
         self.heading.setWordWrap(True)
         relative_font(self.heading, 1.15, bold=True)
         self.text = _label(f"“{_esc(quote)}” <i>({_esc(location)})</i>", self)
+        # the heading always shows; the quote scrolls inside the banner when the text is large, so
+        # that the banner never takes the whole tab (the panel caps its height)
+        self.text_scroll = QScrollArea(self)
+        self.text_scroll.setWidgetResizable(True)
+        self.text_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.text_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.text_scroll.setStyleSheet("QScrollArea, QScrollArea > QWidget > QWidget { background: transparent; }")
+        self.text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.text_scroll.setWidget(self.text)
+        self.text_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout.addWidget(self.heading)
-        layout.addWidget(self.text)
+        layout.addWidget(self.text_scroll, 1)
         self.setAccessibleName(f"Caution: {TOCILIZUMAB_HEADING}")
         self.setAccessibleDescription(quote)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt override
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
+        """As tall as heading and quote need at this width (the panel caps it)."""
+        m = self.layout().contentsMargins()
+        inner = max(100, width - m.left() - m.right() - 2 * self.frameWidth())
+        return (
+            self.heading.heightForWidth(inner)
+            + self.text.heightForWidth(inner - self.text_scroll.verticalScrollBar().sizeHint().width())
+            + m.top() + m.bottom() + self.layout().spacing() + 2 * self.frameWidth() + 2
+        )
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        width = max(self.width(), 300)
+        return QSize(super().sizeHint().width(), self.heightForWidth(width))
 
 
 class GradePanel(QWidget):
@@ -205,6 +233,8 @@ class GradePanel(QWidget):
         if banner is not None:
             self.banner = TocilizumabBanner(banner[0], banner[1], self)
             outer.addWidget(self.banner)
+            self.banner.setMinimumHeight(self.banner.heading.sizeHint().height() * 2)
+            self.banner.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
 
         body = QWidget(self)
         layout = QVBoxLayout(body)
@@ -272,6 +302,11 @@ class GradePanel(QWidget):
         outer.addWidget(scroll, 1)
         self.scroll = scroll
         follow_theme(self, self.render)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if self.banner is not None:  # in view, but never more than two fifths of the tab
+            self.banner.setMaximumHeight(max(self.banner.minimumHeight(), self.height() * 2 // 5))
 
     def render(self) -> None:
         """The statement lists in the current theme's colours (again after a theme change)."""
