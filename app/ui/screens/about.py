@@ -19,10 +19,9 @@ from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from app import __version__
-from app.ui import widgets
 from app.ui.context import UiContext
 from app.ui.screens.base import Screen
-from app.ui.widgets import boxed_html
+from app.ui.widgets import boxed_html, erratum_colours
 
 #: what each main component does in the guide (shown beside its version and licence)
 USES = {
@@ -218,7 +217,7 @@ class AboutScreen(Screen):
             "<h2>Source</h2>",
             f"<p>{escape(meta.citation)}<br>DOI: {escape(meta.doi)}</p>",
             "<p><b>Text followed:</b></p>",
-            boxed_html(escape(meta.text_followed), _erratum_colours()),
+            boxed_html(escape(meta.text_followed), erratum_colours()),
             "<h2>Active database</h2><table cellpadding='3' cellspacing='0'>",
             row("Origin", escape(str(info.get("source")))),
             row("File", escape(str(info.get("path")))),
@@ -267,10 +266,3 @@ class AboutScreen(Screen):
 
 def _nav(screen: str, payload: Any = None) -> str:
     return f"nav:{screen}:{json.dumps(payload).encode().hex()}"
-
-
-def _erratum_colours() -> tuple[str, str, str]:
-    """The erratum box colours: per theme where the widgets offer that, else the fixed triple."""
-    if hasattr(widgets, "erratum_colours"):
-        return tuple(widgets.erratum_colours())  # type: ignore[return-value]
-    return tuple(widgets.ERRATUM_COLOURS)  # type: ignore[attr-defined,return-value]
