@@ -499,8 +499,9 @@ class MainWindow(QMainWindow):
         if self.guide is not None:
             try:
                 version = self.guide.version()
+                active = getattr(self.guide, "active", None)
                 current = {"content_version": version["content_version"], "content_date": version["content_date"],
-                           "origin": getattr(getattr(self.guide, "active", None), "origin", None)}
+                           "origin": getattr(active, "origin", None), "path": getattr(active, "path", None)}
             except Exception:  # the dialog still works without the comparison
                 current = None
         if self.update_dialog is not None:

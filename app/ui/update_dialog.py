@@ -6,12 +6,15 @@ channel, sequence, content version and date, created and expiry, the signers (na
 ids) and the change list. Only an accepted package gets an *Install update* button; Cancel
 keeps the default focus. Install applies off the GUI thread too and emits :attr:`installed`
 with the outcome and a new ``Guide`` on the new active database. A refused package shows the
-reason in plain words with its code; an installation without a trust root says that IT must
-run ``mmguide admin init-trust`` first (the GUI never creates one).
+reason in plain words with its code and offers *Choose another file…*; an installation without
+a trust root says that IT must run ``mmguide admin init-trust`` first (the GUI never creates
+one). A package whose database is the one in use already says "content unchanged" before
+anything is installed (installing it would only move the installation's sequence on).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
@@ -21,6 +24,7 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import (
     QDialog,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -209,6 +213,29 @@ def describe_refusal(
     return _rows(rows)
 
 
+def file_sha256(path: Path | str | None) -> str | None:
+    """SHA-256 of a database file, or None when there is no such file."""
+    if not path:
+        return None
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def content_unchanged(facts: dict[str, Any], current: dict[str, Any] | None) -> bool:
+    """The package's database is, byte for byte, the one in use (the build is deterministic: the
+    same content gives the same bytes), so installing it changes nothing a reader sees."""
+    if not current:
+        return False
+    sha = current.get("db_sha256") or file_sha256(current.get("path"))
+    return bool(sha) and str(facts.get("db_sha256", "")).lower() == str(sha).lower()
+
+
 # --- the dialog --------------------------------------------------------------------------------
 
 
@@ -238,6 +265,8 @@ class UpdateDialog(QDialog):
         self.state = self.CHECKING
         self.verification: UpdateOutcome | None = None
         self.outcome: UpdateOutcome | None = None
+        #: the verified package's database is the one in use ("content unchanged")
+        self.unchanged = False
         self.setWindowTitle("Install guideline update")
         self.setAccessibleName("Install guideline update")
         self.setMinimumSize(640, 480)
@@ -292,6 +321,12 @@ class UpdateDialog(QDialog):
         # a plain row rather than a QDialogButtonBox: the box makes its default button (Cancel)
         # its focus proxy, and Tab then jumps over Install, which keyboard users could not reach
         buttons = QHBoxLayout()
+        self.choose_button = QPushButton("&Choose another file…", self)
+        self.choose_button.setAccessibleName("Choose another update package file")
+        self.choose_button.setAutoDefault(False)
+        self.choose_button.clicked.connect(lambda: self.choose_another())
+        self.choose_button.hide()
+        buttons.addWidget(self.choose_button)
         buttons.addStretch(1)
         self.install_button = QPushButton("&Install update", self)
         self.install_button.setAccessibleName("Install this update")
@@ -309,16 +344,49 @@ class UpdateDialog(QDialog):
         QWidget.setTabOrder(self.verdict, self.details)
         QWidget.setTabOrder(self.details, self.install_button)
         QWidget.setTabOrder(self.install_button, self.cancel_button)
+        QWidget.setTabOrder(self.cancel_button, self.choose_button)
 
         if problem is not None or self.package is None:
             self._show_refusal(problem or UpdateOutcome(accepted=False, code="package_not_found",
                                                         message="no package was chosen"), self.REFUSED)
         else:
-            self._set_verdict("Checking the package…")
-            self.details.setPlainText("Checking the signatures, the sequence, the expiry and the database…")
-            package, data_dir = self.package, self.data_dir
-            run_in_background(lambda: verify_package(package, data_dir), self._verified, self)
+            self._check()
         self.cancel_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _check(self) -> None:
+        """Verify ``self.package`` off the GUI thread (changing nothing)."""
+        self.state = self.CHECKING
+        self.verification = None
+        self.unchanged = False
+        self.choose_button.hide()
+        self.install_button.hide()
+        self.progress.show()
+        self.cancel_button.setText("Cancel")
+        self._set_verdict("Checking the package…")
+        self.details.setPlainText("Checking the signatures, the sequence, the expiry and the database…")
+        package, data_dir = self.package, self.data_dir
+        assert package is not None
+        run_in_background(lambda: verify_package(package, data_dir), self._verified, self)
+
+    def choose_another(self, path: Path | str | None = None) -> None:
+        """After a refusal: pick another package (a file dialog unless ``path`` is given) and check it."""
+        if self.busy:
+            return
+        if path is None:
+            start = str(self.package.parent) if self.package is not None else str(Path.home())
+            chosen, _ = QFileDialog.getOpenFileName(
+                self, "Choose a guideline update package", start, "Guideline update packages (*.zip)"
+            )
+            if not chosen:
+                return
+            path = chosen
+        self.package = Path(path)
+        self.file_label.setText(
+            f"<b>Package:</b> {escape(self.package.name)}<br><span style='font-size:small'>"
+            f"{escape(str(self.package.parent))}</span><br>"
+            f"<b>Installation data folder:</b> {escape(str(self.data_dir))}"
+        )
+        self._check()
 
     # -- state ------------------------------------------------------------------------------
     @property
@@ -347,12 +415,26 @@ class UpdateDialog(QDialog):
         if not outcome.accepted:
             self._show_refusal(outcome, self.REFUSED)
             return
-        self._set_verdict(
-            f"✔ This package would be accepted: content {outcome.package.get('content_version')} of "
-            f"{outcome.package.get('content_date')}, signed by {signer_names(outcome.package)}.\n"
-            "Read the details below, then choose Install update to install it, or Cancel."
+        self.unchanged = content_unchanged(outcome.package, self.current)
+        if self.unchanged:
+            self._set_verdict(
+                f"✔ Content unchanged: this package holds the database already in use (content "
+                f"{outcome.package.get('content_version')} of {outcome.package.get('content_date')}), signed by "
+                f"{signer_names(outcome.package)}.\nInstalling it changes nothing you read; it only records "
+                f"sequence {outcome.package.get('sequence')} on this computer. Install update, or Cancel."
+            )
+        else:
+            self._set_verdict(
+                f"✔ This package would be accepted: content {outcome.package.get('content_version')} of "
+                f"{outcome.package.get('content_date')}, signed by {signer_names(outcome.package)}.\n"
+                "Read the details below, then choose Install update to install it, or Cancel."
+            )
+        unchanged_note = (
+            "<p><b>Content unchanged:</b> the package's database (SHA-256 "
+            f"<code>{escape(str(outcome.package.get('db_sha256', ''))[:16])}…</code>) is the one in use now.</p>"
+            if self.unchanged else ""
         )
-        self.details.setHtml(describe_package(outcome.package, self.current))
+        self.details.setHtml(unchanged_note + describe_package(outcome.package, self.current))
         self.install_button.show()
         self.install_button.setEnabled(True)
         self._finish(self.ACCEPTED, closing_label="Cancel")
@@ -384,6 +466,7 @@ class UpdateDialog(QDialog):
         self._set_verdict(f"{headline}\n{outcome.plain}")
         self.details.setHtml(describe_refusal(outcome, self.package, self.data_dir, self.current))
         self._finish(state)
+        self.choose_button.show()
 
     # -- installing ---------------------------------------------------------------------------
     def install(self) -> None:

@@ -194,3 +194,37 @@ def test_background_work_runs_off_the_gui_thread_and_reports_on_it(qtbot):
     qtbot.waitUntil(lambda: "result" in seen, timeout=5000)
     assert seen["result"] == (True, "done")
     assert seen["worker"] != threading.main_thread().ident and seen["receiver"] == threading.main_thread().ident
+
+
+def test_after_a_refusal_another_file_can_be_chosen_and_checked(qtbot, data_dir, package, tmp_path):
+    bad = tmp_path / "not-a-package.zip"
+    bad.write_bytes(b"not a zip at all")
+    w = _window(qtbot, data_dir)
+    dialog = _settled(qtbot, w.open_update_dialog(bad))
+    assert dialog.state == UpdateDialog.REFUSED
+    assert dialog.choose_button.isVisibleTo(dialog) and "Choose another file" in dialog.choose_button.text()
+    dialog.choose_another(package)
+    dialog = _settled(qtbot, dialog)
+    assert dialog.state == UpdateDialog.ACCEPTED
+    assert not dialog.choose_button.isVisibleTo(dialog)
+    assert dialog.install_button.isVisibleTo(dialog)
+    assert package.name in dialog.file_label.text()
+
+
+def test_a_package_of_the_content_in_use_says_content_unchanged_before_installing(qtbot, data_dir, keys, tmp_path):
+    same = tmp_path / "mmguide-2025.1.0-seq3.zip"
+    build_package(BUNDLED, same, [keys["alice"], keys["bob"]], sequence=3, expires=FAR_FUTURE, base=BUNDLED)
+    w = _window(qtbot, data_dir)
+    before = snapshot(data_dir)
+    dialog = _settled(qtbot, w.open_update_dialog(same))
+    assert dialog.state == UpdateDialog.ACCEPTED and dialog.unchanged
+    assert dialog.verdict.text().startswith("✔ Content unchanged")
+    assert "Content unchanged" in dialog.details.toPlainText()
+    assert snapshot(data_dir) == before  # said before anything was installed
+
+
+def test_a_new_content_package_is_not_called_unchanged(qtbot, data_dir, package):
+    w = _window(qtbot, data_dir)
+    dialog = _settled(qtbot, w.open_update_dialog(package))
+    assert dialog.state == UpdateDialog.ACCEPTED and not dialog.unchanged
+    assert "unchanged" not in dialog.verdict.text().casefold()
