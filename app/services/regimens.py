@@ -130,13 +130,13 @@ def patient_from_case(raw: Any) -> dict[str, Any]:
     if p.sex is not None:
         values["sex"] = p.sex
     if p.weight is not None:
-        values["weight"] = {"value": p.weight, "unit": "kg"}
+        values["weight"] = p.weight  # as the case gives it (a quantity with its unit)
     if p.height is not None:
-        values["height"] = {"value": p.height, "unit": "cm"}
+        values["height"] = p.height
     if p.bsa_method is not None:
         values["bsa_method"] = p.bsa_method
     if case.labs_current.creatinine is not None:
-        values["creatinine"] = {"value": case.labs_current.creatinine, "unit": "mg/dL"}
+        values["creatinine"] = case.labs_current.creatinine
     return values
 
 

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 
 from app.ui.calc_form import badges_html, export_pdf_dialog, html_document, html_table
 from app.ui.context import UiContext
+from app.ui.dosing_card import CardArea, CardController
 from app.ui.screens.base import Screen
 from app.ui.theme import Colours, current_colours, follow_theme, print_colours, relative_font, styled
 from app.ui.widgets import approvals_html, muted_html, name_clear_button, screen_words, trials_html
@@ -660,6 +661,11 @@ class RegimensScreen(Screen):
         self.banner.setAccessibleName(NOT_RECOMMENDED)
         self.banner.setVisible(False)
 
+        self.card_area = CardArea(self)
+        self.card = CardController(self.card_area)
+        self.card_area.fields.changed.connect(self._on_card_input)
+        self.card_area.fields.use_calc.clicked.connect(lambda: self.card.use_calculators(self.window()))
+
         self.browser = QTextBrowser(self)
         self.browser.setAccessibleName("Regimen detail")
         self.browser.setOpenLinks(False)
@@ -692,6 +698,7 @@ class RegimensScreen(Screen):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(self.banner)
+        right_layout.addWidget(self.card_area)
         right_layout.addWidget(self.browser, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.copy_button)
@@ -749,8 +756,18 @@ class RegimensScreen(Screen):
         """The detail again in the new theme's colours (they are written into its HTML)."""
         if self.detail is not None:
             position = self.browser.verticalScrollBar().value()
-            self.browser.setHtml(detail_html(self.detail, with_banner=False))
+            self.browser.setHtml(self._html())
             self.browser.verticalScrollBar().setValue(position)
+
+    def _html(self, *, with_banner: bool = False) -> str:
+        """The dosing card first (the main content), then what the guideline says and the dosing notes."""
+        assert self.detail is not None
+        return self.card.html() + "<hr>" + detail_html(self.detail, with_banner=with_banner)
+
+    def _on_card_input(self) -> None:
+        if self.detail is not None:
+            self.card.refresh()
+            self._rerender()
 
     # -- filling ----------------------------------------------------------------------------
     def on_guide_ready(self) -> None:
@@ -806,7 +823,8 @@ class RegimensScreen(Screen):
             self.banner_text.setText(f"“{reason.quote}” ({reason.location})" if reason else "")
             self.banner.setAccessibleDescription(self.banner_text.text())
             self.banner.setVisible(True)
-        self.browser.setHtml(detail_html(self.detail, with_banner=False))
+        self.card.set_regimen(guide, r.abbr)
+        self.browser.setHtml(self._html())
 
     def _on_link(self, url: QUrl) -> None:
         text = url.toString()
@@ -838,11 +856,12 @@ class RegimensScreen(Screen):
     def plain_text(self) -> str:
         if self.detail is None:
             return ""
-        return detail_text(self.detail, self.context.stamp())
+        card = self.card.text()
+        return (card + "\n\n" if card else "") + detail_text(self.detail, self.context.stamp())
 
     def document(self) -> QTextDocument | None:
         if self.detail is None:
             return None
         with print_colours():
-            body = detail_html(self.detail)
+            body = self._html(with_banner=True)
         return html_document(body, f"{self.detail.regimen.abbr} — Myeloma Pocket Guide")
