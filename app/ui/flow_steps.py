@@ -383,6 +383,7 @@ class StepView(QListView):
             row = self.first_actionable_row()
         if cards:
             self.setCurrentIndex(self.steps.index(row))
+            self.scrollTo(self.steps.index(row), QAbstractItemView.ScrollHint.EnsureVisible)
 
     def first_actionable_row(self) -> int:
         """The row to start on: the next question, else the first regimen, else the top."""

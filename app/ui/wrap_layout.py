@@ -8,7 +8,7 @@ and grows in height (``heightForWidth``). After Qt's "Flow Layout" example.
 from __future__ import annotations
 
 from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QLayout, QLayoutItem, QSizePolicy, QWidget
+from PySide6.QtWidgets import QAbstractButton, QLayout, QLayoutItem, QSizePolicy, QWidget
 
 
 class WrapLayout(QLayout):
@@ -53,9 +53,11 @@ class WrapLayout(QLayout):
         return QSize(width + m.left() + m.right(), height + m.top() + m.bottom())
 
     def minimumSize(self) -> QSize:  # noqa: N802 - Qt API
+        """As wide as the widest button (a button is never cut); labels may wrap, so they ask for less."""
         size = QSize()
         for item in self._items:
-            size = size.expandedTo(item.minimumSize().expandedTo(item.sizeHint().boundedTo(QSize(10_000, 10_000))))
+            whole = isinstance(item.widget(), QAbstractButton)
+            size = size.expandedTo(item.sizeHint() if whole else item.minimumSize())
         m = self.contentsMargins()
         return QSize(size.width() + m.left() + m.right(), size.height() + m.top() + m.bottom())
 
@@ -77,10 +79,14 @@ class WrapLayout(QLayout):
         for row in rows:
             if not row:
                 continue
-            height = max(i.sizeHint().height() for i in row)
             x = area.x()
+            widths = [min(i.sizeHint().width(), area.width()) for i in row]
+            height = max(
+                i.heightForWidth(w) if i.hasHeightForWidth() else i.sizeHint().height()
+                for i, w in zip(row, widths, strict=True)
+            )
             for n, item in enumerate(row):
-                w = min(item.sizeHint().width(), area.width())
+                w = widths[n]
                 last = n == len(row) - 1
                 widget = item.widget()
                 grows = widget is not None and bool(

@@ -58,7 +58,7 @@ from app.services.flow_steps import Card, build_steps
 from app.ui import flow_status
 from app.ui.context import UiContext
 from app.ui.flow_panel import ENUM_LABELS, FlowPanel
-from app.ui.flow_scene import FlowScene, RegimenEntryItem, legible_zoom
+from app.ui.flow_scene import REC_WIDTH, FlowScene, RegimenEntryItem, legible_zoom
 from app.ui.flow_steps import StepView
 from app.ui.flow_view import MAP_MIN_HEIGHT, FlowView
 from app.ui.regimen_detail import RegimenDetailDialog, leaf_from_figure, leaf_from_rec
@@ -239,19 +239,23 @@ class FlowchartScreen(Screen):
         fig = self.figure
         assert fig is not None
         self._placeholder.hide()
-        header = QLabel(f"<b>{html.escape(TITLES.get(fig.id, fig.id))}</b> — {html.escape(fig.title)}")
+        # one line: the figure, and (Figs. 2 and 3) that it is reconstructed; the paper's title on hover
+        text = f"<b>{html.escape(TITLES.get(fig.id, fig.id))}</b>"
+        reconstructed = any(isinstance(n, QuestionNode) and n.reconstructed for n in fig.nodes)
+        if reconstructed:
+            text += (
+                " &nbsp;<span style='background:#fff4cc;color:#3d2500'>&nbsp;Reconstructed from the guideline text "
+                "(marked RECONSTRUCTED): see “About this diagram” at the end of the steps&nbsp;</span>"
+            )
+        header = QLabel(text)
+        header.setObjectName("figureHeader")
         header.setWordWrap(True)
         header.setAccessibleName("Figure title")
+        header.setAccessibleDescription(
+            fig.title + (". Parts of it are reconstructed from the guideline text." if reconstructed else "")
+        )
+        header.setToolTip(fig.title)
         self._outer.addWidget(header)
-        if any(isinstance(n, QuestionNode) and n.reconstructed for n in fig.nodes):
-            recon = QLabel(
-                "Parts of this figure are reconstructed from the guideline text (marked RECONSTRUCTED); "
-                "see “About this diagram” at the end of the steps."
-            )
-            recon.setWordWrap(True)
-            recon.setStyleSheet("background:#fff4cc;color:#3d2500;padding:2px 4px")
-            recon.setAccessibleName("Reconstruction notice")
-            self._outer.addWidget(recon)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
@@ -351,6 +355,7 @@ class FlowchartScreen(Screen):
         self.map_button.setChecked(True)
         self.zoom_label = QLabel()
         self.zoom_label.setAccessibleName("Diagram zoom")
+        self.zoom_label.setWordWrap(True)
         self.view.zoom_changed.connect(self._show_zoom)
         self.view.mode_changed.connect(self._show_zoom)
         for w in (self.path_button, self.fit_button, self.zoom_out_button, self.zoom_in_button, self.map_button):
@@ -449,6 +454,8 @@ class FlowchartScreen(Screen):
         percent = round(self.view.zoom * 100)
         if self.view.mode == "path":
             text = f"Following the path · {percent} %"
+            if self.view.viewport().width() < REC_WIDTH * self.scene.fonts.unit * self.view.zoom:
+                text += " · little room: Steps (Alt+S) reads better"
         elif self.view.mode == "overview":
             small = self.view.zoom < legible_zoom() * 0.95
             text = f"Whole figure · {percent} %" + (" · small text: P follows the path" if small else "")
@@ -763,7 +770,8 @@ class FlowchartScreen(Screen):
     def _fit_status_line(self) -> None:
         """The row under the diagram: three lines of status and reason, and the overview map beside it."""
         fm = QFontMetricsF(self.status_line.font())
-        height = max(int(fm.lineSpacing() * STATUS_LINES + 2 * self.status_line.margin() + 6), MAP_MIN_HEIGHT)
+        lines = STATUS_LINES if legible_zoom() < 1.5 else 2  # large text: the diagram needs the height more
+        height = max(int(fm.lineSpacing() * lines + 2 * self.status_line.margin() + 6), MAP_MIN_HEIGHT)
         self.status_line.setFixedHeight(height)
         if self.view is not None:
             self.view.minimap.fit_height(height)
