@@ -37,6 +37,7 @@ DEFAULT_CONTENT = _CHECKOUT / "resources" / "content"
 DEFAULT_OUT = _CHECKOUT / "db" / "guide.sqlite"
 
 _TABLE1_COLUMNS = ("At diagnosis", "At response", "At follow-up", "At relapse")
+CARD_WORDS = ("dose", "doses", "dosing", "dosing card", "schedule", "label", "SmPC")
 _SYNDROME_NAMES = {
     "crs": "Cytokine release syndrome (CRS)",
     "icans": "Immune effector cell-associated neurotoxicity syndrome (ICANS)",
@@ -315,6 +316,8 @@ def search_documents(bundle: ContentBundle) -> list[SearchDoc]:
             words += [did] if drug is None else [drug.name, *drug.aliases]
         return words
 
+    #: a regimen with a dosing card is found by the words people type for it ("DaraRd dose")
+    carded = {c.regimen for c in bundle.dosing.cards}
     docs: list[SearchDoc] = []
     for s in bundle.statements:
         # The heading of a statement is its tag; its place goes with the keywords, so that a
@@ -359,7 +362,7 @@ def search_documents(bundle: ContentBundle) -> list[SearchDoc]:
                     ]
                 ),
                 None,
-                _join([*r.aliases, *r.components, *r.trials], " "),
+                _join([*r.aliases, *r.components, *r.trials, *(CARD_WORDS if r.abbr in carded else ())], " "),
             )
         )
     for d in bundle.glossary.drugs:

@@ -280,6 +280,10 @@ def detail_html(c: DetailContent) -> str:
     out.append(approvals_html(c.approvals))
     out.append(trials_html(c.trials, c.missing_trials))
     out.append("<h3>Dosing notes</h3>")
+    out.append(
+        "<p><b>Dosing card:</b> the label doses (EU SmPC and US label) and the doses for a patient are on the "
+        "Regimens & dosing screen — the <i>Dosing card</i> button below opens it.</p>"
+    )
     if c.dosing_notes:
         out.append("<ul>" + "".join(f"<li>{_e(n)}</li>" for n in c.dosing_notes) + "</ul>")
     else:
@@ -343,6 +347,11 @@ class RegimenDetailDialog(QDialog):
         self.copy_button.setToolTip("Copy a plain-text summary (no patient identifiers) to the clipboard")
         self.copy_button.clicked.connect(self.copy)
         buttons.addWidget(self.copy_button)
+        self.card_button = QPushButton("&Dosing card")
+        self.card_button.setAccessibleName("Open this regimen's dosing card")
+        self.card_button.setToolTip("The regimen's dosing card on the Regimens & dosing screen (EU SmPC and US label)")
+        self.card_button.clicked.connect(self.open_card)
+        buttons.addWidget(self.card_button)
         close = QPushButton("Close")
         close.setAccessibleName("Close regimen detail")
         close.clicked.connect(self.close)
@@ -362,6 +371,11 @@ class RegimenDetailDialog(QDialog):
         if self.content is None:
             return ""
         return summary_text(self.content, self.context.stamp())
+
+    def open_card(self) -> None:
+        """The regimen's dosing card (the Regimens & dosing screen shows it as the regimen's main content)."""
+        if self.content is not None and hasattr(self.context, "navigate"):
+            self.context.navigate.emit("regimens", self.content.leaf.regimen)
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.plain_text())

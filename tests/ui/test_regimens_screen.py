@@ -122,7 +122,9 @@ def test_copy_as_text(qtbot, screen, context):
     screen.open_item("DaraVRd")
     qtbot.mouseClick(screen.copy_button, Qt.MouseButton.LeftButton)
     text = QGuiApplication.clipboard().text()
-    assert text.startswith("DaraVRd — daratumumab, bortezomib, lenalidomide and dexamethasone")
+    # the dosing card comes first (the regimen's main content), then the regimen's detail
+    assert text.startswith("Dosing card: DaraVRd — daratumumab, bortezomib, lenalidomide and dexamethasone")
+    assert "\nDaraVRd — daratumumab, bortezomib, lenalidomide and dexamethasone" in text
     assert context.stamp() in text
 
 
