@@ -29,6 +29,10 @@ DEFAULT_QUERY_LIMIT = 10.0
 CHECK_SECONDS_PER_MIB = 0.1
 #: virtual-machine steps between two looks at the clock
 _STEPS = 1000
+#: SQLite's own allocations in this process may not exceed this (a crafted file cannot make it
+#: allocate gigabytes; a 256 MiB database copied into memory for a check still fits)
+HEAP_LIMIT = 1024 * 1024 * 1024
+_heap_limited = False
 
 
 class QueryTimeout(Exception):
@@ -85,9 +89,14 @@ class BoundedConnection(sqlite3.Connection):
 
 
 def connect(uri: str, **kwargs: Any) -> BoundedConnection:
-    """``sqlite3.connect(uri, uri=True, factory=BoundedConnection, **kwargs)``."""
+    """``sqlite3.connect(uri, uri=True, factory=BoundedConnection, **kwargs)``; the first call
+    also sets SQLite's process-wide hard heap limit (:data:`HEAP_LIMIT`)."""
+    global _heap_limited
     conn = sqlite3.connect(uri, uri=True, factory=BoundedConnection, **kwargs)
     assert isinstance(conn, BoundedConnection)
+    if not _heap_limited:
+        conn.execute(f"PRAGMA hard_heap_limit = {HEAP_LIMIT}")
+        _heap_limited = True
     return conn
 
 

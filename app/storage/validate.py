@@ -94,8 +94,9 @@ def check_search_index(conn: sqlite3.Connection) -> None:
         conn.backup(memory)
         with _timeout_as_error(), guard.bounded(memory):
             memory.execute(f"INSERT INTO {schema.FTS_TABLE}({schema.FTS_TABLE}, rank) VALUES ('integrity-check', 1)")
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseUnusable(CORRUPT_SEARCH_INDEX, f"the search index fails its integrity check: {exc}") from None
+    except (sqlite3.DatabaseError, MemoryError) as exc:  # a corrupt index can make SQLite report NOMEM
+        reason = str(exc) or type(exc).__name__
+        raise DatabaseUnusable(CORRUPT_SEARCH_INDEX, f"the search index fails its integrity check: {reason}") from None
     finally:
         memory.close()
 
@@ -141,15 +142,17 @@ def check_content(path: Path) -> None:
         raise DatabaseUnusable(UNUSABLE_CONTENT, f"its content does not load: {_brief(exc)}") from None
 
 
-def validate_database(path: Path) -> None:
-    """All three checks on ``path`` (already known to be an intact guide database file)."""
+def validate_database(path: Path, *, content: bool = True) -> None:
+    """The checks on ``path`` (already known to be an intact guide database file); the content
+    load is left out with ``content=False`` (for bytes this code already loaded)."""
     conn = guard.connect(Path(path).resolve().as_uri() + "?mode=ro")
     try:
         check_schema(conn)
         check_search_index(conn)
     finally:
         conn.close()
-    check_content(path)
+    if content:
+        check_content(path)
 
 
 class _timeout_as_error:  # noqa: N801 - used as a context manager

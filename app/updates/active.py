@@ -78,7 +78,19 @@ class DatabaseFacts:
     meta: dict[str, str]
 
 
-def check_database(path: Path, rules: DatabaseRules = DEFAULT_RULES, *, quick: bool = False) -> DatabaseFacts:
+#: SHA-256s of files that passed the deep checks in this process (same bytes, same code: same
+#: verdict), so a long-running process does not repeat them for a file it hashed again
+_DEEP_PASSED: set[tuple[str, DatabaseRules]] = set()
+
+
+def check_database(
+    path: Path,
+    rules: DatabaseRules = DEFAULT_RULES,
+    *,
+    quick: bool = False,
+    sha256: str | None = None,
+    content_loaded: bool = False,
+) -> DatabaseFacts:
     """Check that ``path`` is an intact, usable guide database; raises :class:`DatabaseCheckFailed`.
 
     In order: a regular file with an SQLite header (not WAL), ``application_id``,
@@ -89,7 +101,10 @@ def check_database(path: Path, rules: DatabaseRules = DEFAULT_RULES, *, quick: b
     every model loaded through the repository with a search
     (:func:`app.storage.validate.validate_database`). Every statement is bounded in time
     (``database_timeout``). Opens the file read-only through a ``file:`` URI built with
-    ``Path.as_uri()``.
+    ``Path.as_uri()``. ``sha256``, when the caller has just hashed the file, lets a file whose
+    bytes already passed the deep checks in this process skip them; ``content_loaded`` (bytes
+    whose every model this version of the app already loaded at apply, pinned by their
+    SHA-256) leaves out the content load, the costly part, but not the schema and index checks.
     """
     from app.storage import guard
     from app.storage.validate import DatabaseUnusable, check_schema
@@ -152,13 +167,15 @@ def check_database(path: Path, rules: DatabaseRules = DEFAULT_RULES, *, quick: b
         content_date = date.fromisoformat(meta["content_date"]).isoformat()
     except ValueError:
         raise DatabaseCheckFailed("corrupt_database", f"bad content_date {meta['content_date']!r}") from None
-    if rules.deep:
+    if rules.deep and (sha256 is None or (sha256, rules) not in _DEEP_PASSED):
         from app.storage.validate import validate_database
 
         try:
-            validate_database(path)
+            validate_database(path, content=not content_loaded)
         except DatabaseUnusable as exc:
             raise DatabaseCheckFailed(exc.code, exc.message) from None
+        if sha256 is not None and not content_loaded:
+            _DEEP_PASSED.add((sha256, rules))
     return DatabaseFacts(app_id, version, meta["content_version"], content_date, meta)
 
 
@@ -223,14 +240,20 @@ class Entry:
     created: str
     expires: str
     installed_at: str
+    #: the app version that loaded every model of these bytes when it installed them (None:
+    #: an older app, or not recorded) — start-up then need not load them again
+    checked_by_app: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        doc: dict[str, Any] = {
             "file": self.file, "sequence": self.sequence, "sha256": self.sha256, "length": self.length,
             "content_version": self.content_version, "content_date": self.content_date,
             "signers": list(self.signers), "created": self.created, "expires": self.expires,
             "installed_at": self.installed_at,
         }
+        if self.checked_by_app is not None:
+            doc["checked_by_app"] = self.checked_by_app
+        return doc
 
     @classmethod
     def from_json(cls, raw: object) -> Entry:
@@ -250,7 +273,9 @@ class Entry:
             if not isinstance(value, str):
                 raise ValueError(f"bad {name}")
             strings[name] = value
-        return cls(file=file, sequence=seq, sha256=sha, length=length, signers=tuple(signers), **strings)
+        checked = raw.get("checked_by_app")
+        return cls(file=file, sequence=seq, sha256=sha, length=length, signers=tuple(signers),
+                   checked_by_app=checked if isinstance(checked, str) else None, **strings)
 
 
 @dataclass(frozen=True)
@@ -428,7 +453,9 @@ def check_entry(layout: Layout, entry: Entry, rules: DatabaseRules, *, quick: bo
     digest, _ = sha256_file(path)
     if digest != entry.sha256:
         raise DatabaseCheckFailed("changed", f"{entry.file} no longer has the SHA-256 it was installed with")
-    facts = check_database(path, rules, quick=quick)
+    from app import __version__
+
+    facts = check_database(path, rules, quick=quick, sha256=digest, content_loaded=entry.checked_by_app == __version__)
     if facts.content_version != entry.content_version:
         raise DatabaseCheckFailed("changed", f"{entry.file} holds content {facts.content_version}")
     return path
@@ -519,9 +546,9 @@ def _expired(entry: Entry, now: datetime | None) -> bool:
 def _bundled(bundled: Path, rules: DatabaseRules, failures: list[str], sentences: list[str]) -> ActiveSelection:
     content_version = content_date = digest = None
     try:
-        facts = check_database(bundled, rules, quick=True)
-        content_version, content_date = facts.content_version, facts.content_date
         digest, _ = sha256_file(bundled)
+        facts = check_database(bundled, rules, quick=True, sha256=digest)
+        content_version, content_date = facts.content_version, facts.content_date
         if sentences:
             sentences.append(f"The guideline bundled with the app ({content_version}) is in use; ask IT to check "
                              "`mmguide update status` and reinstall the update.")

@@ -615,6 +615,7 @@ def _apply_locked(
             file=final.name, sequence=manifest.sequence, sha256=manifest.db_sha256, length=manifest.db_length,
             content_version=manifest.content_version, content_date=manifest.content_date,
             signers=checked.signers, created=manifest.created, expires=manifest.expires, installed_at=installed_at,
+            checked_by_app=APP_VERSION if rules.deep else None,
         )
         previous = None
         if old is not None:

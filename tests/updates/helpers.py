@@ -213,6 +213,7 @@ def plant(data_dir: Path, db: Path, *, sequence: int, content_version: str | Non
     base = previous.to_json() if previous is not None else {
         "content_version": "2025.1.0", "content_date": "2025-07-08", "signers": [], "created": "2025-07-08T00:00:00Z",
         "expires": "2099-12-31T23:59:59Z", "installed_at": "2025-07-08T00:00:00Z"}
+    base = {k: v for k, v in base.items() if k != "checked_by_app"}  # installed by an app before the checks
     entry = Entry.from_json({**base, "file": target.name, "sequence": sequence, "sha256": digest,
                              "length": target.stat().st_size,
                              "content_version": content_version or base["content_version"]})
