@@ -7,13 +7,16 @@ Modules, lowest first:
 - :mod:`app.updates.manifest`: the signed manifest: its exact fields, strictly parsed.
 - :mod:`app.updates.active`: which database the app runs on (current → previous → bundled).
 - :mod:`app.updates.package`: building and verifying a package (zip, signatures, staging).
+- :mod:`app.updates.audit`: the audit log, with the operating-system identity of the caller.
+- :mod:`app.updates.datadir`: the update lock, damaged layouts, what an ``OSError`` means.
 - :mod:`app.updates.install`: apply, rollback and status over the data-dir layout.
-- :mod:`app.updates.faults`: the kill-at-step-N test hook of ``apply``.
+- :mod:`app.updates.faults`: the kill-at-step-N and disk-full-at-step-N test hooks of ``apply``.
 
-This package does not import :mod:`app.storage`: it checks SQLite files with the stdlib
-``sqlite3`` against :class:`~app.updates.active.DatabaseRules` handed in by the layer above,
-which keeps SQLAlchemy off the start-up path and holds whether the import-linter layers put
-updates beside storage or above it.
+SQLite files are checked with the stdlib ``sqlite3`` against
+:class:`~app.updates.active.DatabaseRules`; with ``DatabaseRules.deep`` (the default) the
+usability checks of :mod:`app.storage.validate` (the schema allow-list from the storage
+layer's own DDL, the FTS5 index, every model through the repository) run as well, imported
+only when a check runs. Every file is read through :mod:`app.boundedio`.
 """
 
 from __future__ import annotations
