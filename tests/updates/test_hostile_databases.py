@@ -239,3 +239,21 @@ def test_the_honest_database_passes_every_check(tmp_path, base_db, keys, install
     exit_code, out = cli("--data-dir", installed, "update", "apply", pkg)
     assert exit_code == 0, out
     assert select_active(installed, base_db).sequence == 6
+
+
+def test_start_up_trusts_a_recorded_content_load_but_never_skips_the_schema(tmp_path, base_db, installed):
+    """An apply by this version records ``checked_by_app``; start-up then skips reloading the
+    models of those exact bytes, but the schema and index checks still run — a forged marker
+    on a time-bomb view does not get it past start-up."""
+    from app import __version__
+    from app.updates.active import Layout, Pointer, read_pointer
+
+    layout = Layout(installed)
+    assert read_pointer(layout).current.checked_by_app == __version__
+    plant(installed, hostile_db(base_db, tmp_path / "bomb.sqlite", _time_bomb_view), sequence=6)
+    pointer = read_pointer(layout)
+    forged = Pointer(current=type(pointer.current)(**{**pointer.current.__dict__, "checked_by_app": __version__}),
+                     previous=pointer.previous)
+    layout.pointer_file.write_bytes(forged.to_bytes("2025-08-01T00:00:00Z"))
+    sel = select_active(installed, base_db)
+    assert sel.sequence == 5 and any("unexpected_schema" in f for f in sel.failures), sel.failures
