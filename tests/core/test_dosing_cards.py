@@ -273,3 +273,17 @@ def test_tally_counts_every_fact(dosing):
             assert tally["both"]["facts"] == len(facts)
             assert tally["region"]["confirmed"] <= tally["region"]["found"] <= tally["region"]["facts"]
             del other
+
+
+def test_lenalidomide_maintenance_facts_are_the_r_cards(dosing):
+    """One way to hold a label fact: the maintenance box of the Regimens screen shows the R card's facts."""
+    from app.core.calculators.renal_dosing import maintenance_facts, maintenance_renal_facts
+    from app.core.dosing.assemble import merged
+
+    lenalidomide = next(c for c in dosing.card("R").components if c.drug == "lenalidomide")
+    card = [f for facts in merged(dosing, lenalidomide).values() for f in facts]
+    shown = [m.fact for m in (*maintenance_facts(), *maintenance_renal_facts())]
+    assert shown and all(isinstance(f, LabelFact) for f in shown)
+    assert all(any(f == c for c in card) for f in shown)
+    (start,) = [m for m in maintenance_facts() if m.region == "us" and m.topic == "Starting dose"]
+    assert start.fact.dose is not None and start.fact.dose.value == 10

@@ -10,9 +10,10 @@ Sources (shared/reference/scoring-rules.md §11c–§11d, each row with its stat
   dialysis 5 mg daily, after dialysis on dialysis days.
 - Lenalidomide, US label, shown beside it where it differs: adjustment starts below 60 mL/min.
 - These are the starting doses of the 25 mg regimen given with dexamethasone, NOT the maintenance
-  dose after ASCT. Lenalidomide maintenance (R, DaraR, IsaR) has its own label facts below
-  (``LENALIDOMIDE_MAINTENANCE``), each with its document, section, revision and the date it was
-  checked; what could not be read in a stored copy of the label is UNCONFIRMED.
+  dose after ASCT. Lenalidomide maintenance (R, DaraR, IsaR) has its own label facts: those of the
+  R dosing card (resources/content/labels, :class:`app.core.dosing.models.LabelFact`, the one way a
+  label fact is held), each with its document, section, revision and the date it was checked; what
+  could not be read in a stored copy of the label is UNCONFIRMED.
 - The guideline's own renal statements, verbatim with their locations (checked against the
   guideline text by tests/core/test_calc_renal.py).
 
@@ -24,7 +25,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from app.core.dosing.models import LabelFact
 
 Status = Literal["CONFIRMED", "UNCONFIRMED", "DISAGREEMENT"]
 Region = Literal["eu", "us"]
@@ -448,33 +452,44 @@ RD_TABLE_RECHECK = (
     "section 4.2 (120ty.net mirror, revision date not shown); the US rows CrCl 30 to < 60 (10 mg every 24 hours) "
     "and < 30 not on dialysis (15 mg every 48 hours) on drugs.com (lenalidomide dosage page)."
 )
-_US_PI = "REVLIMID (lenalidomide) US Prescribing Information"
-_US_MAINT_SECTION = (
-    "section 2, Dosage and Administration › Multiple Myeloma › REVLIMID Maintenance Therapy Following Auto-HSCT"
-)
-_US_MIRROR = (
-    "120ty.net mirror of the US Prescribing Information (bencandy.php?aid=50341, page 4); the drugs.com "
-    "lenalidomide dosage summary (last updated 29 Aug 2022) gives the same dose"
-)
-_EU_SMPC = "Revlimid (lenalidomide) EU SmPC"
+#: the card whose lenalidomide facts are the maintenance facts (resources/content/labels)
+MAINTENANCE_CARD = "R"
+_TOPICS = {"dose": "Starting dose", "variants": "Dose increase", "renal": "Renal impairment during maintenance"}
 
 
 @dataclass(frozen=True)
-class LabelFact:
-    """One fact of a label as the guide shows it, with the label's own words when they were read."""
+class MaintenanceFact:
+    """One label fact of the lenalidomide maintenance card (:class:`app.core.dosing.models.LabelFact`,
+    the one way the guide holds a label fact) in the words of the maintenance box."""
 
-    region: Region
     topic: str
-    shown: str
-    quote: str
+    fact: LabelFact
     document: str
-    section: str
     revision: str
     retrieved_from: str
     checked: str
-    status: Status
+
+    @property
+    def region(self) -> Region:
+        return self.fact.region
+
+    @property
+    def status(self) -> Status:
+        return "CONFIRMED" if self.fact.confirmed else "UNCONFIRMED"
+
+    @property
+    def quote(self) -> str:
+        return self.fact.source.excerpt if self.fact.confirmed and self.fact.source else ""
+
+    @property
+    def shown(self) -> str:
+        if self.fact.text is None:
+            what = self.fact.note.removeprefix("NOT FOUND: ")
+            return f"UNCONFIRMED — {what} Check the current label."
+        return self.fact.text if self.fact.confirmed else f"UNCONFIRMED — {self.fact.text}"
 
     def as_dict(self) -> dict[str, Any]:
+        section = self.fact.source.section if self.fact.source else "not found in a stored copy"
         return {
             "region": self.region,
             "topic": self.topic,
@@ -482,7 +497,7 @@ class LabelFact:
             "quote": self.quote,
             "source": {
                 "document": self.document,
-                "section": self.section,
+                "section": section,
                 "revision": self.revision,
                 "retrieved_from": self.retrieved_from,
                 "checked": self.checked,
@@ -491,105 +506,55 @@ class LabelFact:
         }
 
 
-LENALIDOMIDE_MAINTENANCE: tuple[LabelFact, ...] = (
-    LabelFact(
-        "us",
-        "Starting dose",
-        "10 mg once daily continuously (days 1–28 of repeated 28-day cycles) until disease progression or "
-        "unacceptable toxicity",
-        "The recommended starting dose of REVLIMID is 10 mg once daily continuously (Days 1-28 of repeated 28-day "
-        "cycles) until disease progression or unacceptable toxicity.",
-        _US_PI,
-        _US_MAINT_SECTION,
-        "not shown in the retrieved copy",
-        _US_MIRROR,
-        MAINTENANCE_CHECKED,
-        "CONFIRMED",
-    ),
-    LabelFact(
-        "us",
-        "Dose increase",
-        "after 3 cycles of maintenance, may be increased to 15 mg once daily if tolerated",
-        "After 3 cycles of maintenance therapy, the dose can be increased to 15 mg once daily if tolerated.",
-        _US_PI,
-        _US_MAINT_SECTION,
-        "not shown in the retrieved copy",
-        _US_MIRROR,
-        MAINTENANCE_CHECKED,
-        "CONFIRMED",
-    ),
-    LabelFact(
-        "us",
-        "When to start",
-        "after ASCT, once haematological recovery is adequate (ANC ≥ 1000/mcL and/or platelets ≥ 75,000/mcL)",
-        "Following auto-HSCT, initiate REVLIMID maintenance therapy after adequate hematologic recovery "
-        "(ANC ≥ 1000/mcL and/or platelet counts ≥75,000/mcL).",
-        _US_PI,
-        _US_MAINT_SECTION,
-        "not shown in the retrieved copy",
-        _US_MIRROR,
-        MAINTENANCE_CHECKED,
-        "CONFIRMED",
-    ),
-    LabelFact(
-        "eu",
-        "Indication",
-        "lenalidomide alone is licensed as maintenance after ASCT for newly diagnosed MM",
-        "Revlimid as monotherapy is indicated for the maintenance treatment of adult patients with newly diagnosed "
-        "multiple myeloma who have undergone autologous stem cell transplantation.",
-        _EU_SMPC,
-        "section 4.1, Therapeutic indications",
-        "revision year 2024 (as given by the retrieved copy)",
-        "rxreasoner.com copy of the EMA SmPC (monographs/revlimid/usage); the same sentence in the medicoreinc.com "
-        "copy of the Revlimid 10 mg SmPC",
-        MAINTENANCE_CHECKED,
-        "CONFIRMED",
-    ),
-    LabelFact(
-        "eu",
-        "Starting dose",
-        "UNCONFIRMED — the EU SmPC's maintenance dose was not read: no stored copy of section 4.2 "
-        '("Lenalidomide maintenance in patients who have undergone autologous stem cell transplantation (ASCT)") '
-        "was found. Check the current SmPC; the US label's dose is shown above.",
-        "",
-        _EU_SMPC,
-        "section 4.2, Posology (maintenance after ASCT)",
-        "not retrieved",
-        "not found in a stored copy",
-        MAINTENANCE_CHECKED,
-        "UNCONFIRMED",
-    ),
-)
+def _maintenance(topics: tuple[str, ...]) -> tuple[MaintenanceFact, ...]:
+    """The maintenance card's lenalidomide facts of ``topics`` (the dosing content in use)."""
+    from app.core.dosing import catalog
+    from app.core.dosing.assemble import merged
 
-LENALIDOMIDE_MAINTENANCE_RENAL: tuple[LabelFact, ...] = (
-    LabelFact(
-        "eu",
-        "Renal impairment during maintenance",
-        "UNCONFIRMED — the EU SmPC's renal rows for maintenance were not read in a stored copy.",
-        "",
-        _EU_SMPC,
-        "section 4.2, Special populations › Renal impairment",
-        "not retrieved",
-        "not found in a stored copy",
-        MAINTENANCE_CHECKED,
-        "UNCONFIRMED",
-    ),
-    LabelFact(
-        "us",
-        "Renal impairment during maintenance",
-        "UNCONFIRMED — the US label gives separate renal dose adjustments for maintenance after auto-HSCT "
-        "(a secondary summary has that heading), but their values were not read.",
-        "",
-        _US_PI,
-        "section 2, Dosage and Administration › dosage modifications for renal impairment",
-        "not retrieved",
-        'drugs.com lenalidomide dosage page (last updated 29 Aug 2022) shows the heading "DOSE ADJUSTMENTS IN '
-        'maintenance therapy following auto-HSCT for multiple myeloma (MM) and MYELODYSPLASTIC SYNDROMES (MDS)" '
-        "without its rows",
-        MAINTENANCE_CHECKED,
-        "UNCONFIRMED",
-    ),
-)
+    content = catalog.current()
+    comp = next(c for c in content.card(MAINTENANCE_CARD).components if c.drug == "lenalidomide")
+    facts = merged(content, comp)
+    out: list[MaintenanceFact] = []
+    for topic in topics:
+        for fact in facts[topic]:
+            if topic == "other":
+                name = "Indication" if (fact.text or "").startswith("EU indication") else "When to start"
+            else:
+                name = _TOPICS[topic]
+            doc = content.document(fact.source.doc) if fact.source else None
+            out.append(
+                MaintenanceFact(
+                    name,
+                    fact,
+                    doc.title if doc else (_EU_SMPC if fact.region == "eu" else _US_PI),
+                    doc.revision if doc else "not retrieved",
+                    doc.read_in if doc else "not found in a stored copy",
+                    doc.checked.isoformat() if doc else MAINTENANCE_CHECKED,
+                )
+            )
+    return tuple(out)
+
+
+_US_PI = "REVLIMID (lenalidomide) US Prescribing Information"
+_EU_SMPC = "Revlimid (lenalidomide) EU SmPC"
+
+
+def maintenance_facts() -> tuple[MaintenanceFact, ...]:
+    """Dose, dose increase, when to start and indication of lenalidomide maintenance (card R)."""
+    return _maintenance(("dose", "variants", "other"))
+
+
+def maintenance_renal_facts() -> tuple[MaintenanceFact, ...]:
+    return _maintenance(("renal",))
+
+
+def __getattr__(name: str) -> Any:
+    """``LENALIDOMIDE_MAINTENANCE`` and ``..._RENAL``: the card's facts, read when first asked for."""
+    if name == "LENALIDOMIDE_MAINTENANCE":
+        return maintenance_facts()
+    if name == "LENALIDOMIDE_MAINTENANCE_RENAL":
+        return maintenance_renal_facts()
+    raise AttributeError(name)
 
 
 @dataclass(frozen=True)
@@ -661,8 +626,8 @@ def lenalidomide_maintenance(regimen: str | None = None) -> dict[str, Any]:
         "heading": MAINTENANCE_HEADING,
         "not_the_25_mg_table": NOT_FOR_MAINTENANCE,
         "use": use.as_dict() if use is not None else None,
-        "dose": [f.as_dict() for f in LENALIDOMIDE_MAINTENANCE],
-        "renal": [f.as_dict() for f in LENALIDOMIDE_MAINTENANCE_RENAL],
+        "dose": [f.as_dict() for f in maintenance_facts()],
+        "renal": [f.as_dict() for f in maintenance_renal_facts()],
         "followed": "This guide follows the EU SmPC where its text was read; the EU maintenance dose was not read, "
         "so the US label's dose is shown, marked with its region",
         "guideline": [
