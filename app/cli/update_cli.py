@@ -85,6 +85,9 @@ def run(args: argparse.Namespace, data_dir: Path) -> int:
         raise CliError(err.code, err.message, field=err.field, exit_code=EXIT_REJECTED) from None
     except UpdateUsageError as err:
         raise CliError(err.code, err.message, field=err.field, exit_code=EXIT_INVALID) from None
+    except OSError as err:  # a path the caller gave (keygen --out, build-package --out) cannot be used
+        where = f" ({err.filename})" if err.filename else ""
+        raise CliError("io_error", f"{err.strerror or err}{where}", field=None, exit_code=EXIT_INVALID) from None
 
 
 def _emit(data: Any) -> None:

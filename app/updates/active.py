@@ -154,8 +154,9 @@ def check_database(
         raise DatabaseCheckFailed(exc.code, exc.message) from None
     except guard.QueryTimeout as exc:
         raise DatabaseCheckFailed("database_timeout", f"{path.name}: {exc}") from None
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseCheckFailed("corrupt_database", f"{path.name} cannot be read as a database: {exc}") from None
+    except (sqlite3.DatabaseError, MemoryError) as exc:  # a crafted file can make SQLite report NOMEM
+        reason = str(exc) or type(exc).__name__
+        raise DatabaseCheckFailed("corrupt_database", f"{path.name} cannot be read as a database: {reason}") from None
     finally:
         conn.close()
     missing = [k for k in rules.required_meta if k not in meta]

@@ -123,3 +123,11 @@ def test_output_of_undecodable_argument_bytes_is_still_json(run):
     assert code == 2, out
     assert isinstance(out, dict) and out["error"]["field"]
     json.dumps(out)
+
+
+def test_admin_output_paths_that_cannot_be_used_are_exit_2(run, tmp_path):
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x")
+    code, out = run("admin", "keygen", "--out", str(not_a_folder), "--name", "alice")
+    assert (code, out["error"]["code"]) == (2, "io_error"), out
+    assert str(not_a_folder) in out["error"]["message"]
