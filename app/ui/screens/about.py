@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 from app import __version__
 from app.ui.context import UiContext
 from app.ui.screens.base import Screen
+from app.ui.theme import follow_theme, print_colours
 from app.ui.widgets import boxed_html, erratum_colours
 
 #: what each main component does in the guide (shown beside its version and licence)
@@ -66,6 +67,7 @@ class AboutScreen(Screen):
         layout.addWidget(self.browser)
         self.setFocusProxy(self.browser)
         self.info: dict[str, Any] = {}
+        follow_theme(self, self._rerender)  # its colours are written into the HTML
         if context.guide is not None:
             self.on_guide_ready()
 
@@ -77,6 +79,14 @@ class AboutScreen(Screen):
         meta = guide.repo.meta()
         errata = guide.repo.errata()
         self.browser.setHtml(self.render_html(self.info, meta, errata))
+
+    def _rerender(self) -> None:
+        guide = self.context.guide
+        if guide is None or not self.info:
+            return
+        position = self.browser.verticalScrollBar().value()
+        self.browser.setHtml(self.render_html(self.info, guide.repo.meta(), guide.repo.errata()))
+        self.browser.verticalScrollBar().setValue(position)
 
     def open_item(self, payload: Any) -> None:
         """``"safety"`` or ``"third-party"``: scroll to that section."""
@@ -261,7 +271,13 @@ class AboutScreen(Screen):
         return self.browser.toPlainText()
 
     def document(self) -> QTextDocument | None:
-        return self.browser.document().clone()
+        guide = self.context.guide
+        if guide is None or not self.info:
+            return self.browser.document().clone()
+        doc = QTextDocument(self)
+        with print_colours():  # printed on white paper
+            doc.setHtml(self.render_html(self.info, guide.repo.meta(), guide.repo.errata()))
+        return doc
 
 
 def _nav(screen: str, payload: Any = None) -> str:
