@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from app.ui.context import UiContext
 from app.ui.screens.base import Screen
+from app.ui.theme import follow_theme
 from app.ui.widgets import GRADE_WORDS, badge_html, grade_html
 
 #: screen id → what it is for, in a sentence or two (the navigation's own labels name them)
@@ -80,6 +81,7 @@ class HelpScreen(Screen):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.browser)
         self.setFocusProxy(self.browser)
+        follow_theme(self, self.refresh)  # link colours are written into the HTML
         self.refresh()
 
     def on_guide_ready(self) -> None:
