@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 #: statuses in reading order: offered, then the last resort, then what is not offered
@@ -79,8 +80,15 @@ def plain_words(message: str, prompts: Mapping[str, str], field: str = "") -> st
 
     Fact identifiers (``car_t_eligible``) read as their questions, ``= true``/``= false`` as
     yes/no, quoted values as the panel's labels; a leading ``field:`` (or ``field[0]:``) is
-    dropped when the message is shown next to that field.
+    dropped when the message is shown next to that field. Remembered (the diagram asks for the
+    same few reasons on every answer).
     """
+    return _plain_words(message, tuple(prompts.items()), field)
+
+
+@lru_cache(maxsize=4096)
+def _plain_words(message: str, prompt_items: tuple[tuple[str, str], ...], field: str) -> str:
+    prompts = dict(prompt_items)
     text = re.sub(rf"^{re.escape(field)}(\[\d+\])?: ", "", message) if field else message
     for fact in sorted(prompts, key=len, reverse=True):
         quoted = f"“{prompts[fact]}”"

@@ -27,8 +27,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
+from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QPersistentModelIndex, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
@@ -181,6 +181,7 @@ class BoxedLabel(QLabel):
 
     def __init__(self, colours: tuple[str, str, str], bold: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._colours: tuple[str, str, str] | None = None
         self.setWordWrap(True)
         self.setMargin(4)
         self.setAutoFillBackground(True)
@@ -191,6 +192,9 @@ class BoxedLabel(QLabel):
             self.setFont(font)
 
     def set_colours(self, colours: tuple[str, str, str]) -> None:
+        if colours == self._colours:
+            return
+        self._colours = colours
         self._edge = QColor(colours[2])
         self.setPalette(_fixed_palette(colours[0], colours[1]))
         self.update()
@@ -201,6 +205,112 @@ class BoxedLabel(QLabel):
         painter.setPen(QPen(self._edge, 1))
         painter.drawRect(self.rect().adjusted(0, 0, -1, -1))
         painter.end()
+
+
+def fit_lines(font: QFont, text: str, width: int, lines: int) -> str:
+    """``text`` cut at a word (with " …") so that it takes at most ``lines`` lines ``width`` wide."""
+    fm = QFontMetricsF(font)
+    room = fm.lineSpacing() * lines + 1
+    flags = int(Qt.TextFlag.TextWordWrap)
+
+    def fits(candidate: str) -> bool:
+        return fm.boundingRect(QRectF(0, 0, max(width, 20), 100_000), flags, candidate).height() <= room
+
+    if fits(text):
+        return text
+    words = text.split(" ")
+    lo, hi = 0, len(words)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if fits(" ".join(words[:mid]) + " …"):
+            lo = mid
+        else:
+            hi = mid - 1
+    return " ".join(words[:lo]) + " …"
+
+
+class FittedLabel(QLabel):
+    """A label always ``lines`` lines high: the text is cut at a word when longer (whole text as tooltip).
+
+    For the lines above the questions that change on every answer: a label whose height followed
+    its text would push every question down (or up) under the pointer.
+    """
+
+    def __init__(self, lines: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.lines = lines
+        self.full_text = ""
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self._fix_height()
+
+    def _fix_height(self) -> None:
+        fm = QFontMetricsF(self.font())
+        self.setFixedHeight(int(fm.lineSpacing() * self.lines + 2 * self.margin() + 4))
+
+    def set_full_text(self, text: str) -> None:
+        if text == self.full_text:
+            return
+        self.full_text = text
+        self.setToolTip(text)
+        self.setAccessibleDescription(text)
+        self._fit()
+
+    def text(self) -> str:
+        return self.full_text
+
+    def _fit(self) -> None:
+        width = self.width() - 2 * self.margin() - 4
+        QLabel.setText(self, fit_lines(self.font(), self.full_text, width, self.lines))
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def changeEvent(self, event: Any) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fix_height()
+            self._fit()
+
+
+class FittedBoxedLabel(BoxedLabel):
+    """A :class:`BoxedLabel` always ``lines`` lines high, its text cut at a word when longer (as FittedLabel)."""
+
+    def __init__(self, colours: tuple[str, str, str], lines: int, parent: QWidget | None = None) -> None:
+        self.lines = lines
+        self.full_text = ""
+        super().__init__(colours, parent=parent)
+        self.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self._fix_height()
+
+    def _fix_height(self) -> None:
+        fm = QFontMetricsF(self.font())
+        self.setFixedHeight(int(fm.lineSpacing() * self.lines + 2 * self.margin() + 4))
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt API
+        if text == self.full_text:
+            return
+        self.full_text = text
+        self.setToolTip(text)
+        self._fit()
+
+    def text(self) -> str:
+        return self.full_text
+
+    def _fit(self) -> None:
+        width = self.width() - 2 * self.margin() - 4
+        QLabel.setText(self, fit_lines(self.font(), self.full_text, width, self.lines))
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def changeEvent(self, event: Any) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._fix_height()
+            self._fit()
 
 
 class CheckDelegate(QStyledItemDelegate):
@@ -250,6 +360,9 @@ class FactControl(QFrame):
         bold = self.need_mark.font()
         bold.setBold(True)
         self.need_mark.setFont(bold)
+        keep = self.need_mark.sizePolicy()
+        keep.setRetainSizeWhenHidden(True)  # the question wraps the same with or without the mark
+        self.need_mark.setSizePolicy(keep)
         self.need_mark.setVisible(False)
         head = QHBoxLayout()
         head.setContentsMargins(0, 0, 0, 0)
@@ -477,15 +590,13 @@ class FlowPanel(QWidget):
         self.carried.setVisible(False)
         self.carried.setAccessibleName("Carried over from calculator")
         layout.addWidget(self.carried)
-        self.still_needed = BoxedLabel(STILL_NEEDED)
+        self.still_needed = FittedBoxedLabel(STILL_NEEDED, lines=3)
         self.still_needed.setObjectName("stillNeeded")
         self.still_needed.setAccessibleName("Still needed")
         layout.addWidget(self.still_needed)
-        self.optional = QLabel()
+        self.optional = FittedLabel(lines=2)
         self.optional.setObjectName("optionalQuestions")
-        self.optional.setWordWrap(True)
         self.optional.setAccessibleName("Optional questions")
-        self.optional.setVisible(False)
         layout.addWidget(self.optional)
         self.controls: dict[str, FactControl] = {}
         choices = regimen_choices(figure)
@@ -534,7 +645,7 @@ class FlowPanel(QWidget):
         """Mark the questions still needed and name the optional ones; None: nothing evaluated (refused)."""
         if still is None:
             self.set_missing(None)
-            self.optional.setVisible(False)
+            self.optional.set_full_text("")
             return
         self.set_missing(still.needed_facts)
         if still.optional:
@@ -544,14 +655,13 @@ class FlowPanel(QWidget):
             parts = []
             for why, prompts in groups.items():
                 if why.startswith("Availability"):
-                    parts.append("availability (" + "; ".join(prompts) + ")")
+                    parts.append("availability")
                 else:
                     parts.append(f"{why.lower()} ({len(prompts)} question{'s' if len(prompts) != 1 else ''})")
-            self.optional.setText("Optional, refines the answer: " + "; ".join(parts) + ".")
+            self.optional.set_full_text("Optional (refines the answer): " + "; ".join(parts) + ".")
             self.optional.setToolTip("\n".join(f"• {q.prompt} — {q.why}" for q in still.optional))
-            self.optional.setVisible(True)
         else:
-            self.optional.setVisible(False)
+            self.optional.set_full_text("")
 
     def set_missing(self, names: Sequence[str] | None) -> None:
         """Mark the facts still needed; None: not known (the answers were refused, nothing evaluated)."""

@@ -100,12 +100,15 @@ class StepDelegate(QStyledItemDelegate):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._heights: dict[tuple[int, int, str], float] = {}
+        self._ops: dict[tuple[int, int, str, str], list[_Op]] = {}
 
     def clear(self) -> None:
         self._heights.clear()
+        self._ops.clear()
 
     # -- layout ---------------------------------------------------------------------------
     def _fonts(self, base: QFont) -> tuple[QFont, QFont, QFont]:
+        base = QFont(base)  # a copy: the option's font dies with the option, the layout is kept
         bold = QFont(base)
         bold.setBold(True)
         small_caps = QFont(base)
@@ -237,7 +240,10 @@ class StepDelegate(QStyledItemDelegate):
         flow = current_flow_colours()
         colours = current_colours()
         rect = QRectF(option.rect).adjusted(0, 2, -2, -2)
-        ops, _h = self.layout(card, rect.width(), option.font)
+        key = (index.row(), int(rect.width()), option.font.key(), flow.paper)
+        if key not in self._ops:
+            self._ops[key] = self.layout(card, rect.width(), option.font)[0]
+        ops = self._ops[key]
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         frame = rect.adjusted(INDENT.get(card.kind, 0) + 2, 0, 0, 0)

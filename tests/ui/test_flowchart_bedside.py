@@ -232,9 +232,9 @@ def test_still_needed_for_typical_patients(make_screen):
     screen.set_facts(FIG2_LEN_REFRACTORY)
     panel = screen.panel
     assert panel.still_needed_text() == "Still needed: nothing — every question on this branch is answered."
-    assert panel.optional.isVisible()
+    assert panel.optional.isVisible() and "Regimens not available locally" in panel.optional.toolTip()
     assert panel.optional.text() == (
-        "Optional, refines the answer: availability (Regimens not available locally); side box (3 questions)."
+        "Optional (refines the answer): availability; side box (3 questions)."
     )
     assert not any(c.need_mark.isVisible() for c in panel.controls.values())
     screen.set_facts({})
@@ -447,3 +447,24 @@ def test_wrap_layout_wraps_instead_of_cutting(qtbot):
     host.show()
     qtbot.waitExposed(host)
     assert len({b.y() for b in buttons}) == 3 and all(b.width() >= b.sizeHint().width() for b in buttons)
+
+
+def test_answering_never_moves_the_questions(make_screen):
+    """The lines above the questions keep their height, so the next click lands where it was aimed."""
+    screen = make_screen("fig2")
+    panel = screen.panel
+
+    def where() -> list[int]:
+        QApplication.processEvents()
+        return [c.mapTo(panel, c.rect().topLeft()).y() for c in panel.controls.values()]
+
+    before = where()
+    for facts in (
+        {"lenalidomide_status": "refractory"},  # still needed: a long question
+        FIG2_LEN_REFRACTORY,  # nothing needed, optional line
+        {"lenalidomide_status": "naive", "anti_cd38_status": "naive", "bortezomib_status": "refractory"},
+        {},
+    ):
+        screen.set_facts(dict(facts))
+        assert where() == before, facts
+    assert panel.still_needed.text() == "Still needed: Lenalidomide status after the first line"
