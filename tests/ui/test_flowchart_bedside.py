@@ -233,9 +233,7 @@ def test_still_needed_for_typical_patients(make_screen):
     panel = screen.panel
     assert panel.still_needed_text() == "Still needed: nothing — every question on this branch is answered."
     assert panel.optional.isVisible() and "Regimens not available locally" in panel.optional.toolTip()
-    assert panel.optional.text() == (
-        "Optional (refines the answer): availability; side box (3 questions)."
-    )
+    assert panel.optional.text() == ("Optional (refines the answer): availability; side box (3 questions).")
     assert not any(c.need_mark.isVisible() for c in panel.controls.values())
     screen.set_facts({})
     assert panel.still_needed_text() == "Still needed: Lenalidomide status after the first line"
