@@ -54,6 +54,9 @@ KEYS = (
     ("Enter", "Open the selected search hit or navigation entry; press the default button."),
     ("Escape", "Close the search palette or a dialog."),
     ("Alt + underlined letter", "Jump to the field of that label (e.g. Alt+U: Default units)."),
+    ("Alt+Q (flowcharts)", "The first question."),
+    ("Alt+D / Alt+S (flowcharts)", "The diagram / the same path as steps (cards), without the diagram."),
+    ("P / F (in the diagram)", "Follow the path at a legible size / the whole figure."),
 )
 STATUS_ORDER = ("applies", "possible", "fallback", "unavailable", "already-received", "excluded")
 
