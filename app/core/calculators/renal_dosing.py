@@ -489,7 +489,11 @@ class MaintenanceFact:
         return self.fact.text if self.fact.confirmed else f"UNCONFIRMED — {self.fact.text}"
 
     def as_dict(self) -> dict[str, Any]:
-        section = self.fact.source.section if self.fact.source else "not found in a stored copy"
+        looked = "section 4.2" if self.region == "eu" else "section 2"
+        if self.fact.source is not None:
+            section = f"section {self.fact.source.section}"
+        else:
+            section = f"{looked} (looked for, not found in a stored copy)"
         return {
             "region": self.region,
             "topic": self.topic,
