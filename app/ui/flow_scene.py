@@ -109,6 +109,27 @@ FONT_RATIOS = {
 PRIMARY_FONTS = ("title", "name", "badge", "chip", "body")
 
 
+def outline(painter: QPainter, rect: QRectF, radius: float, pen: QPen, fill: QColor | None = None) -> None:
+    """A rounded box with its border (one call).
+
+    Dashed and dotted borders are drawn without antialiasing: the raster engine strokes an
+    antialiased dash pattern through the general path stroker, 6–10× slower than a solid line
+    (measured: a 290×650 box 1.2 ms instead of 0.1 ms), and the diagram redraws every box an
+    answer changes. Axis-aligned dashes look the same either way.
+    """
+    dashed = pen.style() != Qt.PenStyle.SolidLine
+    aa = painter.testRenderHint(QPainter.RenderHint.Antialiasing)
+    if dashed:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        pen = QPen(pen)
+        pen.setWidthF(1.0)
+    painter.setPen(pen)
+    painter.setBrush(QBrush(fill) if fill is not None else Qt.BrushStyle.NoBrush)
+    painter.drawRoundedRect(rect, radius, radius)
+    if dashed:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, aa)
+
+
 def refresh_cache(item: QGraphicsItem) -> None:
     """Drop the item's cached pixmap and repaint it.
 
@@ -446,14 +467,17 @@ class RegimenEntryItem(_Activatable):
         return rows
 
     def set_state(self, state: str, badges: Sequence[BadgeSpec] | None = None, reason: str | None = None) -> None:
-        changed = state != self.state or reason != self.reason
+        """A new status or new badges redraw the entry; a new reason (not drawn) only changes the tooltip."""
+        looks = state != self.state
+        told = looks or reason != self.reason
         self.state = state
         self.reason = reason
         if badges is not None and list(badges) != self.badges:
             self.badges = list(badges)
-            changed = True
-        if changed:
+            looks = told = True
+        if told:
             self.setToolTip(self._tooltip())
+        if looks:
             refresh_cache(self)
 
     def activate(self) -> None:
@@ -497,9 +521,7 @@ class RegimenEntryItem(_Activatable):
         else:
             ink = QColor(pal.muted)
             pen = QPen(QColor(pal.entry_line), 1.0)
-        painter.setPen(pen)
-        painter.setBrush(QBrush(fill))
-        painter.drawRoundedRect(rect, 4, 4)
+        outline(painter, rect, 4, pen, fill)
         # status mark, never colour alone
         mark = GLYPH.get(self.state, "–" if self.state == "ruled-out" else "")
         line = self.fonts.line
@@ -563,9 +585,7 @@ class RegimenEntryItem(_Activatable):
             y += bh + 3
         pill = QRectF(self.width - 4 - w, y, w, bh)
         pen = QPen(QColor(ink), 1.2, PEN_STYLE[LINE_STYLE[self.state]])
-        painter.setPen(pen)
-        painter.setBrush(QBrush(QColor(tint)))
-        painter.drawRoundedRect(pill, bh / 2, bh / 2)
+        outline(painter, pill, bh / 2, pen, QColor(tint))
         painter.setPen(QPen(QColor(ink)))
         painter.setFont(self.fonts.tier)
         painter.drawText(pill, int(Qt.AlignmentFlag.AlignCenter), text)
@@ -738,9 +758,7 @@ class NodeItem(QGraphicsItem):
             pen = QPen(QColor(pal.line), 1.2)
         if self.side and not on_path:
             pen.setStyle(Qt.PenStyle.DashDotLine)
-        painter.setPen(pen)
-        painter.setBrush(QBrush(fill))
-        painter.drawRoundedRect(rect, radius, radius)
+        outline(painter, rect, radius, pen, fill)
         inner = self.width - 2 * PAD
         # caption line with the written state
         indent = 6.0 if self.is_question else 0.0
@@ -819,9 +837,13 @@ class EdgeItem(QGraphicsItem):
             colour, width, style = QColor(pal.line), 1.4, Qt.PenStyle.SolidLine
         if self.side:
             style = Qt.PenStyle.DotLine
+        if style != Qt.PenStyle.SolidLine:  # dashes without antialiasing: see outline()
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+            width = 1.0
         painter.setPen(QPen(colour, width, style, Qt.PenCapStyle.FlatCap, Qt.PenJoinStyle.MiterJoin))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(self.path)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if self.side:
             return
         tip = self.points[-1]

@@ -13,17 +13,29 @@ the current card at full strength, on a ruled-out option too.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QKeyEvent, QMouseEvent, QPainter, QPalette, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPalette,
+    QPen,
+    QStaticText,
+    QTransform,
+)
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from app.services.flow_steps import TIER_WORDS, Card
 from app.services.flow_words import GLYPH, LINE_STYLE, NOT_OFFERED
-from app.ui.flow_scene import PEN_STYLE, BadgeSpec, badge_width, paint_badge, short_label
+from app.ui.flow_scene import PEN_STYLE, BadgeSpec, badge_width, outline, paint_badge, short_label
 from app.ui.theme import current_colours, current_flow_colours
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -33,6 +45,7 @@ NEEDED = ("#fff4cc", "#1f1f1f", "#b26a00")
 MARKED = ("#fff4cc", "#1f1f1f", "#b26a00")
 ERROR = ("#fdecec", "#7a0d10", "#a4161a")
 INDENT = {"option": 28, "rec": 20, "empty": 20}
+LAYOUT_CACHE = 600
 PAD = 8
 
 
@@ -92,6 +105,7 @@ class _Op:
     colour: str = ""
     flags: int = 0
     tags: tuple[Any, ...] = ()
+    static: QStaticText | None = None  # the text laid out once (drawn many times: painting is the cost)
 
 
 class StepDelegate(QStyledItemDelegate):
@@ -99,12 +113,24 @@ class StepDelegate(QStyledItemDelegate):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._heights: dict[tuple[int, int, str], float] = {}
-        self._ops: dict[tuple[int, int, str, str], list[_Op]] = {}
+        # (card, width, font, theme) → (operations, height): cards are immutable values, and most of
+        # them (answers, notes, the regimens an answer did not touch) come back unchanged
+        self._layouts: OrderedDict[tuple[Card, int, str, str], tuple[list[_Op], float]] = OrderedDict()
 
     def clear(self) -> None:
-        self._heights.clear()
-        self._ops.clear()
+        self._layouts.clear()
+
+    def laid_out(self, card: Card, width: float, font: QFont) -> tuple[list[_Op], float]:
+        key = (card, int(width), font.key(), current_flow_colours().paper)
+        found = self._layouts.get(key)
+        if found is None:
+            found = self.layout(card, int(width), font)
+            self._layouts[key] = found
+            if len(self._layouts) > LAYOUT_CACHE:
+                self._layouts.popitem(last=False)
+        else:
+            self._layouts.move_to_end(key)
+        return found
 
     # -- layout ---------------------------------------------------------------------------
     def _fonts(self, base: QFont) -> tuple[QFont, QFont, QFont]:
@@ -127,11 +153,17 @@ class StepDelegate(QStyledItemDelegate):
         y = PAD * 0.75
         wrap = int(Qt.TextFlag.TextWordWrap)
 
-        def text(value: str, font: QFont, colour: str, x: float = left, room: float | None = None) -> None:
+        def text(
+            value: str, font: QFont, colour: str, x: float = left, room: float | None = None, strike: bool = False
+        ) -> None:
             nonlocal y
             room = (right - x) if room is None else room
-            h = QFontMetricsF(font).boundingRect(QRectF(0, 0, room, 1e6), wrap, value).height()
-            ops.append(_Op("text", QRectF(x, y, room, h + 1), value, font, colour, wrap))
+            if strike:
+                font = QFont(font)
+                font.setStrikeOut(True)
+            static = _static(value, font, room)
+            h = static.size().height()
+            ops.append(_Op("text", QRectF(x, y, room, h + 1), value, font, colour, wrap, static=static))
             y += h + 2
 
         ink, muted = "text", flow.muted
@@ -164,16 +196,19 @@ class StepDelegate(QStyledItemDelegate):
             glyph = GLYPH.get(card.state, "")
             name = f"{glyph} {card.title}" + (f"  (instead of {card.substitutes_for})" if card.substitutes_for else "")
             top = y
-            text(name, bold, muted if card.state in NOT_OFFERED else ink, room=right - left - tier_w - 6)
-            ops[-1].flags |= 1 << 30 if card.state in NOT_OFFERED else 0  # strike-out marker
+            struck = card.state in NOT_OFFERED
+            text(name, bold, muted if struck else ink, room=right - left - tier_w - 6, strike=struck)
+            ops[-1].flags |= 1 << 30 if struck else 0  # strike-out marker (for tests and screen readers' sake)
+            tier_static = _static(tier.upper(), caps, tier_w + 40)
+            tier_x = right - tier_static.size().width()
             ops.append(
                 _Op(
                     "text",
-                    QRectF(right - tier_w, top, tier_w, fm.height()),
+                    QRectF(tier_x, top + 1, tier_static.size().width(), fm.height()),
                     tier.upper(),
                     caps,
-                    muted if card.state in NOT_OFFERED else _tier_ink(flow, card.tier),
-                    int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                    muted if struck else _tier_ink(flow, card.tier),
+                    static=tier_static,
                 )
             )
             badge_h = fm.height() + 4
@@ -227,11 +262,8 @@ class StepDelegate(QStyledItemDelegate):
         view = option.widget
         if isinstance(view, QListView):
             width = view.viewport().width() - 2
-        key = (index.row(), int(width), option.font.key())
-        if key not in self._heights:
-            _ops, h = self.layout(card, width, option.font)
-            self._heights[key] = h
-        return QSize(int(width), int(self._heights[key]) + 4)
+        _ops, height = self.laid_out(card, width, option.font)
+        return QSize(int(width), int(height) + 4)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         card: Card = index.data(CardRole)
@@ -240,19 +272,15 @@ class StepDelegate(QStyledItemDelegate):
         flow = current_flow_colours()
         colours = current_colours()
         rect = QRectF(option.rect).adjusted(0, 2, -2, -2)
-        key = (index.row(), int(rect.width()), option.font.key(), flow.paper)
-        if key not in self._ops:
-            self._ops[key] = self.layout(card, rect.width(), option.font)[0]
-        ops = self._ops[key]
+        ops = self.laid_out(card, rect.width(), option.font)[0]
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         frame = rect.adjusted(INDENT.get(card.kind, 0) + 2, 0, 0, 0)
         text_colour = option.palette.color(QPalette.ColorRole.Text)
         fill, edge, style, band = self._frame(card, flow, colours)
         if fill or edge:
-            painter.setPen(QPen(QColor(edge), 1.2, style) if edge else Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(fill) if fill else Qt.BrushStyle.NoBrush)
-            painter.drawRoundedRect(frame, 5, 5)
+            pen = QPen(QColor(edge), 1.2, style) if edge else QPen(Qt.PenStyle.NoPen)
+            outline(painter, frame, 5, pen, QColor(fill) if fill else None)
         if band:
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(band))
@@ -260,12 +288,12 @@ class StepDelegate(QStyledItemDelegate):
         painter.translate(rect.topLeft())
         for op in ops:
             if op.kind == "text":
-                font = QFont(op.font) if op.font is not None else QFont(option.font)
-                if op.flags & (1 << 30):
-                    font.setStrikeOut(True)
-                painter.setFont(font)
+                painter.setFont(op.font or option.font)
                 painter.setPen(text_colour if op.colour == "text" else QColor(op.colour))
-                painter.drawText(op.rect, op.flags & ~(1 << 30), op.text)
+                if op.static is not None:
+                    painter.drawStaticText(op.rect.topLeft(), op.static)
+                else:
+                    painter.drawText(op.rect, op.flags & ~(1 << 30), op.text)
             elif op.kind == "badges":
                 opacity = painter.opacity()
                 if card.state in NOT_OFFERED:
@@ -284,9 +312,8 @@ class StepDelegate(QStyledItemDelegate):
             elif op.kind == "pill":
                 status = flow.status.get(card.state)
                 pen = QPen(QColor(op.colour), 1.2, PEN_STYLE[LINE_STYLE.get(card.state, "solid")])
-                painter.setPen(pen)
-                painter.setBrush(QColor(status.tint) if status is not None else Qt.BrushStyle.NoBrush)
-                painter.drawRoundedRect(op.rect, op.rect.height() / 2, op.rect.height() / 2)
+                tint = QColor(status.tint) if status is not None else None
+                outline(painter, op.rect, op.rect.height() / 2, pen, tint)
                 painter.setFont(op.font or option.font)
                 painter.setPen(QColor(op.colour))
                 painter.drawText(op.rect, int(Qt.AlignmentFlag.AlignCenter), op.text)
@@ -333,6 +360,16 @@ class StepDelegate(QStyledItemDelegate):
         return "", "", solid, ""
 
 
+def _static(text: str, font: QFont, width: float) -> QStaticText:
+    """``text`` laid out once, wrapped at ``width`` (plain text)."""
+    static = QStaticText(text)
+    static.setTextFormat(Qt.TextFormat.PlainText)
+    static.setTextWidth(max(width, 10.0))
+    static.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
+    static.prepare(QTransform(), font)
+    return static
+
+
 def _label(status: str) -> str:
     from app.services.flow_words import LABEL
 
@@ -374,7 +411,6 @@ class StepView(QListView):
     def set_cards(self, cards: Sequence[Card]) -> None:
         """Show ``cards``, keeping the current card (same kind and title) where it still exists."""
         current = self.current_card()
-        self.delegate.clear()
         self.steps.set_cards(cards)
         row = 0
         if current is not None:
@@ -406,10 +442,6 @@ class StepView(QListView):
 
     def cards(self) -> list[Card]:
         return list(self.steps.cards)
-
-    def resizeEvent(self, event: Any) -> None:
-        self.delegate.clear()
-        super().resizeEvent(event)
 
     def changeEvent(self, event: Any) -> None:
         from PySide6.QtCore import QEvent

@@ -15,6 +15,9 @@ Three ways of showing the figure (:attr:`FlowView.mode`):
 The overview map beside it (:class:`MiniMap`, under the diagram, never over it) draws the whole
 figure — boxes by state, the path, and the part in view — and a click on it moves the view there.
 
+The view has no scroll bars: the map shows where it is and moves it; the mouse drags (and
+wheels: Shift+wheel sideways), the keyboard pans with Ctrl+arrows.
+
 Keyboard: the diagram is a single Tab stop. Tab enters on the item focused last (at first: the
 first option of the question where the path stops, or the first regimen of the reached box);
 the arrow keys walk the items in reading order, Page Up/Down jump box by box, Home/End go to
@@ -66,6 +69,11 @@ class FlowView(QGraphicsView):
         self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        # no scroll bars: the overview map shows where the view is and moves it, the mouse drags
+        # and wheels, the keyboard pans with Ctrl+arrows; Fusion's scroll bars also cost ~1.5 ms
+        # of every answer's repaint (the view moves with the path)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.mode = "path"
         self._scale_seen = legible_zoom()
         self._press: QPoint | None = None

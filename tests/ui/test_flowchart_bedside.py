@@ -466,3 +466,38 @@ def test_answering_never_moves_the_questions(make_screen):
         screen.set_facts(dict(facts))
         assert where() == before, facts
     assert panel.still_needed.text() == "Still needed: Lenalidomide status after the first line"
+
+
+def test_the_diagram_pans_without_scroll_bars(make_screen, qtbot):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QWheelEvent
+
+    screen = make_screen("fig2")
+    view = screen.view
+    assert not view.horizontalScrollBar().isVisible() and not view.verticalScrollBar().isVisible()
+    screen.activateWindow()
+    view.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(view.hasFocus)
+    before = view.visible_scene_rect()
+    qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+    assert view.visible_scene_rect().left() > before.left() and view.mode == "free"
+    before = view.visible_scene_rect()
+    centre = QPointF(view.viewport().rect().center())
+    wheel = QWheelEvent(
+        centre,
+        view.viewport().mapToGlobal(centre),
+        QPoint(0, 0),
+        QPoint(0, -120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(view.viewport(), wheel)
+    assert view.visible_scene_rect().top() > before.top()  # the wheel scrolls down
+    # the map moves the view too
+    target = screen.scene.node_rect("r-c-len-cd38-ref").center()
+    m = view.minimap
+    k, ox, oy = m._transform()
+    qtbot.mouseClick(m, Qt.MouseButton.LeftButton, pos=QPoint(int(target.x() * k + ox), int(target.y() * k + oy)))
+    assert view.visible_scene_rect().contains(target)
