@@ -383,6 +383,8 @@ class FactControl(QFrame):
                 combo.addItem(label, key)
             if more_choices:
                 combo.insertSeparator(combo.count())
+                # the separator row is read out too: say what follows it
+                combo.setItemData(combo.count() - 1, "Other regimens", Qt.ItemDataRole.AccessibleTextRole)
                 for key, label in more_choices:
                     combo.addItem(key, key)
                     combo.setItemData(combo.count() - 1, label, Qt.ItemDataRole.ToolTipRole)
