@@ -18,8 +18,10 @@ Also: the search palette with a query (search.png), Fig. 2 answered for a lenali
 refractory patient, a calculator with inputs, the guideline's Table 1 and Box 1 pages, the
 main window in the dark and high-contrast themes, and Figs. 1–3 in states that show each status
 of a listed regimen (fallback, not available, already received, excluded) and a refused answer,
-zoomed on the box concerned with one regimen focused (FIGURE_STATES). Look at every picture
-after running it.
+zoomed on the box concerned with one regimen focused (FIGURE_STATES), and the flowcharts as a
+resident sees them: typical patients in the Diagram tab (following the path) and the Steps tab
+(FLOW_SHOTS; in the matrix too: MATRIX_EXTRAS ``fig2-steps``, ``fig3-typical``, ``fig3-steps``).
+Look at every picture after running it.
 """
 
 from __future__ import annotations
@@ -81,6 +83,16 @@ FIGURE_STATES: list[tuple[str, str, dict[str, Any], str, str, str]] = [
         "light",
     ),
 ]
+FIG3_TCR_FACTS = {"triple_class_refractory": True, "refractory_to": [], "line": 4, "car_t_eligible": True}
+#: the flowcharts as a resident sees them: (file name, figure, answers, tab 0 Diagram / 1 Steps, theme)
+FLOW_SHOTS: list[tuple[str, str, dict[str, Any], int, str]] = [
+    ("fig2-steps", "fig2", FIG2_FACTS, 1, "light"),
+    ("fig3-typical", "fig3", FIG3_TCR_FACTS, 0, "light"),
+    ("fig3-steps", "fig3", FIG3_TCR_FACTS, 1, "light"),
+    ("fig3-open-question-steps", "fig3", {"triple_class_refractory": True}, 1, "light"),
+    ("fig2-dark", "fig2", FIG2_FACTS, 0, "dark"),
+    ("fig2-steps-high-contrast", "fig2", FIG2_FACTS, 1, "high-contrast"),
+]
 CALCULATOR = ("iss", {"b2m": "6.1", "albumin": "32"})
 SEARCH_QUERY = "lenalidomide refractory"
 
@@ -121,6 +133,10 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings()
     settings.theme = args.theme
     window = MainWindow(settings)
+    from PySide6.QtCore import Qt
+
+    window.setWindowState(Qt.WindowState.WindowNoState)  # a fixed size, not the offscreen screen's
+    window._fitted = True  # and not pulled into the (smaller) offscreen screen after show
     window.resize(*SIZE)
     window.show()
     window.load_services(None)
@@ -182,7 +198,14 @@ def main(argv: list[str] | None = None) -> int:
             continue
         shot(name)
         widget.clear_answers()
-        widget.view.fit()
+        widget.view.follow_path()
+    for name, figure_id, facts, tab, theme in FLOW_SHOTS:
+        window.set_theme(theme)
+        widget = window.show_screen(figure_id)
+        _show_flow(widget, facts, tab)
+        shot(name)
+        widget.clear_answers()
+        widget.show_tab(0)
     window.set_theme(args.theme)
     window.close()
     for path in written:
@@ -202,6 +225,13 @@ def _show_state(widget: Any, facts: dict[str, Any], node_id: str, regimen: str) 
         widget.view.ensureVisible(entry, 40, 40)
     else:
         widget.panel.focus_fact(next(iter(widget.panel.error_fields()), ""))
+
+
+def _show_flow(widget: Any, facts: dict[str, Any], tab: int) -> None:
+    """A figure answered, in the Diagram (0, following the path) or the Steps (1) tab, the keyboard in it."""
+    widget.set_facts(dict(facts))
+    widget.view.follow_path()
+    widget.show_tab(tab)
 
 
 def _prepare(screen_id: str, widget: Any) -> None:
@@ -232,7 +262,16 @@ def _prepare(screen_id: str, widget: Any) -> None:
 
 # ------------------------------------------------------------------------------------- matrix
 #: extra states shot in the matrix besides each screen as it opens: (file name, screen, prepare)
-MATRIX_EXTRAS = ("search", "crs-partial", "icans-grader", "calculators-crcl", "regimens-list")
+MATRIX_EXTRAS = (
+    "search",
+    "crs-partial",
+    "icans-grader",
+    "calculators-crcl",
+    "regimens-list",
+    "fig2-steps",
+    "fig3-typical",
+    "fig3-steps",
+)
 
 
 def run_matrix(args: argparse.Namespace) -> int:
@@ -382,6 +421,10 @@ def _matrix_state(window: Any, name: str) -> None:
     elif name == "regimens-list":
         widget = window.show_screen("regimens")
         widget.table.setFocus()
+    elif name in ("fig2-steps", "fig3-typical", "fig3-steps"):
+        figure_id = name[:4]
+        widget = window.show_screen(figure_id)
+        _show_flow(widget, FIG2_FACTS if figure_id == "fig2" else FIG3_TCR_FACTS, 1 if name.endswith("steps") else 0)
 
 
 def _set(form: Any, path: str, value: Any) -> None:

@@ -153,7 +153,7 @@ def build_steps(figure: Figure, evaluation: Evaluation, needed: StillNeeded) -> 
             Card(
                 "needed",
                 "Still needed: " + "; ".join(q.prompt for q in needed.needed),
-                lines=tuple(f"{q.prompt} — {q.why}." for q in needed.needed),
+                lines=tuple(f"{q.prompt} — {_sentence(q.why)}" for q in needed.needed),
                 facts=tuple(q.fact for q in needed.needed),
             )
         )
@@ -220,6 +220,10 @@ def build_steps(figure: Figure, evaluation: Evaluation, needed: StillNeeded) -> 
         cards.append(Card("note", label, lines=(note.text,), tags=tags, state=marked))
     cards.append(Card("about", "About this diagram", lines=(figure.reconstruction,)))
     return cards
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith(("?", ".", "!")) else text + "."
 
 
 def _is_box(figure: Figure, node_id: str) -> bool:

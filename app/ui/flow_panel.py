@@ -360,15 +360,10 @@ class FactControl(QFrame):
         bold = self.need_mark.font()
         bold.setBold(True)
         self.need_mark.setFont(bold)
-        keep = self.need_mark.sizePolicy()
-        keep.setRetainSizeWhenHidden(True)  # the question wraps the same with or without the mark
-        self.need_mark.setSizePolicy(keep)
         self.need_mark.setVisible(False)
-        head = QHBoxLayout()
-        head.setContentsMargins(0, 0, 0, 0)
-        head.addWidget(self.label, 1)
-        head.addWidget(self.need_mark, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addLayout(head)
+        # the question has the whole width; the mark sits beside the answer, whose width alone changes
+        # when it shows: nothing above or below moves
+        layout.addWidget(self.label)
         self.widget: QWidget
         self.model: CheckListModel | None = None
         self.add_edit: QLineEdit | None = None
@@ -449,6 +444,7 @@ class FactControl(QFrame):
             self.model.checked_changed.connect(self.changed.emit)
             self.widget = view
             row.addWidget(view, 1)
+        row.addWidget(self.need_mark, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(row)
         if self.model is not None:
             add_row = QHBoxLayout()
