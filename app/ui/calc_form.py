@@ -1726,10 +1726,8 @@ class CalculatorPanel(QWidget):
                 if exc.code == "missing_field" and target is not None:
                     form.show_needed([target])
                     if result is None:
-                        self.pane.show_message(
-                            f"Enter the values still needed: {target.spec.label}. {plain}",
-                            can_reveal=not form.revealed,
-                        )
+                        said = plain if f"“{target.spec.label}”" in plain else f"{target.spec.label}. {plain}"
+                        self.pane.show_message(f"Still needed: {said}", can_reveal=not form.revealed)
                 elif result is None:
                     label = form.show_error(exc.field, plain)
                     where = "" if label == "form" else f"{label}: "

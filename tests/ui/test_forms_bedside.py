@@ -62,7 +62,7 @@ def test_crs_opens_without_an_error(crs):
     form = crs.grader.form
     assert messages(form) == {}
     status = crs.grader.pane.placeholder.text()
-    assert status.startswith("Enter the values still needed: Temperature.")
+    assert status.startswith("Still needed: “Temperature” is required")
     assert not INTERNAL.search(status) and "Error" not in status
     assert crs.grader.pane.placeholder.property("kind") == "status"  # muted, not the error colour
 
