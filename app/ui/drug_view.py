@@ -35,6 +35,7 @@ from app.ui.screens.regimens import (
     dosing_text,
 )
 from app.ui.theme import follow_theme, print_colours
+from app.ui.widgets import screen_words
 
 DOSING_ANCHOR = "dosing"
 SYNDROME_LABELS = {"crs": "CRS", "icans": "ICANS"}
@@ -155,7 +156,7 @@ def drug_html(info: DrugInfo) -> str:
     )
     if info.statements:
         for s in info.statements:
-            notes = "".join(f"<br><i>Note: {_e(n)}</i>" for n in s["notes"])
+            notes = "".join(f"<br><i>Note: {_e(screen_words(n))}</i>" for n in s["notes"])
             out.append(
                 f"<p>• {badges_html(s['evidence'])} {_e(s['text'])}<br>"
                 f"<a href='statement:{_e(s['id'])}'><small>{_e(s['location'])}</small></a>{notes}</p>"
