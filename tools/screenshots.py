@@ -237,6 +237,8 @@ def _show_flow(widget: Any, facts: dict[str, Any], tab: int) -> None:
 def _prepare(screen_id: str, widget: Any) -> None:
     """Put something on the screens that start empty: facts for Fig. 2, inputs for a calculator."""
     try:
+        if screen_id in ("fig1", "fig2", "fig3") and hasattr(widget, "show_tab"):
+            widget.show_tab(0)  # the Diagram tab, as the screen opens
         if screen_id == "fig2" and hasattr(widget, "open_item"):
             widget.open_item(dict(FIG2_FACTS))
         elif screen_id == "calculators" and hasattr(widget, "open_item"):

@@ -229,53 +229,12 @@ def fit_lines(font: QFont, text: str, width: int, lines: int) -> str:
     return " ".join(words[:lo]) + " …"
 
 
-class FittedLabel(QLabel):
-    """A label always ``lines`` lines high: the text is cut at a word when longer (whole text as tooltip).
-
-    For the lines above the questions that change on every answer: a label whose height followed
-    its text would push every question down (or up) under the pointer.
-    """
-
-    def __init__(self, lines: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.lines = lines
-        self.full_text = ""
-        self.setWordWrap(True)
-        self.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self._fix_height()
-
-    def _fix_height(self) -> None:
-        fm = QFontMetricsF(self.font())
-        self.setFixedHeight(int(fm.lineSpacing() * self.lines + 2 * self.margin() + 4))
-
-    def set_full_text(self, text: str) -> None:
-        if text == self.full_text:
-            return
-        self.full_text = text
-        self.setToolTip(text)
-        self.setAccessibleDescription(text)
-        self._fit()
-
-    def text(self) -> str:
-        return self.full_text
-
-    def _fit(self) -> None:
-        width = self.width() - 2 * self.margin() - 4
-        QLabel.setText(self, fit_lines(self.font(), self.full_text, width, self.lines))
-
-    def resizeEvent(self, event: Any) -> None:
-        super().resizeEvent(event)
-        self._fit()
-
-    def changeEvent(self, event: Any) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.FontChange:
-            self._fix_height()
-            self._fit()
-
-
 class FittedBoxedLabel(BoxedLabel):
-    """A :class:`BoxedLabel` always ``lines`` lines high, its text cut at a word when longer (as FittedLabel)."""
+    """A :class:`BoxedLabel` always ``lines`` lines high, its text cut at a word when longer (whole text as tooltip).
+
+    For the box above the questions that changes on every answer: a box whose height followed its
+    text would push every question down (or up) under the pointer.
+    """
 
     def __init__(self, colours: tuple[str, str, str], lines: int, parent: QWidget | None = None) -> None:
         self.lines = lines
@@ -588,14 +547,14 @@ class FlowPanel(QWidget):
         self.carried.setVisible(False)
         self.carried.setAccessibleName("Carried over from calculator")
         layout.addWidget(self.carried)
-        self.still_needed = FittedBoxedLabel(STILL_NEEDED, lines=3)
+        self.still_needed = FittedBoxedLabel(STILL_NEEDED, lines=4)
         self.still_needed.setObjectName("stillNeeded")
         self.still_needed.setAccessibleName("Still needed")
         layout.addWidget(self.still_needed)
-        self.optional = FittedLabel(lines=2)
-        self.optional.setObjectName("optionalQuestions")
-        self.optional.setAccessibleName("Optional questions")
-        layout.addWidget(self.optional)
+        self._needed_text = ""
+        self._needed_tip = ""
+        self.optional_text = ""  # the questions that only refine the answer, shown in the same box
+        self._optional_tip = ""
         self.controls: dict[str, FactControl] = {}
         choices = regimen_choices(figure)
         for spec in questions_in_order(figure):
@@ -642,10 +601,10 @@ class FlowPanel(QWidget):
     def set_questions(self, still: StillNeeded | None) -> None:
         """Mark the questions still needed and name the optional ones; None: nothing evaluated (refused)."""
         if still is None:
+            self.optional_text = self._optional_tip = ""
             self.set_missing(None)
-            self.optional.set_full_text("")
             return
-        self.set_missing(still.needed_facts)
+        self.optional_text = self._optional_tip = ""
         if still.optional:
             groups: dict[str, list[str]] = {}
             for q in still.optional:
@@ -656,10 +615,9 @@ class FlowPanel(QWidget):
                     parts.append("availability")
                 else:
                     parts.append(f"{why.lower()} ({len(prompts)} question{'s' if len(prompts) != 1 else ''})")
-            self.optional.set_full_text("Optional (refines the answer): " + "; ".join(parts) + ".")
-            self.optional.setToolTip("\n".join(f"• {q.prompt} — {q.why}" for q in still.optional))
-        else:
-            self.optional.set_full_text("")
+            self.optional_text = "Optional (refines the answer): " + "; ".join(parts) + "."
+            self._optional_tip = "Optional:\n" + "\n".join(f"• {q.prompt} — {q.why}" for q in still.optional)
+        self.set_missing(still.needed_facts)
 
     def set_missing(self, names: Sequence[str] | None) -> None:
         """Mark the facts still needed; None: not known (the answers were refused, nothing evaluated)."""
@@ -668,19 +626,20 @@ class FlowPanel(QWidget):
             control.set_missing(name in self._missing)
         self.still_needed.set_colours(NOTHING_NEEDED if names is not None and not names else STILL_NEEDED)
         if names is None:
-            self.still_needed.setToolTip("")
-            self.still_needed.setAccessibleDescription("")
-            self.still_needed.setText("Still needed: not known until the answer marked “Not accepted” is corrected.")
+            self._needed_tip = ""
+            self._needed_text = "Still needed: not known until the answer marked “Not accepted” is corrected."
         elif names:
             prompts = [self.controls[n].spec.prompt if n in self.controls else n for n in names]
             more = f" (and {len(prompts) - 1} more, marked below)" if len(prompts) > 1 else ""
-            self.still_needed.setText(f"Still needed: {prompts[0]}{more}")
-            self.still_needed.setToolTip("Still needed:\n" + "\n".join(f"• {p}" for p in prompts))
-            self.still_needed.setAccessibleDescription("; ".join(prompts))
+            self._needed_text = f"Still needed: {prompts[0]}{more}"
+            self._needed_tip = "Still needed:\n" + "\n".join(f"• {p}" for p in prompts)
         else:
-            self.still_needed.setToolTip("")
-            self.still_needed.setAccessibleDescription("")
-            self.still_needed.setText("Still needed: nothing — every question on this branch is answered.")
+            self._needed_tip = ""
+            self._needed_text = "Still needed: nothing — every question on this branch is answered."
+        # one box, always as high: what is needed, then (a new line) what would only refine the answer
+        self.still_needed.setText("\n".join(t for t in (self._needed_text, self.optional_text) if t))
+        self.still_needed.setToolTip("\n\n".join(t for t in (self._needed_tip, self._optional_tip) if t))
+        self.still_needed.setAccessibleDescription(self.still_needed.toolTip())
 
     def show_error(self, field: str, message: str) -> str:
         """Mark the field a refused answer names (``age``, ``unavailable.0``) with the reason.
@@ -709,7 +668,8 @@ class FlowPanel(QWidget):
         return {name: control.spec.prompt for name, control in self.controls.items()}
 
     def still_needed_text(self) -> str:
-        return self.still_needed.text()
+        """The "Still needed: …" sentence (the box also names the optional questions on a line of its own)."""
+        return self._needed_text
 
     def set_carried(self, text: str | None) -> None:
         self.carried.setVisible(bool(text))

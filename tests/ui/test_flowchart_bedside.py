@@ -232,8 +232,9 @@ def test_still_needed_for_typical_patients(make_screen):
     screen.set_facts(FIG2_LEN_REFRACTORY)
     panel = screen.panel
     assert panel.still_needed_text() == "Still needed: nothing — every question on this branch is answered."
-    assert panel.optional.isVisible() and "Regimens not available locally" in panel.optional.toolTip()
-    assert panel.optional.text() == ("Optional (refines the answer): availability; side box (3 questions).")
+    assert panel.optional_text == "Optional (refines the answer): availability; side box (3 questions)."
+    assert panel.still_needed.text().endswith("\n" + panel.optional_text)  # the same box, a line of its own
+    assert "Regimens not available locally" in panel.still_needed.toolTip()
     assert not any(c.need_mark.isVisible() for c in panel.controls.values())
     screen.set_facts({})
     assert panel.still_needed_text() == "Still needed: Lenalidomide status after the first line"
@@ -465,7 +466,7 @@ def test_answering_never_moves_the_questions(make_screen):
     ):
         screen.set_facts(dict(facts))
         assert where() == before, facts
-    assert panel.still_needed.text() == "Still needed: Lenalidomide status after the first line"
+    assert panel.still_needed_text() == "Still needed: Lenalidomide status after the first line"
 
 
 def test_the_diagram_pans_without_scroll_bars(make_screen, qtbot):

@@ -246,7 +246,7 @@ def test_unknown_facts_are_prompted(make_screen):
     # the side-box questions are optional, never "still needed"
     side = screen.panel.controls["initial_remission_months"]
     assert side.property("missing") is False and not side.need_mark.isVisible()
-    assert "side box (3 questions)" in screen.panel.optional.text()
+    assert "side box (3 questions)" in screen.panel.optional_text
     # every box is still possible: dashed, not faded
     assert screen.scene.nodes["r-b-len-ref"].state == "possible"
     assert screen.scene.entry("r-b-len-ref", "DaraKd").state == "possible"

@@ -356,6 +356,7 @@ class FlowchartScreen(Screen):
         self.zoom_label = QLabel()
         self.zoom_label.setAccessibleName("Diagram zoom")
         self.zoom_label.setWordWrap(True)
+        self.zoom_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)  # rest of the row
         self.view.zoom_changed.connect(self._show_zoom)
         self.view.mode_changed.connect(self._show_zoom)
         for w in (self.path_button, self.fit_button, self.zoom_out_button, self.zoom_in_button, self.map_button):
