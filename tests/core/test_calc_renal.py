@@ -351,3 +351,14 @@ def test_cg_short_height_with_actual_basis_hides_ibw() -> None:
     r = crcl(sex="female", height="100 cm")
     assert r.result["ideal_body_weight_kg"] is None
     assert r.result["crcl_ml_min"] == 68.0
+
+
+@pytest.mark.parametrize(("crcl", "dialysis", "status"), [
+    (75, False, "CONFIRMED"), (45, False, "UNCONFIRMED"), (20, False, "UNCONFIRMED"), (10, True, "UNCONFIRMED"),
+])
+def test_us_lenalidomide_rows_read_only_in_a_summary_are_unconfirmed(crcl, dialysis, status):
+    start = lenalidomide_starting_dose(crcl, dialysis=dialysis)
+    assert start.us.status == status
+    if status == "UNCONFIRMED":
+        assert any(w.startswith("lenalidomide US row UNCONFIRMED") for w in start.warnings)
+        assert "2026-12-06" in start.us.status_note

@@ -42,6 +42,12 @@ LENALIDOMIDE_US_SOURCE = (
     "REVLIMID (lenalidomide) US Prescribing Information, dosage adjustment for renal impairment (secondary "
     "retrieval via drugs.com and 120ty.net)"
 )
+US_SUMMARY_ONLY = (
+    "re-checked 2026-12-06: this row was read only in the drugs.com summary of the US label "
+    "(\"CrCl 30 to less than 60 mL/min … 10 mg every 24 hours\"; \"CrCl 11 to less than 30 mL/min not requiring "
+    "dialysis … 15 mg every 48 hours\"), not in label text"
+)
+US_DIALYSIS_NOT_FOUND = "re-checked 2026-12-06: the US dialysis row was not found in any stored copy of the US label"
 CARFILZOMIB_BSA_CAP_M2 = 2.2
 CARFILZOMIB_CAP_SOURCE = (
     "Kyprolis (carfilzomib) US Prescribing Information / EU SmPC: dose calculated on actual BSA; patients with "
@@ -285,7 +291,8 @@ def _us_row(c: float, dialysis: bool) -> DoseRow:
             ("5 mg q24h",),
             tuple(notes),
             LENALIDOMIDE_US_SOURCE,
-            "CONFIRMED",
+            "UNCONFIRMED",
+            US_DIALYSIS_NOT_FOUND,
         )
     if c >= 60:
         return DoseRow(
@@ -307,7 +314,8 @@ def _us_row(c: float, dialysis: bool) -> DoseRow:
             ("10 mg q24h",),
             (_CYCLE,),
             LENALIDOMIDE_US_SOURCE,
-            "CONFIRMED",
+            "UNCONFIRMED",
+            US_SUMMARY_ONLY,
         )
     notes = [_CYCLE]
     if c < 11:
@@ -320,7 +328,8 @@ def _us_row(c: float, dialysis: bool) -> DoseRow:
         ("15 mg q48h",),
         tuple(notes),
         LENALIDOMIDE_US_SOURCE,
-        "CONFIRMED",
+        "UNCONFIRMED",
+        US_SUMMARY_ONLY,
     )
 
 
@@ -341,6 +350,8 @@ def lenalidomide_starting_dose(crcl_ml_min: float, *, dialysis: bool = False) ->
         )
     if eu.status != "CONFIRMED":
         warnings.append(f"lenalidomide EU row UNCONFIRMED: {eu.status_note}")
+    if us.status != "CONFIRMED":
+        warnings.append(f"lenalidomide US row UNCONFIRMED: {us.status_note}")
     if not dialysis:
         for threshold, who in ((30.0, "EU and US"), (50.0, "EU"), (60.0, "US")):
             if abs(c - threshold) < BORDERLINE_ML_MIN:
