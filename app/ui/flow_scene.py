@@ -1203,11 +1203,20 @@ class FlowScene(QGraphicsScene):
     def remember_focus(self, item: _Activatable) -> None:
         self.last_focused = item
 
-    def entry_item(self) -> _Activatable | None:
-        """The item the keyboard focus enters the diagram on."""
-        if self.last_focused is not None and self.last_focused in self.focus_chain:
-            return self.last_focused
-        return self.path_item() or (self.focus_chain[0] if self.focus_chain else None)
+    def entry_item(self, in_view: QRectF | None = None) -> _Activatable | None:
+        """The item the keyboard focus enters the diagram on: the one focused last, else the path's end,
+        preferring one inside ``in_view`` (the part of the diagram on screen) so entering never scrolls away."""
+        last = self.last_focused if self.last_focused in self.focus_chain else None
+        path = self.path_item()
+        candidates = [c for c in (last, path) if c is not None]
+        if in_view is not None:
+            for item in candidates:
+                if in_view.intersects(item.sceneBoundingRect()):
+                    return item
+            for item in self.focus_chain:
+                if in_view.contains(item.sceneBoundingRect()):
+                    return item
+        return candidates[0] if candidates else (self.focus_chain[0] if self.focus_chain else None)
 
     def path_item(self) -> _Activatable | None:
         """The first option of the question where the path stops, or the first regimen of the box it reached."""
@@ -1225,9 +1234,9 @@ class FlowScene(QGraphicsScene):
         entries = self.nodes[last].entries
         return entries[0] if entries else None
 
-    def focus_first(self, forward: bool = True) -> bool:
+    def focus_first(self, forward: bool = True, in_view: QRectF | None = None) -> bool:
         """Put the focus on the diagram's entry item (``forward`` unused: the diagram is one Tab stop)."""
-        item = self.entry_item()
+        item = self.entry_item(in_view)
         if item is None:
             return False
         item.setFocus(Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason)

@@ -206,6 +206,14 @@ class FlowView(QGraphicsView):
         elif self.mode == "path":
             self.show_path()
 
+    def showEvent(self, event: Any) -> None:
+        """Back in view (its tab shown again): the path may have moved, or the text size changed, meanwhile."""
+        super().showEvent(event)
+        if self.mode == "path":
+            self.show_path()
+        elif self.mode == "overview":
+            self.fit()
+
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
         self._moved()
@@ -286,9 +294,14 @@ class FlowView(QGraphicsView):
         reason = event.reason()
         # a mouse click leaves the focus to the item under the pointer: nothing moves or scrolls here
         if reason != Qt.FocusReason.MouseFocusReason:
-            tabbed = reason in (Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason)
-            if tabbed or self.flow_scene.focusItem() is None:
-                self.flow_scene.focus_first(reason != Qt.FocusReason.BacktabFocusReason)
+            entering = reason in (
+                Qt.FocusReason.TabFocusReason,
+                Qt.FocusReason.BacktabFocusReason,
+                Qt.FocusReason.ShortcutFocusReason,
+            )
+            if entering or self.flow_scene.focusItem() is None:
+                # the item focused last if it is on screen, else the path's end: entering never scrolls away
+                self.flow_scene.focus_first(reason != Qt.FocusReason.BacktabFocusReason, self.visible_scene_rect())
             item = self.flow_scene.focusItem()
             if item is not None and reason != Qt.FocusReason.ActiveWindowFocusReason:
                 self.ensureVisible(item, 40, 40)

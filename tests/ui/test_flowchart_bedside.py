@@ -502,3 +502,43 @@ def test_the_diagram_pans_without_scroll_bars(make_screen, qtbot):
     k, ox, oy = m._transform()
     qtbot.mouseClick(m, Qt.MouseButton.LeftButton, pos=QPoint(int(target.x() * k + ox), int(target.y() * k + oy)))
     assert view.visible_scene_rect().contains(target)
+
+
+def test_the_diagram_follows_the_path_it_missed_while_hidden(make_screen, qapp):
+    """Answers given in the Steps tab, and a text size changed meanwhile, are followed when the Diagram shows again.
+
+    (Under X the hidden diagram also missed a re-layout; FlowView.showEvent follows the path again.)"""
+    screen = make_screen("fig2")
+    screen.show_tab(STEPS_TAB)
+    try:
+        screen.set_facts(FIG2_LEN_REFRACTORY)
+        apply_font_scale(qapp, 1.5)
+        QApplication.processEvents()
+        screen.show_tab(0)
+        QApplication.processEvents()
+        view = screen.view
+        assert view.zoom == pytest.approx(1.5)
+        box = screen.scene.node_rect("r-b-len-ref")
+        assert view.visible_scene_rect().contains(QPointF(box.center().x(), box.top() + 10))
+    finally:
+        restore_defaults(qapp)
+
+
+def test_entering_the_diagram_never_scrolls_away_from_the_path(make_screen, qtbot):
+    screen = make_screen("fig2")
+    screen.activateWindow()
+    view = screen.view
+    view.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(view.hasFocus)
+    qtbot.keyClick(view, Qt.Key.Key_Home)  # the top-left item, far from where the path will end
+    far = screen.scene.focusItem()
+    screen.copy_button.setFocus()
+    screen.set_facts(FIG2_LEN_REFRACTORY)  # the view follows the path to its box
+    QApplication.processEvents()
+    seen = view.visible_scene_rect()
+    assert not seen.intersects(far.sceneBoundingRect())
+    screen.map_button.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClick(screen.map_button, Qt.Key.Key_Tab)
+    qtbot.waitUntil(view.hasFocus)
+    assert view.visible_scene_rect() == seen  # nothing scrolled
+    assert screen.scene.focusItem() is screen.scene.entry("r-b-len-ref", "cilta-cel")  # the path's end
