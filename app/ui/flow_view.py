@@ -32,7 +32,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFocusEvent,
@@ -209,6 +209,17 @@ class FlowView(QGraphicsView):
     def showEvent(self, event: Any) -> None:
         """Back in view (its tab shown again): the path may have moved, or the text size changed, meanwhile."""
         super().showEvent(event)
+        self._refollow()
+        # once more when the layout has given the view its size, unless something moved it meanwhile
+        shown = self._where()
+        QTimer.singleShot(0, self, lambda: self._refollow() if self._where() == shown else None)
+
+    def _where(self) -> tuple[int, int, float]:
+        return (self.horizontalScrollBar().value(), self.verticalScrollBar().value(), self.zoom)
+
+    def _refollow(self) -> None:
+        if not self.isVisible():
+            return
         if self.mode == "path":
             self.show_path()
         elif self.mode == "overview":
@@ -300,6 +311,8 @@ class FlowView(QGraphicsView):
                 Qt.FocusReason.ShortcutFocusReason,
             )
             if entering or self.flow_scene.focusItem() is None:
+                if self.mode == "path":
+                    self.show_path()
                 # the item focused last if it is on screen, else the path's end: entering never scrolls away
                 self.flow_scene.focus_first(reason != Qt.FocusReason.BacktabFocusReason, self.visible_scene_rect())
             item = self.flow_scene.focusItem()
