@@ -173,7 +173,12 @@ class FlowView(QGraphicsView):
         view = self.viewport().rect()
         width, height = view.width() / self.zoom, view.height() / self.zoom
         target = region if region.width() + 2 * margin <= width and region.height() + 2 * margin <= height else core
-        x = target.center().x() if target.width() + 2 * margin <= width else core.center().x()
+        if target.width() + 2 * margin <= width:
+            x = target.center().x()
+        elif core.width() + 2 * margin <= width:
+            x = core.center().x()
+        else:  # wider than the view (large text): its left edge, where the names and titles start
+            x = core.left() - margin + width / 2
         y = target.center().y() if target.height() + 2 * margin <= height else target.top() - margin + height / 2
         self.centerOn(QPointF(x, y))
         self._moved()

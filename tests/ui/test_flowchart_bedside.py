@@ -96,7 +96,7 @@ def test_fig2_at_1366x768_draws_the_path_box_at_body_text_size(make_screen, qtbo
 
 
 def test_the_diagram_follows_the_text_size(make_screen, qapp):
-    screen = make_screen("fig3")
+    screen = make_screen("fig3", (1000, 662))
     screen.set_facts(FIG3_TCR)
     view = screen.view
     assert view.zoom == pytest.approx(1.0)
@@ -107,7 +107,9 @@ def test_the_diagram_follows_the_text_size(make_screen, qapp):
         viewport = view.viewport()
         assert rendered_px(screen.scene.fonts.name, view.zoom, viewport) >= body_px(viewport) - 0.01
         seen = view.visible_scene_rect()
-        assert seen.intersects(screen.scene.node_rect("tcr"))
+        box = screen.scene.node_rect("tcr")
+        assert box.width() > seen.width()  # at 200 % the box is wider than the view …
+        assert seen.contains(box.topLeft() + QPointF(4, 4))  # … which shows its left edge, where names start
         # a zoom of one's own follows the text size too
         view.set_zoom(1.5)
         apply_font_scale(qapp, 1.0)
