@@ -513,17 +513,22 @@ class FactControl(QFrame):
         self.setProperty("missing", missing)
         self.need_mark.setVisible(missing)
         self._describe()
-        self.setAutoFillBackground(missing)
-        self.setPalette(_fixed_palette(MISSING[0], MISSING[1]) if missing else QPalette())
+        # the amber background is painted here and only the question's label changes its palette: a
+        # palette on the whole field would repaint its list and every other child on each answer
+        self.label.setPalette(_fixed_palette(None, MISSING[1]) if missing else QPalette())
         self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        """The edge of a field still needed (amber) or not accepted (red)."""
+        """The background of a field still needed, and its edge (amber), or the edge of one not accepted (red)."""
         super().paintEvent(event)
-        edge = INVALID_EDGE if self.property("invalid") else MISSING[2] if self.property("missing") else None
-        if edge is not None:
+        missing = bool(self.property("missing"))
+        edge = INVALID_EDGE if self.property("invalid") else MISSING[2] if missing else None
+        if missing or edge is not None:
             painter = QPainter(self)
-            painter.fillRect(0, 0, 4, self.height(), QColor(edge))
+            if missing:
+                painter.fillRect(self.rect(), QColor(MISSING[0]))
+            if edge is not None:
+                painter.fillRect(0, 0, 4, self.height(), QColor(edge))
             painter.end()
 
 

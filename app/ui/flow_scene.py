@@ -387,6 +387,7 @@ class RegimenEntryItem(_Activatable):
         self.badges = list(self.default_badges)
         self.state = "neutral"
         self.reason: str | None = None
+        self._geometries: dict[tuple[str, tuple[BadgeSpec, ...]], _EntryGeometry] = {}
         self.pill_width = max(QFontMetricsF(fonts.tier).horizontalAdvance(badge_text(s)) for s in STATUSES) + 12
         self._badge_rows = self._rows_needed(self.default_badges, self.pill_width)
         extra_line = QFontMetricsF(fonts.badge).height() + 2 if substitute_of is not None else 0  # "instead of …"
@@ -522,73 +523,107 @@ class RegimenEntryItem(_Activatable):
             ink = QColor(pal.muted)
             pen = QPen(QColor(pal.entry_line), 1.0)
         outline(painter, rect, 4, pen, fill)
+        geo = self._geometry()
         # status mark, never colour alone
         mark = GLYPH.get(self.state, "–" if self.state == "ruled-out" else "")
-        line = self.fonts.line
-        mark_w = QFontMetricsF(self.fonts.name).horizontalAdvance("✓✓") + 2
         if mark:
             painter.setPen(QPen(ink))
             painter.setFont(self.fonts.name)
-            painter.drawText(QRectF(3, 4, mark_w, line), int(Qt.AlignmentFlag.AlignCenter), mark)
-        x = mark_w + 5
+            painter.drawText(geo.mark, int(Qt.AlignmentFlag.AlignCenter), mark)
         # tier label on the right
-        tier = TIER_TEXT[self.tier] + ("*" if self.interpretive else "")
-        tier_w = QFontMetricsF(self.fonts.tier).horizontalAdvance(tier) + 2
         painter.setFont(self.fonts.tier)
         painter.setPen(QPen(QColor(pal.muted if not_offered else pal.tier[self.tier])))
-        painter.drawText(
-            QRectF(self.width - tier_w - 6, 5, tier_w, line),
-            int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-            tier,
-        )
+        painter.drawText(geo.tier, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), geo.tier_text)
         # name (struck through when not offered) and "instead of …"
-        name_room = self.width - tier_w - 12 - x
-        name_font = QFont(self.fonts.name)
-        name_font.setStrikeOut(not_offered)
-        painter.setFont(name_font)
+        painter.setFont(geo.name_font)
         painter.setPen(QPen(QColor(pal.muted if not_offered else pal.ink)))
-        fm = QFontMetricsF(name_font)
-        name = fm.elidedText(self.regimen, Qt.TextElideMode.ElideRight, name_room)
-        painter.drawText(QRectF(x, 5, name_room, line), int(Qt.AlignmentFlag.AlignVCenter), name)
+        painter.drawText(geo.name, int(Qt.AlignmentFlag.AlignVCenter), geo.name_text)
         # badges, faded when the regimen is not offered
-        bh = self.badge_h
-        bx, by = x, 5 + line + 3
         opacity = painter.opacity()
         if not_offered:
             painter.setOpacity(opacity * NOT_OFFERED_BADGE_OPACITY)
-        for badge in self.badges:
-            w = badge_width(self.fonts.badge, badge)
-            if bx > x and bx + w > self.width - 4:
-                bx, by = x, by + bh + 3
-            paint_badge(painter, self.fonts.badge, badge, bx, by, self.width - 4 - bx, bh)
-            bx += w + 4
+        for badge, bx, by, room in geo.badges:
+            paint_badge(painter, self.fonts.badge, badge, bx, by, room, self.badge_h)
         painter.setOpacity(opacity)
-        if status is not None:
-            self._paint_pill(painter, status.ink, status.tint, bx if bx > x else 0.0, by)
-        if self.substitutes_for:
+        if status is not None and geo.pill is not None:
+            pill_pen = QPen(QColor(status.ink), 1.2, PEN_STYLE[LINE_STYLE[self.state]])
+            outline(painter, geo.pill, self.badge_h / 2, pill_pen, QColor(status.tint))
+            painter.setPen(QPen(QColor(status.ink)))
+            painter.setFont(self.fonts.tier)
+            painter.drawText(geo.pill, int(Qt.AlignmentFlag.AlignCenter), badge_text(self.state))
+        if geo.instead is not None:
             painter.setFont(self.fonts.badge)
             painter.setPen(QPen(QColor(pal.muted)))
+            painter.drawText(geo.instead, int(Qt.AlignmentFlag.AlignVCenter), geo.instead_text)
+
+    def _geometry(self) -> _EntryGeometry:
+        """Where everything goes for the current status and badges (measured once, drawn often)."""
+        key = (self.state, tuple(self.badges))
+        found = self._geometries.get(key)
+        if found is not None:
+            return found
+        fonts, line, bh = self.fonts, self.fonts.line, self.badge_h
+        not_offered = self.state in NOT_OFFERED
+        mark_w = QFontMetricsF(fonts.name).horizontalAdvance("✓✓") + 2
+        x = mark_w + 5
+        tier_text = TIER_TEXT[self.tier] + ("*" if self.interpretive else "")
+        tier_w = QFontMetricsF(fonts.tier).horizontalAdvance(tier_text) + 2
+        name_room = self.width - tier_w - 12 - x
+        name_font = QFont(fonts.name)
+        name_font.setStrikeOut(not_offered)
+        name_text = QFontMetricsF(name_font).elidedText(self.regimen, Qt.TextElideMode.ElideRight, name_room)
+        badges = []
+        bx, by = x, 5 + line + 3
+        for badge in self.badges:
+            w = badge_width(fonts.badge, badge)
+            if bx > x and bx + w > self.width - 4:
+                bx, by = x, by + bh + 3
+            badges.append((badge, bx, by, self.width - 4 - bx))
+            bx += w + 4
+        pill = None
+        if self.state in GLYPH:
+            after = bx if bx > x else 0.0
+            pw = QFontMetricsF(fonts.tier).horizontalAdvance(badge_text(self.state)) + 12
+            py = by + (bh + 3 if after and after + pw > self.width - 4 else 0)
+            pill = QRectF(self.width - 4 - pw, py, pw, bh)
+        instead = instead_text = None
+        if self.substitutes_for:
             room = self.width - x - 4
-            fm_badge = QFontMetricsF(self.fonts.badge)
-            instead = fm_badge.elidedText(
+            fm_badge = QFontMetricsF(fonts.badge)
+            instead_text = fm_badge.elidedText(
                 f"instead of {self.substitutes_for} (if unavailable)", Qt.TextElideMode.ElideRight, room
             )
-            row = QRectF(x, self.height - fm_badge.height() - 4, room, fm_badge.height())
-            painter.drawText(row, int(Qt.AlignmentFlag.AlignVCenter), instead)
+            instead = QRectF(x, self.height - fm_badge.height() - 4, room, fm_badge.height())
+        geo = _EntryGeometry(
+            mark=QRectF(3, 4, mark_w, line),
+            tier=QRectF(self.width - tier_w - 6, 5, tier_w, line),
+            tier_text=tier_text,
+            name=QRectF(x, 5, name_room, line),
+            name_text=name_text,
+            name_font=name_font,
+            badges=badges,
+            pill=pill,
+            instead=instead,
+            instead_text=instead_text or "",
+        )
+        self._geometries[key] = geo
+        return geo
 
-    def _paint_pill(self, painter: QPainter, ink: str, tint: str, after: float, y: float) -> None:
-        """The status in words, right-aligned on the last badge row (or the next): "↓ FALLBACK"."""
-        text = badge_text(self.state)
-        w = QFontMetricsF(self.fonts.tier).horizontalAdvance(text) + 12
-        bh = self.badge_h
-        if after and after + w > self.width - 4:
-            y += bh + 3
-        pill = QRectF(self.width - 4 - w, y, w, bh)
-        pen = QPen(QColor(ink), 1.2, PEN_STYLE[LINE_STYLE[self.state]])
-        outline(painter, pill, bh / 2, pen, QColor(tint))
-        painter.setPen(QPen(QColor(ink)))
-        painter.setFont(self.fonts.tier)
-        painter.drawText(pill, int(Qt.AlignmentFlag.AlignCenter), text)
+
+@dataclass
+class _EntryGeometry:
+    """The measured layout of one regimen entry for one status (see RegimenEntryItem._geometry)."""
+
+    mark: QRectF
+    tier: QRectF
+    tier_text: str
+    name: QRectF
+    name_text: str
+    name_font: QFont
+    badges: list[tuple[BadgeSpec, float, float, float]]
+    pill: QRectF | None
+    instead: QRectF | None
+    instead_text: str
 
 
 class ChipItem(_Activatable):
