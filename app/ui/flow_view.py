@@ -32,7 +32,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QLineF, QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFocusEvent,
@@ -382,6 +382,8 @@ class MiniMap(QWidget):
         super().__init__(None)
         self.view = view
         self.wanted = True
+        self._shape_key: tuple[float, float, float] | None = None
+        self._shape_cache: tuple[list[list[QLineF]], list[QRectF]] = ([], [])
         self.setObjectName("flowMiniMap")
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setAccessibleName("Overview map of the figure")
@@ -422,37 +424,42 @@ class MiniMap(QWidget):
             return QRectF(r.left() * k + ox, r.top() * k + oy, r.width() * k, r.height() * k)
 
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.fillRect(self.rect(), QColor(colours.paper))
         painter.setPen(QPen(QColor(current_colours().mid), 1))
         painter.drawRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5))
-        for edge in scene.edges:
-            if edge.state == "taken":
-                pen = QPen(QColor(colours.path), 2)
-            elif edge.state == "possible":
-                pen = QPen(QColor(colours.possible), 1, Qt.PenStyle.DashLine)
-            else:
-                pen = QPen(QColor(colours.line), 1)
-                painter.setOpacity(0.5 if edge.state == "faded" else 1.0)
-            painter.setPen(pen)
-            points = [QPointF(p.x() * k + ox, p.y() * k + oy) for p in edge.points]
-            for a, b in itertools.pairwise(points):
-                painter.drawLine(a, b)
-            painter.setOpacity(1.0)
-        for node_id, node in scene.nodes.items():
-            r = mapped(scene.node_rect(node_id))
-            if node.state == "path":
-                painter.setPen(QPen(QColor(colours.path), 1.5))
-                painter.setBrush(QColor(colours.path))
-            elif node.state == "possible":
-                painter.setPen(QPen(QColor(colours.possible), 1))
-                painter.setBrush(QColor(colours.question_fill))
-            else:
-                painter.setOpacity(0.45 if node.state == "faded" else 1.0)
-                painter.setPen(QPen(QColor(colours.line), 1))
-                painter.setBrush(QColor(colours.rec_fill))
-            painter.drawRect(r)
-            painter.setOpacity(1.0)
+        # one call per state (a map is small; batching keeps its repaint under a millisecond)
+        edge_lines, node_rects = self._shapes(k, ox, oy)
+        lines: dict[str, list[QLineF]] = {"taken": [], "possible": [], "faded": [], "neutral": []}
+        for edge, segments in zip(scene.edges, edge_lines, strict=True):
+            lines.setdefault(edge.state, []).extend(segments)
+        edge_pens = {
+            "taken": QPen(QColor(colours.path), 2),
+            "possible": QPen(QColor(colours.possible), 1, Qt.PenStyle.DashLine),
+            "faded": QPen(QColor(colours.line), 1),
+            "neutral": QPen(QColor(colours.line), 1),
+        }
+        for state, segments in lines.items():
+            if segments:
+                painter.setOpacity(0.5 if state == "faded" else 1.0)
+                painter.setPen(edge_pens.get(state, edge_pens["neutral"]))
+                painter.drawLines(segments)
+        boxes: dict[str, list[QRectF]] = {"path": [], "possible": [], "faded": [], "neutral": []}
+        for node, rect in zip(scene.nodes.values(), node_rects, strict=True):
+            boxes.setdefault(node.state, []).append(rect)
+        box_style = {
+            "path": (QPen(QColor(colours.path), 1.5), QColor(colours.path), 1.0),
+            "possible": (QPen(QColor(colours.possible), 1), QColor(colours.question_fill), 1.0),
+            "faded": (QPen(QColor(colours.line), 1), QColor(colours.rec_fill), 0.45),
+            "neutral": (QPen(QColor(colours.line), 1), QColor(colours.rec_fill), 1.0),
+        }
+        for state, rects in boxes.items():
+            if rects:
+                pen, brush, opacity = box_style.get(state, box_style["neutral"])
+                painter.setOpacity(opacity)
+                painter.setPen(pen)
+                painter.setBrush(brush)
+                painter.drawRects(rects)
+        painter.setOpacity(1.0)
         seen = mapped(self.view.visible_scene_rect()).intersected(QRectF(self.rect()).adjusted(1, 1, -1, -1))
         ring = QPen(QColor(colours.focus_outer), 2)
         painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -461,6 +468,22 @@ class MiniMap(QWidget):
         painter.setPen(QPen(QColor(colours.ink), 1, Qt.PenStyle.DashLine))
         painter.drawRect(seen)
         painter.end()
+
+    def _shapes(self, k: float, ox: float, oy: float) -> tuple[list[list[QLineF]], list[QRectF]]:
+        """The edges' segments and the boxes, mapped to the map (the figure's geometry never changes)."""
+        if self._shape_key != (k, ox, oy):
+            scene = self.view.flow_scene
+            edges = []
+            for edge in scene.edges:
+                points = [QPointF(p.x() * k + ox, p.y() * k + oy) for p in edge.points]
+                edges.append([QLineF(a, b) for a, b in itertools.pairwise(points)])
+            rects = []
+            for node_id in scene.nodes:
+                r = scene.node_rect(node_id)
+                rects.append(QRectF(r.left() * k + ox, r.top() * k + oy, r.width() * k, r.height() * k))
+            self._shape_cache = (edges, rects)
+            self._shape_key = (k, ox, oy)
+        return self._shape_cache
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self._go(event.position())
