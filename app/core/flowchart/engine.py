@@ -31,7 +31,7 @@ from app.core.content.models import Glossary
 from app.core.evidence import Evidence, evidence_from_short
 from app.core.flowchart.conditions import Condition
 from app.core.flowchart.consistency import check_consistency
-from app.core.flowchart.exposure import CLASS_WORDS, Names, Resolved, join_names
+from app.core.flowchart.exposure import CLASS_WORDS, Names, Resolved, join_names, names_for
 from app.core.flowchart.facts import FACT_MODELS, REFRACTORY_CLASSES, REGIMEN_LIST_FACTS, FactsError
 from app.core.flowchart.model import (
     Figure,
@@ -123,7 +123,7 @@ def validate_facts(figure_id: str, raw: Mapping[str, Any], glossary: Glossary) -
             raise FactsError(field, f"unknown fact {field!r} for {figure_id}; accepted facts: {accepted}") from exc
         raise FactsError(field, f"{field}: {err['msg']}") from exc
     facts = {k: v for k, v in parsed.model_dump().items() if v is not None}
-    names = Names(glossary)
+    names = names_for(glossary)
     for key in REGIMEN_LIST_FACTS:
         if key in facts:
             facts[key] = _canonical_list(key, facts[key], names)
@@ -248,7 +248,7 @@ class _Walk:
         self.figure = figure
         self.facts = facts
         self.glossary = glossary
-        self.names = Names(glossary)
+        self.names = names_for(glossary)
         self.exposure = _Exposure(facts, self.names)
         self.cond_facts = dict(facts)
         if "refractory_to" in facts:

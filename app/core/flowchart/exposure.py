@@ -95,6 +95,24 @@ class Names:
         return self.drugs[drug_id].name
 
 
+_NAMES: dict[int, tuple[Glossary, Names]] = {}
+
+
+def names_for(glossary: Glossary) -> Names:
+    """The :class:`Names` of a glossary, built once per glossary object (glossaries are frozen).
+
+    Building them reads every drug, brand and alias: ~0.65 ms, twice per evaluation, on every
+    answer of a flowchart screen.
+    """
+    found = _NAMES.get(id(glossary))
+    if found is None or found[0] is not glossary:
+        if len(_NAMES) >= 8:
+            _NAMES.pop(next(iter(_NAMES)))
+        found = (glossary, Names(glossary))
+        _NAMES[id(glossary)] = found
+    return found[1]
+
+
 def _key(name: str) -> str:
     return " ".join(name.replace("\u2010", "-").replace("\u2011", "-").casefold().split())
 
