@@ -1243,15 +1243,16 @@ class FlowScene(QGraphicsScene):
         preferring one inside ``in_view`` (the part of the diagram on screen) so entering never scrolls away."""
         last = self.last_focused if self.last_focused in self.focus_chain else None
         path = self.path_item()
-        candidates = [c for c in (last, path) if c is not None]
         if in_view is not None:
-            for item in candidates:
-                if in_view.intersects(item.sceneBoundingRect()):
+            for item in (last, path):
+                if item is not None and in_view.intersects(item.sceneBoundingRect()):
                     return item
             for item in self.focus_chain:
-                if in_view.contains(item.sceneBoundingRect()):
+                if in_view.intersects(item.sceneBoundingRect()):
                     return item
-        return candidates[0] if candidates else (self.focus_chain[0] if self.focus_chain else None)
+            if path is not None:  # nothing on screen: the path's end (the view follows the path)
+                return path
+        return last or path or (self.focus_chain[0] if self.focus_chain else None)
 
     def path_item(self) -> _Activatable | None:
         """The first option of the question where the path stops, or the first regimen of the box it reached."""

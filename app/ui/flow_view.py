@@ -301,6 +301,9 @@ class FlowView(QGraphicsView):
             }
             if key in moves:
                 moves[key]()
+                item = scene.focusItem()
+                if item is not None and key not in (Qt.Key.Key_F, Qt.Key.Key_P):
+                    self.ensureVisible(item, 40, 40)  # the keyboard moved it: show it
                 event.accept()
                 return
         super().keyPressEvent(event)
@@ -308,20 +311,23 @@ class FlowView(QGraphicsView):
     def focusInEvent(self, event: QFocusEvent) -> None:
         super().focusInEvent(event)
         reason = event.reason()
-        # a mouse click leaves the focus to the item under the pointer: nothing moves or scrolls here
+        # A mouse click leaves the focus to the item under the pointer: nothing moves or scrolls here.
+        # Otherwise the focus goes to an item on screen (the one focused last if it is, else the
+        # path's end); only the keyboard entering the diagram (Tab, Alt+D) may then scroll to it.
         if reason != Qt.FocusReason.MouseFocusReason:
             entering = reason in (
                 Qt.FocusReason.TabFocusReason,
                 Qt.FocusReason.BacktabFocusReason,
                 Qt.FocusReason.ShortcutFocusReason,
             )
-            if entering or self.flow_scene.focusItem() is None:
-                if self.mode == "path":
-                    self.show_path()
-                # the item focused last if it is on screen, else the path's end: entering never scrolls away
-                self.flow_scene.focus_first(reason != Qt.FocusReason.BacktabFocusReason, self.visible_scene_rect())
+            if entering and self.mode == "path":
+                self.show_path()
+            seen = self.visible_scene_rect()
+            current = self.flow_scene.focusItem()
+            if entering or current is None or not seen.intersects(current.sceneBoundingRect()):
+                self.flow_scene.focus_first(reason != Qt.FocusReason.BacktabFocusReason, seen)
             item = self.flow_scene.focusItem()
-            if item is not None and reason != Qt.FocusReason.ActiveWindowFocusReason:
+            if item is not None and entering:
                 self.ensureVisible(item, 40, 40)
         self._update_ring()
 
@@ -329,9 +335,9 @@ class FlowView(QGraphicsView):
         super().focusOutEvent(event)
         self._update_ring()
 
-    def _focus_item_changed(self, new: QGraphicsItem | None, _old: Any, reason: Qt.FocusReason) -> None:
-        if new is not None and reason != Qt.FocusReason.MouseFocusReason:
-            self.ensureVisible(new, 40, 40)
+    def _focus_item_changed(self, _new: QGraphicsItem | None, _old: Any, _reason: Qt.FocusReason) -> None:
+        # no scrolling here: the scene also restores its last focus item whenever the view gets the
+        # focus back (a tab shown, the window activated); who moves the focus scrolls to it
         self._update_ring()
 
     # -- the focus ring -------------------------------------------------------------------
