@@ -230,6 +230,7 @@ def _show_state(widget: Any, facts: dict[str, Any], node_id: str, regimen: str) 
 def _show_flow(widget: Any, facts: dict[str, Any], tab: int) -> None:
     """A figure answered, in the Diagram (0, following the path) or the Steps (1) tab, the keyboard in it."""
     widget.set_facts(dict(facts))
+    widget.message.setVisible(False)  # the last shot's "Answers cleared."
     widget.view.follow_path()
     widget.show_tab(tab)
 

@@ -403,7 +403,8 @@ class FactControl(QFrame):
             self.model.checked_changed.connect(self.changed.emit)
             self.widget = view
             row.addWidget(view, 1)
-        row.addWidget(self.need_mark, 0, Qt.AlignmentFlag.AlignTop)
+        if self.model is None:  # a list keeps its width: its mark goes beside "Add" below it
+            row.addWidget(self.need_mark, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(row)
         if self.model is not None:
             add_row = QHBoxLayout()
@@ -422,6 +423,7 @@ class FactControl(QFrame):
             add_button.clicked.connect(self.add_typed)
             add_row.addWidget(self.add_edit, 1)
             add_row.addWidget(add_button)
+            add_row.addWidget(self.need_mark)
             self._extras += [self.add_edit, add_button]
             layout.addLayout(add_row)
         self.error = BoxedLabel(ERROR, bold=True)

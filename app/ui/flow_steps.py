@@ -199,8 +199,8 @@ class StepDelegate(QStyledItemDelegate):
             struck = card.state in NOT_OFFERED
             text(name, bold, muted if struck else ink, room=right - left - tier_w - 6, strike=struck)
             ops[-1].flags |= 1 << 30 if struck else 0  # strike-out marker (for tests and screen readers' sake)
-            tier_static = _static(tier.upper(), caps, tier_w + 40)
-            tier_x = right - tier_static.size().width()
+            tier_static = _static(tier.upper(), caps, None)
+            tier_x = right - tier_w
             ops.append(
                 _Op(
                     "text",
@@ -360,11 +360,12 @@ class StepDelegate(QStyledItemDelegate):
         return "", "", solid, ""
 
 
-def _static(text: str, font: QFont, width: float) -> QStaticText:
-    """``text`` laid out once, wrapped at ``width`` (plain text)."""
+def _static(text: str, font: QFont, width: float | None) -> QStaticText:
+    """``text`` laid out once, wrapped at ``width`` (plain text; ``None``: one line)."""
     static = QStaticText(text)
     static.setTextFormat(Qt.TextFormat.PlainText)
-    static.setTextWidth(max(width, 10.0))
+    if width is not None:
+        static.setTextWidth(max(width, 10.0))
     static.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
     static.prepare(QTransform(), font)
     return static
