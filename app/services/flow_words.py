@@ -109,9 +109,14 @@ def reason_text(rec: Any, missing_prompts: Sequence[str] = (), prompts: Mapping[
 
     A ``possible`` item without a reason of its own depends on the facts still missing.
     ``prompts`` (fact name → question) turns fact names in the engine's reason into questions.
+    The engine lists every unanswered fact a possible item depends on; when ``missing_prompts``
+    are the questions still needed (:mod:`app.services.flow_questions`), those come first and
+    the others (asked only after them, or optional) are named as such, so the reason and the
+    "Still needed" list agree.
     """
     if rec.reason:
-        return plain_words(str(rec.reason), prompts or {})
+        split = _split_depends(str(rec.reason), missing_prompts, prompts or {}) if rec.status == "possible" else None
+        return split or plain_words(str(rec.reason), prompts or {})
     if rec.status == "possible":
         if missing_prompts:
             return "Depends on answers still needed: " + "; ".join(missing_prompts) + "."
@@ -119,6 +124,30 @@ def reason_text(rec: Any, missing_prompts: Sequence[str] = (), prompts: Mapping[
     if rec.status == "fallback" and rec.fallback_for:
         return f"Last resort: only if {', '.join(rec.fallback_for)} cannot be given."
     return None
+
+
+DEPENDS = "Depends on answers still needed: "
+
+
+def _split_depends(reason: str, missing_prompts: Sequence[str], prompts: Mapping[str, str]) -> str | None:
+    """The engine's "Depends on answers still needed: a, b, c." with the questions needed now first."""
+    if not reason.startswith(DEPENDS):
+        return None
+    names = [n.strip() for n in reason[len(DEPENDS) :].rstrip(".").split(",")]
+    if not all(n in prompts for n in names):
+        return None
+    asked = set(missing_prompts)
+    now = [prompts[n] for n in names if prompts[n] in asked]
+    later = [prompts[n] for n in names if prompts[n] not in asked]
+
+    def quoted(items: list[str]) -> str:
+        return ", ".join(f"“{p}”" for p in items)
+
+    if now and later:
+        return f"{DEPENDS}{quoted(now)}; then perhaps on {quoted(later)}."
+    if later:
+        return f"Depends on answers not given yet: {quoted(later)}."
+    return f"{DEPENDS}{quoted(now)}."
 
 
 def describe(rec: Any, missing_prompts: Sequence[str] = (), prompts: Mapping[str, str] | None = None) -> str:

@@ -1128,8 +1128,12 @@ class FlowScene(QGraphicsScene):
         return order
 
     # -- evaluation styling -----------------------------------------------------------------
-    def apply(self, evaluation: Any) -> None:
-        """Highlight the path, dash what is possible, fade what is ruled out. Styles only."""
+    def apply(self, evaluation: Any, needed: Sequence[str] | None = None) -> None:
+        """Highlight the path, dash what is possible, fade what is ruled out. Styles only.
+
+        ``needed``: the facts still needed (:mod:`app.services.flow_questions`), named first in the
+        reasons; by default every fact the evaluation misses.
+        """
         if evaluation is None:
             self.clear_styles()
             return
@@ -1170,7 +1174,7 @@ class FlowScene(QGraphicsScene):
                 edge.set_state("faded")
         recs = {(r.node, r.regimen, r.substitutes_for): r for r in evaluation.recommendations}
         prompts = {s.name: s.prompt for s in self.figure.facts}
-        missing = [prompts.get(m, m) for m in evaluation.missing]
+        missing = [prompts.get(m, m) for m in (evaluation.missing if needed is None else needed)]
         for key, entry in self.entries.items():
             rec = recs.get(key)
             if rec is None:

@@ -242,3 +242,21 @@ def test_long_copy_quotes_each_source_once(guide):
     assert text.count("should receive cilta-cel, if available [I, A].”") == 1
     assert "Optional (refine the answer): Regimens not available locally;" in text
     assert "Path:\n1. Side box: second-line ASCT" in text
+
+
+def test_a_possible_regimen_names_first_the_questions_still_needed(guide):
+    """The engine lists every unanswered fact; the reason puts the ones "Still needed" lists first."""
+    figure, ev, still = sort(guide, "fig3", {**FIG3_NOT_TCR, "car_t_eligible": True})
+    dara = next(c for c in build_steps(figure, ev, still) if c.kind == "rec" and c.title == "DaraPd")
+    assert dara.state == "possible"
+    assert dara.reason == (
+        "Depends on answers still needed: “Anti-CD38 antibody (daratumumab, isatuximab) status”, "
+        "“Regimens or agents the patient has already received”; then perhaps on "
+        "“Time since the last anti-CD38 antibody dose (anti-CD38-free interval)”, "
+        "“Is retreatment with an anti-CD38 antibody the only option?”."
+    )
+    # Fig. 2's side box depends only on optional questions: said so, not "still needed"
+    figure, ev, still = sort(guide, "fig2", FIG2_LEN_REFRACTORY)
+    asct = next(c for c in build_steps(figure, ev, still) if c.kind == "rec" and c.title == "second-line ASCT")
+    assert asct.reason.startswith("Depends on answers not given yet: ")
+    assert "Does the patient have limited access to novel regimens?" in asct.reason
