@@ -94,8 +94,9 @@ def test_daravrd_detail_and_dosing_notes(screen):
     assert "25 mg regimen (days 1–21 of 28-day cycles), by creatinine clearance" in text
     assert (
         "50 to < 60 mL/min: EU SmPC (followed) 25 mg once daily (no adjustment) | US label 10 mg every 24 hours"
-        " | EU vs US: ⚠ differ"
+        " [UNCONFIRMED] | EU vs US: ⚠ differ"
     ) in text
+    assert "US rows [UNCONFIRMED]: re-checked 2026-12-06" in text
     # DaraVRd is induction, not maintenance: no maintenance block
     assert "Maintenance after ASCT: lenalidomide dose" not in text
     assert "Revlimid (lenalidomide) EU SmPC" in text and "REVLIMID (lenalidomide) US Prescribing Information" in text

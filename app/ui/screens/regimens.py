@@ -327,6 +327,12 @@ def _add_lenalidomide(detail: RegimenDetail, renal_dosing: Any) -> None:
     eu_low = renal_dosing.lenalidomide_starting_dose(20.0).eu
     if eu_low.status_note:
         detail.lenalidomide_notes.append(f"< 30 mL/min EU row: {eu_low.status_note}")
+    us_notes = {
+        f"US rows [UNCONFIRMED]: {row.status_note}"
+        for row in (renal_dosing.lenalidomide_starting_dose(c, dialysis=d).us for c, d in ((45.0, False), (10.0, True)))
+        if row.status_note
+    }
+    detail.lenalidomide_notes += sorted(us_notes)
     detail.lenalidomide_notes.append(renal_dosing.RD_TABLE_RECHECK)
     if use is not None:
         detail.lenalidomide_notes.insert(0, renal_dosing.NOT_FOR_MAINTENANCE)
