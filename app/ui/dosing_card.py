@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.dosing.models import NOT_IN_GUIDE, REGION_NAMES
+from app.core.dosing.models import FACT_LISTS, NOT_IN_GUIDE, REGION_NAMES
 from app.ui.theme import current_colours, relative_font
 from app.ui.widgets import name_clear_button
 
@@ -49,21 +49,7 @@ SHORT_TOPICS = {
     "strengths": "Strengths",
     "other": "Other",
 }
-TOPIC_ORDER = (
-    "route",
-    "dose",
-    "schedule",
-    "variants",
-    "caps",
-    "premedication",
-    "prophylaxis",
-    "monitoring",
-    "renal",
-    "hepatic",
-    "dose_levels",
-    "strengths",
-    "other",
-)
+TOPIC_ORDER = FACT_LISTS
 
 
 def _e(text: Any) -> str:

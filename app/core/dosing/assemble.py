@@ -27,21 +27,7 @@ from app.core.dosing.models import (
 )
 
 #: the topics a component shows, in the card's order
-COMPONENT_TOPICS = (
-    "route",
-    "dose",
-    "schedule",
-    "variants",
-    "caps",
-    "premedication",
-    "prophylaxis",
-    "monitoring",
-    "renal",
-    "hepatic",
-    "dose_levels",
-    "strengths",
-    "other",
-)
+COMPONENT_TOPICS = FACT_LISTS
 #: a missing fact of these topics is named among the card's warnings (the others are shown in place)
 KEY_TOPICS = frozenset({"dose", "schedule", "cycle_length"})
 
