@@ -7,21 +7,14 @@ from PySide6.QtCore import QUrl
 
 from app.ui.drug_view import DrugView, drug_text, gather_drug
 
+from .windows import shown_main_window
+
 pytestmark = pytest.mark.usefixtures("fresh_main_windows")
 
 
 @pytest.fixture
 def window(qtbot, guide):
-    from app.ui.main_window import MainWindow
-
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.resize(1200, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: w.painted, timeout=3000)
-    w.load_services(guide=guide)
-    return w
+    return shown_main_window(qtbot, guide=guide, size=(1200, 800))
 
 
 def test_gather_takes_every_part_from_the_guide(guide):

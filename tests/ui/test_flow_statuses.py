@@ -24,6 +24,8 @@ from app.ui.theme import (
     restore_defaults,
 )
 
+from .windows import shown_flowchart_screen
+
 FIG2_LEN_CD38 = {
     "lenalidomide_status": "refractory",
     "anti_cd38_status": "refractory",
@@ -43,15 +45,7 @@ FIG3_CARVYKTI = {
 
 @pytest.fixture
 def make_screen(qtbot, context):
-    def make(figure_id: str) -> FlowchartScreen:
-        screen = FlowchartScreen(context, figure_id)
-        qtbot.addWidget(screen)
-        screen.resize(1280, 800)
-        screen.show()
-        qtbot.waitExposed(screen)
-        return screen
-
-    return make
+    return lambda figure_id: shown_flowchart_screen(qtbot, context, figure_id)
 
 
 def choose(qtbot, screen: FlowchartScreen, fact: str, value) -> None:

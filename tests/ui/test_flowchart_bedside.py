@@ -16,6 +16,8 @@ from app.ui.flow_scene import PRIMARY_FONTS
 from app.ui.screens.flowchart import STEPS_TAB, FlowchartScreen
 from app.ui.theme import FLOW_LIGHT, apply_font_scale, contrast_ratio, restore_defaults
 
+from .windows import shown_flowchart_screen
+
 FIG2_LEN_REFRACTORY = {
     "lenalidomide_status": "refractory",
     "anti_cd38_status": "naive",
@@ -29,12 +31,7 @@ LAPTOP = (1366, 768)
 @pytest.fixture
 def make_screen(qtbot, context):
     def make(figure_id: str, size: tuple[int, int] = (1180, 680)) -> FlowchartScreen:
-        screen = FlowchartScreen(context, figure_id)
-        qtbot.addWidget(screen)
-        screen.resize(*size)
-        screen.show()
-        qtbot.waitExposed(screen)
-        return screen
+        return shown_flowchart_screen(qtbot, context, figure_id, size)
 
     return make
 

@@ -16,6 +16,8 @@ from app.ui.flow_panel import CheckListModel, FlowPanel
 from app.ui.printing import export_pdf
 from app.ui.screens.flowchart import FlowchartScreen, option_answers
 
+from .windows import shown_flowchart_screen
+
 FIG2_QUOTE = (
     "Patients eligible for treatment with CAR T cells with disease refractory to first-line lenalidomide and who "
     "have not received or have disease sensitive to anti-CD38 antibodies should receive cilta-cel, if available [I, A]."
@@ -24,15 +26,7 @@ FIG2_QUOTE = (
 
 @pytest.fixture
 def make_screen(qtbot, context):
-    def make(figure_id: str) -> FlowchartScreen:
-        screen = FlowchartScreen(context, figure_id)
-        qtbot.addWidget(screen)
-        screen.resize(1280, 800)
-        screen.show()
-        qtbot.waitExposed(screen)
-        return screen
-
-    return make
+    return lambda figure_id: shown_flowchart_screen(qtbot, context, figure_id)
 
 
 def combo_select(qtbot, screen: FlowchartScreen, fact: str, value) -> None:

@@ -4,26 +4,19 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 
 from app.ui.flow_status import LABEL
-from app.ui.main_window import SCREEN_LABELS, MainWindow
+from app.ui.main_window import SCREEN_LABELS
 from app.ui.screens import SCREENS
+
+from .windows import shown_main_window
 
 pytestmark = pytest.mark.usefixtures("fresh_main_windows")
 
 
 @pytest.fixture
 def window(qtbot, guide):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: w.painted, timeout=3000)
-    w.load_services(guide=guide)
-    w.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=2000)
-    return w
+    return shown_main_window(qtbot, guide=guide, activate=True)
 
 
 def test_f1_opens_help_not_about(qtbot, window):

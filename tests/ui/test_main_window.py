@@ -18,6 +18,8 @@ from app.ui.screens import SCREENS
 from app.ui.settings import Settings
 from app.ui.theme import DARK, current_colours, focus_ring, restore_defaults
 
+from .windows import shown_main_window
+
 ROOT = Path(__file__).resolve().parents[2]
 MISSING = sorted({m for m, _c, _k in SCREENS.values() if importlib.util.find_spec(m) is None})
 
@@ -27,13 +29,7 @@ pytestmark = pytest.mark.usefixtures("fresh_main_windows")
 
 @pytest.fixture
 def window(qtbot, guide):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: w.painted, timeout=3000)
-    w.load_services(guide=guide)
-    return w
+    return shown_main_window(qtbot, guide=guide)
 
 
 def _activate(qtbot, w: MainWindow) -> None:

@@ -20,6 +20,8 @@ from app.ui.whats_new import WhatsNewDialog, diff_html, word_diff
 from app.updates import install
 from tests import content_changes as cc
 
+from .windows import shown_main_window
+
 pytestmark = pytest.mark.usefixtures("fresh_main_windows")
 
 
@@ -36,12 +38,7 @@ def packaged(tmp_path, changed) -> tuple[Path, Path]:
 
 
 def _window(qtbot, data: Path | None = None) -> MainWindow:
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: w.painted, timeout=3000)
-    w.load_services(data_dir=str(data) if data else None)
+    w = shown_main_window(qtbot, data_dir=str(data) if data else None)
     qtbot.waitUntil(lambda: not w.recheck_running, timeout=5000)
     return w
 

@@ -6,22 +6,17 @@ import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QApplication
 
-from app.ui.main_window import MainWindow
 from app.ui.models import HeaderRole, HtmlRole, LazyListModel, SearchResultsModel, kind_label
 from app.ui.search_palette import DEBOUNCE_MS, SearchPalette, destination
+
+from .windows import shown_main_window
 
 pytestmark = pytest.mark.usefixtures("fresh_main_windows")
 
 
 @pytest.fixture
 def window(qtbot, guide):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.resize(1200, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: w.painted, timeout=3000)
-    w.load_services(guide=guide)
+    w = shown_main_window(qtbot, guide=guide, size=(1200, 800))
     w.show_screen("about")
     w.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=2000)
