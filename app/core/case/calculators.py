@@ -168,3 +168,8 @@ def _mark_untested(calc_id: str, out: dict[str, Any], spec: Spec, warnings: list
         )
 
 
+
+
+def case_sources(case: CaseInput) -> dict[str, Spec]:
+    """calculator id → its fields' sources in the case (path and value), whether or not it can run."""
+    return {calc_id: spec for calc_id, (spec, _required, _alts) in _specs(case, []).items()}
