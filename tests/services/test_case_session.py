@@ -74,7 +74,7 @@ def test_update_reaches_an_episode_by_index_and_appends_at_the_end(session):
     session.update(("treatment_history", 3), {"regimen": "DaraPd", "started_because": "progression",
                                               "start": "2025-05-26", "stop_reason": "ongoing"})
     assert len(session.get("treatment_history")) == 4
-    with pytest.raises(KeyError, match="treatment_history.9"):
+    with pytest.raises(KeyError, match=r"treatment_history\.9"):
         session.update("treatment_history.9.end", "2025-01-01")
 
 
