@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from app.core.flowchart.engine import Evaluation
+from app.core.flowchart.engine import Evaluation, NoteOut
 from app.core.flowchart.model import Figure, Option, QuestionNode, RecommendationNode
 from app.services.flow_questions import StillNeeded, side_boxes
 from app.services.flow_words import GLYPH, LABEL, MEANING, reason_text
@@ -214,12 +214,17 @@ def build_steps(figure: Figure, evaluation: Evaluation, needed: StillNeeded) -> 
     for node_id in side:
         cards += _box_cards(figure, node_id, "side", groups.get(node_id, []), missing, prompts)
     for note in evaluation.notes:
-        label = NOTE_LABELS.get(note.kind, note.kind) + (f" {note.ref}" if note.ref else "")
+        label = note_label(note)
         tags = (Tag(note.evidence.text, note.evidence.grade),) if note.evidence is not None else ()
         marked = "marked" if note.kind in MARKED_NOTES else ""
         cards.append(Card("note", label, lines=(note.text,), tags=tags, state=marked))
     cards.append(Card("about", "About this diagram", lines=(figure.reconstruction,)))
     return cards
+
+
+def note_label(note: NoteOut) -> str:
+    """A note's heading as the step view, copies and prints write it ("Footnote a", "⚠ Erratum")."""
+    return str(NOTE_LABELS.get(note.kind, note.kind)) + (f" {note.ref}" if note.ref else "")
 
 
 def _sentence(text: str) -> str:

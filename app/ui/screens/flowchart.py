@@ -50,11 +50,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.core.flowchart.conditions import Condition
-from app.core.flowchart.model import FactSpec, Figure, QuestionNode, RecommendationNode
+from app.core.flowchart.model import Figure, QuestionNode, RecommendationNode
 from app.services import flow_text
+from app.services.flow_answers import answer_option
+from app.services.flow_answers import option_answers as option_answers  # re-exported for callers of the screen
 from app.services.flow_questions import StillNeeded, still_needed
-from app.services.flow_steps import Card, build_steps
+from app.services.flow_steps import Card, build_steps, note_label
 from app.ui import flow_status
 from app.ui.context import UiContext
 from app.ui.flow_panel import ENUM_LABELS, FlowPanel
@@ -82,105 +83,6 @@ MESSAGE_STYLE = "background:#e8f0fe;color:#0b2d5c;padding:3px;border:1px solid #
 COPIED_STYLE = "background:#e6f4ea;color:#0d3b1e;padding:3px;border:1px solid #2e7d32"
 STATUS_LINES = 3
 DIAGRAM_TAB, STEPS_TAB = 0, 1
-
-
-# ------------------------------------------------------------------------------- answering a chip
-# ------------------------------------------------------------------------------- answering a chip
-def option_answers(cond: Condition, facts: dict[str, Any], specs: dict[str, FactSpec]) -> list[dict[str, Any]] | None:
-    """Fact assignments that make ``cond`` true, given the other facts; None if a number must be typed.
-
-    A chip never invents a patient value: an option like "<80 years" cannot be answered with a
-    click, so the caller asks for the number in the side panel instead.
-    """
-    found = _solve(cond, facts, specs)
-    if found is None:
-        return None
-    out: list[dict[str, Any]] = []
-    for cand in found:
-        if cond.evaluate({**facts, **cand}) is True and cand not in out:
-            out.append(cand)
-    return out
-
-
-_FLIP = {
-    "eq": "ne",
-    "ne": "eq",
-    "lt": "ge",
-    "ge": "lt",
-    "le": "gt",
-    "gt": "le",
-    "contains": "not_contains",
-    "not_contains": "contains",
-}
-
-
-def _solve(cond: Condition, facts: dict[str, Any], specs: dict[str, FactSpec]) -> list[dict[str, Any]] | None:
-    if cond.fact is not None:
-        name, op, value = cond.fact, cond.op, cond.value
-        spec = specs.get(name)
-        current = list(facts.get(name) or [])
-        if op == "eq":
-            return [{name: value}]
-        if op == "in":
-            return [{name: v} for v in value]
-        if op == "ne":
-            if spec is not None and spec.type == "bool":
-                return [{name: not value}]
-            if spec is not None and spec.values:
-                return [{name: v} for v in spec.values if v != value]
-            return None
-        if op in ("lt", "le", "gt", "ge"):
-            if spec is None or spec.type != "int" or spec.minimum is None or spec.maximum is None:
-                return None
-            values = [
-                i
-                for i in range(int(spec.minimum), int(spec.maximum) + 1)
-                if Condition(fact=name, op=op, value=value).evaluate({name: i})
-            ]
-            return [{name: i} for i in values] if len(values) <= 6 else None
-        if op == "contains":
-            return [{name: current if value in current else [*current, value]}]
-        if op == "not_contains":
-            return [{name: [v for v in current if v != value]}]
-        if op == "intersects":
-            return [{name: [*current, v]} for v in value if v not in current] or [{name: current}]
-        return None
-    if cond.not_ is not None:
-        inner = cond.not_
-        if inner.fact is None:
-            return None
-        current = list(facts.get(inner.fact) or [])
-        if inner.op == "intersects":
-            return [{inner.fact: [v for v in current if v not in inner.value]}]
-        if inner.op == "in":
-            spec = specs.get(inner.fact)
-            return [{inner.fact: v} for v in (spec.values or [])] if spec and spec.values else None
-        if inner.op in _FLIP:
-            return _solve(Condition(fact=inner.fact, op=_FLIP[inner.op], value=inner.value), facts, specs)
-        return None
-    if cond.any is not None:
-        out: list[dict[str, Any]] = []
-        for child in cond.any:
-            sub = _solve(child, facts, specs)
-            if sub is None:
-                return None
-            out += sub
-        return out
-    if cond.all is not None:
-        parts = []
-        for child in cond.all:
-            sub = _solve(child, facts, specs)
-            if sub is None:
-                return None
-            parts.append(sub)
-        merged = []
-        for combo in itertools.product(*parts):
-            cand: dict[str, Any] = {}
-            for piece in combo:
-                cand.update(piece)
-            merged.append(cand)
-        return merged
-    return None
 
 
 # ------------------------------------------------------------------------------- the screen
@@ -634,37 +536,36 @@ class FlowchartScreen(Screen):
 
     # -- options (chips on the diagram, option cards in the steps) ----------------------------
     def activate_option(self, node_id: str, index: int) -> list[dict[str, Any]] | None:
-        """Answer a question from one of its options. Returns the candidate answers."""
+        """Answer a question from one of its options (:mod:`app.services.flow_answers`). Returns the candidate
+        answers."""
         assert self.figure is not None and self.panel is not None
-        node = self.figure.node(node_id)
-        if not isinstance(node, QuestionNode):
+        if not isinstance(self.figure.node(node_id), QuestionNode):
             return None
-        option = node.options[index]
-        specs = {s.name: s for s in self.figure.facts}
-        if option.when.evaluate(self.facts) is True:
-            self._say(f"“{option.label}” is already the answer.")
+        choice = answer_option(self.figure, self.facts, node_id, index)
+        if choice.kind == "already":
+            self._say(f"“{choice.label}” is already the answer.")
             return [{}]
-        answers = option_answers(option.when, self.facts, specs)
-        if answers is None or not answers:
-            fact = sorted(option.when.facts())[0]
-            self.panel.focus_fact(fact)
-            self.panel_scroll.ensureWidgetVisible(self.panel.controls[fact])
+        if choice.kind == "type":
+            assert choice.fact is not None
+            self.panel.focus_fact(choice.fact)
+            self.panel_scroll.ensureWidgetVisible(self.panel.controls[choice.fact])
             self._say(
-                f"“{option.label}”: enter {self._prompt(fact).lower()} in the questions "
+                f"“{choice.label}”: enter {self._prompt(choice.fact).lower()} in the questions "
                 "(a value is needed, and the guide never guesses one)."
             )
             return None
+        answers = list(choice.answers)
         if len(answers) == 1:
             self.merge_facts(answers[0])
-            self._say(f"Answered: {option.label}.")
+            self._say(f"Answered: {choice.label}.")
             return answers
         menu = QMenu(self)
-        menu.setAccessibleName(f"Choose the answer for {option.label}")
-        menu.setTitle(option.label)
+        menu.setAccessibleName(f"Choose the answer for {choice.label}")
+        menu.setTitle(choice.label)
         for answer in answers:
             text = "; ".join(f"{self._prompt(k)}: {self._value_label(k, v)}" for k, v in answer.items())
             action = menu.addAction(text)
-            action.triggered.connect(lambda _c=False, a=answer: self._choose(a, option.label))
+            action.triggered.connect(lambda _c=False, a=answer: self._choose(a, choice.label))
         self._choice_menu = menu
         pos = self.mapToGlobal(self.rect().center())
         if self.tabs.currentIndex() == DIAGRAM_TAB and self.scene is not None and self.view is not None:
@@ -676,7 +577,7 @@ class FlowchartScreen(Screen):
         menu.popup(pos)
         if menu.actions():
             menu.setActiveAction(menu.actions()[0])
-        self._say(f"“{option.label}” covers more than one answer: choose which.")
+        self._say(f"“{choice.label}” covers more than one answer: choose which.")
         return answers
 
     def _choose(self, answer: dict[str, Any], label: str) -> None:
@@ -931,7 +832,7 @@ class FlowchartScreen(Screen):
         if ev.notes:
             parts.append("<h3>Notes</h3>")
             for n in ev.notes:
-                label = flow_text_note_label(n)
+                label = note_label(n)
                 evidence = f" {badge_html(n.evidence)}" if n.evidence is not None else ""
                 parts.append(f"<p><b>{e(label)}:</b> {e(n.text)}{evidence}</p>")
         parts.append(f"<h3>About this diagram</h3><p><small>{e(fig.reconstruction)}</small></p>")
@@ -1011,8 +912,3 @@ class CopyNote(QLabel):
         shown = QFontMetricsF(self.font()).elidedText(self.full_text, Qt.TextElideMode.ElideRight, room)
         super().setText(shown)
 
-
-def flow_text_note_label(note: Any) -> str:
-    from app.services.flow_steps import NOTE_LABELS
-
-    return NOTE_LABELS.get(note.kind, note.kind) + (f" {note.ref}" if note.ref else "")
