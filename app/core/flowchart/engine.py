@@ -12,7 +12,8 @@ Status of each item of a reached box (contract cli.md, "Status of each listed re
   refractory to (``refractory_to``); the reason names the rule and its source.
 - ``already-received``: a defining agent was received (``previously_received``).
 - ``unavailable``: the user said so (``unavailable``, ``first_option_available: false``, or an
-  answer that leaves retreatment as the only option).
+  answer that leaves retreatment as the only option), or the hospital's local layer lists it as not
+  on the local formulary and ``local_available`` does not override that for this patient.
 - ``fallback``: a last resort ("if first option is not available", "only if other options are not
   available", a named substitute) while an option above it applies or may apply; it ``applies``
   once every option above it is unavailable, excluded or already received.
@@ -33,6 +34,7 @@ from app.core.flowchart.conditions import Condition
 from app.core.flowchart.consistency import check_consistency
 from app.core.flowchart.exposure import CLASS_WORDS, Names, Resolved, join_names, names_for
 from app.core.flowchart.facts import FACT_MODELS, REFRACTORY_CLASSES, REGIMEN_LIST_FACTS, FactsError
+from app.core.flowchart.local import LOCAL_FACTS, LocalAvailability, LocalFormulary
 from app.core.flowchart.model import (
     Figure,
     Note,
@@ -43,7 +45,7 @@ from app.core.flowchart.model import (
     Tier,
 )
 
-__all__ = ["Evaluation", "FactsError", "RecStatus", "evaluate", "validate_facts"]
+__all__ = ["Evaluation", "FactsError", "LocalFormulary", "RecStatus", "evaluate", "validate_facts"]
 
 RecStatus = Literal["applies", "possible", "fallback", "unavailable", "already-received", "excluded"]
 OFFERED: frozenset[str] = frozenset({"applies", "possible"})
@@ -113,17 +115,21 @@ def validate_facts(figure_id: str, raw: Mapping[str, Any], glossary: Glossary) -
     model = FACT_MODELS.get(figure_id)
     if model is None:
         raise FactsError("figure", f"unknown figure {figure_id!r}; accepted: {', '.join(FACT_MODELS)}")
+    figure_raw = {k: v for k, v in raw.items() if k not in LOCAL_FACTS}
     try:
-        parsed = model.model_validate(dict(raw))
+        parsed = model.model_validate(figure_raw)
     except ValidationError as exc:
         err = exc.errors()[0]
         field = ".".join(str(p) for p in err["loc"]) or "facts"
         if err["type"] == "extra_forbidden":
-            accepted = ", ".join(model.model_fields)
+            accepted = ", ".join([*model.model_fields, *LOCAL_FACTS])
             raise FactsError(field, f"unknown fact {field!r} for {figure_id}; accepted facts: {accepted}") from exc
         raise FactsError(field, f"{field}: {err['msg']}") from exc
     facts = {k: v for k, v in parsed.model_dump().items() if v is not None}
     names = names_for(glossary)
+    local = _local_facts(raw)
+    if local:
+        facts["local_available"] = _canonical_list("local_available", local, names)
     for key in REGIMEN_LIST_FACTS:
         if key in facts:
             facts[key] = _canonical_list(key, facts[key], names)
@@ -133,6 +139,19 @@ def validate_facts(figure_id: str, raw: Mapping[str, Any], glossary: Glossary) -
         assert resolved is not None
         facts["induction_regimen"] = resolved.name
     return facts
+
+
+def _local_facts(raw: Mapping[str, Any]) -> list[str] | None:
+    """``local_available``: regimens (or drugs, classes) to offer for this patient although the local
+    layer lists them as not on the formulary; names as for ``unavailable``."""
+    value = raw.get("local_available")
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise FactsError(
+            "local_available", "local_available: a list of regimen, drug or class names (e.g. [\"cilta-cel\"])"
+        )
+    return list(value)
 
 
 def _canonical_list(key: str, values: Sequence[str], names: Names) -> list[str]:
@@ -171,7 +190,7 @@ def _check_refractory_entry(i: int, name: str, resolved: Resolved, names: Names)
 class _Exposure:
     """The patient's lists, resolved to agents once per evaluation."""
 
-    def __init__(self, facts: Mapping[str, Any], names: Names) -> None:
+    def __init__(self, facts: Mapping[str, Any], names: Names, local: LocalFormulary | None = None) -> None:
         self.names = names
 
         def resolve(key: str) -> list[Resolved] | None:
@@ -183,6 +202,7 @@ class _Exposure:
         self.received = resolve("previously_received")
         self.unavailable = resolve("unavailable") or []
         self.refractory = resolve("refractory_to") or []
+        self.local = LocalAvailability(local, resolve("local_available") or [], names)
 
     def refractory_classes(self) -> list[str]:
         """The class words the conditions of a figure test (a named drug stands for its class)."""
@@ -240,16 +260,18 @@ class _Exposure:
                 if hit:
                     what = CLASS_WORDS[entry.name][0] if entry.kind == "class" else self.names.drug_name(hit[0])
                     return f"Answered: {what} is not available (unavailable), and {regimen} needs it."
-        return None
+        return self.local.reason(regimen)
 
 
 class _Walk:
-    def __init__(self, figure: Figure, facts: dict[str, Any], glossary: Glossary) -> None:
+    def __init__(
+        self, figure: Figure, facts: dict[str, Any], glossary: Glossary, local: LocalFormulary | None = None
+    ) -> None:
         self.figure = figure
         self.facts = facts
         self.glossary = glossary
         self.names = names_for(glossary)
-        self.exposure = _Exposure(facts, self.names)
+        self.exposure = _Exposure(facts, self.names, local)
         self.cond_facts = dict(facts)
         if "refractory_to" in facts:
             self.cond_facts["refractory_to"] = self.exposure.refractory_classes()
@@ -554,10 +576,14 @@ def _note_out(note: Note) -> NoteOut:
     )
 
 
-def evaluate(figure: Figure, raw_facts: Mapping[str, Any], glossary: Glossary) -> Evaluation:
-    """Evaluate ``figure`` for ``raw_facts``; raises :class:`FactsError` on invalid facts."""
+def evaluate(
+    figure: Figure, raw_facts: Mapping[str, Any], glossary: Glossary, local: LocalFormulary | None = None
+) -> Evaluation:
+    """Evaluate ``figure`` for ``raw_facts``; raises :class:`FactsError` on invalid facts.
+
+    ``local`` is the installed local layer's formulary (None: no layer installed)."""
     facts = validate_facts(figure.id, raw_facts, glossary)
-    walk = _Walk(figure, facts, glossary)
+    walk = _Walk(figure, facts, glossary, local)
     walk.visit(figure.start, True)
     return Evaluation(
         figure=figure.id,
