@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import glob
 import hashlib
 import platform
 import re
@@ -46,15 +47,18 @@ COMMON_LICENSES = Path("/usr/share/common-licenses")
 #: PySide6/shiboken6 wheels carry no licence files; the LGPL-3.0 option of their licence needs these
 QT_TEXTS = {"LGPL-3": "LGPL-3.0.txt", "GPL-3": "GPL-3.0.txt"}
 QT_DISTRIBUTIONS = ("PySide6_Essentials", "PySide6-Essentials", "shiboken6")
-#: component name → why its licence text is not in licenses/ (shown in licenses/README.md)
-KNOWN_GAPS: dict[str, str] = {
-    "ICU": (
-        "The PySide6-Essentials wheel ships the ICU libraries (libicuuc, libicui18n; the 31 MB ICU data library is "
-        "replaced by an empty stub, packaging/icudata_stub.c) without ICU's licence file. ICU is distributed under "
-        "the Unicode licence: take the text from the LICENSE file of the ICU source release of the same version "
-        "(github.com/unicode-org/icu) before distributing this bundle."
-    ),
-}
+#: component name → why its licence text is not in licenses/ (shown in licenses/README.md); empty
+#: when every text is found (ICU's is taken from the build machine, :func:`_icu_licence`)
+KNOWN_GAPS: dict[str, str] = {}
+ICU_GAP = (
+    "The PySide6-Essentials wheel ships the ICU libraries (libicuuc, libicui18n; the 31 MB ICU data library is "
+    "replaced by an empty stub, packaging/icudata_stub.c) without ICU's licence file, and the build machine has "
+    "no ICU LICENSE file (Debian/Ubuntu package libicu-dev installs it as /usr/share/icu/<version>/LICENSE). "
+    "Install libicu-dev and rebuild, or take the text from the LICENSE file of the ICU source release of the "
+    "same version, before distributing this bundle."
+)
+#: where Debian's libicu-dev installs the LICENSE file of its ICU release
+ICU_LICENCE_GLOB = "/usr/share/icu/*/LICENSE"
 LICENSE_FILE = re.compile(r"(^|/)(licen[cs]e|copying|notice|authors)[^/]*$", re.IGNORECASE)
 
 
@@ -337,15 +341,56 @@ def gather(dist_dir: Path, workpath: Path) -> tuple[list[Part], list[tuple[str, 
                 p.locations -= set(icu)
         major = re.search(r"\.so\.(\d+)$", icu[0]).group(1)  # type: ignore[union-attr]
         att.parts["icu"] = Part(key="icu", name="ICU", version=major, kind="library", purl=f"pkg:generic/icu@{major}",
-                                licence_names=["Unicode (ICU licence; text not shipped in the PySide6 wheel)"],
+                                licence_names=["Unicode licence (ICU 58 and later)"],
                                 description="International Components for Unicode, shipped inside the PySide6 wheel",
                                 locations=set(icu))
+        _icu_licence(att.parts["icu"], _icu_release(icu, dist_dir))
     database = _database(dist_dir)
     if database is not None:
         att.parts["content"] = database
     _qt_texts(att.parts)
     parts = sorted(att.parts.values(), key=lambda p: (p.kind != "application", p.name.casefold()))
     return parts, att.unattributed
+
+
+def _icu_release(locations: list[str], dist_dir: Path) -> str:
+    """The full ICU release of the bundled library (``73.2``), read from its version string."""
+    for location in sorted(locations, key=lambda loc: "libicuuc" not in loc):
+        library = dist_dir / location
+        major = re.search(r"\.so\.(\d+)$", library.name)
+        if major is None or not library.is_file():
+            continue
+        found = re.search(rb"\x00(" + major.group(1).encode() + rb"\.\d{1,2})\x00", library.read_bytes())
+        if found:
+            return found.group(1).decode()
+    return ""
+
+
+def _icu_licence(part: Part, release: str, pattern: str = ICU_LICENCE_GLOB) -> None:
+    """Attach the ICU licence text found on the build machine, saying which ICU release it comes from.
+
+    The wheel's ICU (e.g. 73.2) carries no LICENSE file; Debian's libicu-dev installs the LICENSE file of
+    the system's ICU release (e.g. 72.1). Exactly the bundled release's file is used when present; else the
+    nearest release's, with a note saying so (shown in licenses/README.md and the SBOM); with none, the
+    component is a known gap."""
+    if release:
+        part.version = release
+        part.purl = f"pkg:generic/icu@{release}"
+    files = sorted(Path(p) for p in glob.glob(pattern))
+    if not files:
+        KNOWN_GAPS[part.name] = ICU_GAP
+        return
+    exact = [f for f in files if f.parent.name == release]
+    source = exact[0] if exact else files[-1]
+    part.licence_files.append(("LICENSE", source))
+    part.properties["licence-text-source"] = f"{source} (ICU {source.parent.name} release, Debian libicu-dev)"
+    if not exact:
+        part.properties["licence-text-note"] = (
+            f"The bundled libraries are ICU {release or part.version}; the licence text shipped is the LICENSE file "
+            f"of the ICU {source.parent.name} release, the one the build machine has (no LICENSE file of ICU "
+            f"{release or part.version} is available to the offline build). Confirm the text against the LICENSE "
+            f"file of the ICU {release or part.version} source release before distributing this bundle."
+        )
 
 
 def _qt_texts(parts: dict[str, Part]) -> None:
@@ -396,6 +441,8 @@ def licences_readme(parts: list[Part]) -> str:
         files = ", ".join(f"[{name}]({p.folder}/{name})" for name, _src in p.licence_files) or "— (see below)"
         rows.append(f"| {p.name} | {p.version} | {licence} | {files} |")
     gaps = [f"- **{name}**: {reason}" for name, reason in KNOWN_GAPS.items() if any(p.name == name for p in parts)]
+    notes = [f"- **{p.name} {p.version}**: {p.properties['licence-text-note']}" for p in parts
+             if "licence-text-note" in p.properties]
     return "\n".join([
         "# Third-party licences of this bundle",
         "",
@@ -432,6 +479,10 @@ def licences_readme(parts: list[Part]) -> str:
         "## Licence texts not carried by any build input",
         "",
         *(gaps or ["- None."]),
+        "",
+        "## Licence texts taken from a neighbouring release",
+        "",
+        *(notes or ["- None."]),
         "",
         "Qt itself contains third-party code (for example its own copies of some image and text libraries) whose "
         "notices are listed in Qt's documentation (\"Licenses Used in Qt\") for the version above; the wheel does "

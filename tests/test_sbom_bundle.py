@@ -136,15 +136,13 @@ def test_the_sbom_writer_makes_valid_cyclonedx_with_every_location_and_licence(s
         sbom.Part(key="pypi:foo", name="foo", version="1.2", kind="library", purl="pkg:pypi/foo@1.2",
                   licence_expression="MIT", licence_files=[("LICENSE", lic)],
                   locations={"_internal/foo/_foo.so", "mmguide (PYZ archive): foo"}),
-        sbom.Part(key="icu", name="ICU", version="73", kind="library", licence_names=["Unicode"],
-                  locations={"_internal/libicuuc.so.73"}),
     ]
     dist = tmp_path / "dist"
     dist.mkdir()
-    assert sbom.write_licences(dist, parts) == []  # ICU is a known gap, not a missing text
+    assert sbom.write_licences(dist, parts) == []
     assert (dist / "licenses" / "foo-1.2" / "LICENSE").read_text(encoding="utf-8") == "MIT text"
     readme = (dist / "licenses" / "README.md").read_text(encoding="utf-8")
-    assert "LGPL-3.0" in readme and "ICU" in readme and "| foo | 1.2 | MIT |" in readme
+    assert "LGPL-3.0" in readme and "| foo | 1.2 | MIT |" in readme
     out = sbom.write_sbom(dist, parts)
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert doc["bomFormat"] == "CycloneDX" and doc["specVersion"] == "1.6"
@@ -153,5 +151,48 @@ def test_the_sbom_writer_makes_valid_cyclonedx_with_every_location_and_licence(s
     assert foo["purl"] == "pkg:pypi/foo@1.2" and foo["licenses"] == [{"expression": "MIT"}]
     assert {o["location"] for o in foo["evidence"]["occurrences"]} == {"_internal/foo/_foo.so",
                                                                      "mmguide (PYZ archive): foo"}
-    icu = next(c for c in doc["components"] if c["name"] == "ICU")
-    assert any(p["name"] == "mmguide:licence-text-gap" for p in icu["properties"])
+    assert not any(c["name"] == "ICU" for c in doc["components"])
+
+
+def _icu_part(sbom):
+    return sbom.Part(key="icu", name="ICU", version="73", kind="library", licence_names=["Unicode"],
+                     locations={"_internal/libicuuc.so.73"})
+
+
+def test_the_icu_licence_of_the_same_release_is_shipped_without_a_note(sbom, tmp_path):
+    (tmp_path / "73.2").mkdir()
+    (tmp_path / "73.2" / "LICENSE").write_text("ICU 73.2 licence", encoding="utf-8")
+    (tmp_path / "72.1").mkdir()
+    (tmp_path / "72.1" / "LICENSE").write_text("ICU 72.1 licence", encoding="utf-8")
+    part = _icu_part(sbom)
+    sbom._icu_licence(part, "73.2", str(tmp_path / "*" / "LICENSE"))
+    assert part.version == "73.2" and part.purl == "pkg:generic/icu@73.2"
+    assert part.licence_files == [("LICENSE", tmp_path / "73.2" / "LICENSE")]
+    assert "licence-text-note" not in part.properties and "ICU" not in sbom.KNOWN_GAPS
+
+
+def test_a_neighbouring_icu_licence_is_shipped_with_a_note_saying_which_release_it_is(sbom, tmp_path):
+    (tmp_path / "72.1").mkdir()
+    (tmp_path / "72.1" / "LICENSE").write_text("ICU 72.1 licence", encoding="utf-8")
+    part = _icu_part(sbom)
+    sbom._icu_licence(part, "73.2", str(tmp_path / "*" / "LICENSE"))
+    assert part.licence_files == [("LICENSE", tmp_path / "72.1" / "LICENSE")]
+    note = part.properties["licence-text-note"]
+    assert "ICU 73.2" in note and "ICU 72.1" in note and "Confirm" in note
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    assert sbom.write_licences(dist, [part]) == []
+    assert (dist / "licenses" / "ICU-73.2" / "LICENSE").read_text(encoding="utf-8") == "ICU 72.1 licence"
+    readme = (dist / "licenses" / "README.md").read_text(encoding="utf-8")
+    assert "neighbouring release" in readme and "**ICU 73.2**" in readme
+
+
+def test_without_any_icu_licence_file_icu_is_a_known_gap_not_a_silent_one(sbom, tmp_path, monkeypatch):
+    monkeypatch.setattr(sbom, "KNOWN_GAPS", {})
+    part = _icu_part(sbom)
+    sbom._icu_licence(part, "73.2", str(tmp_path / "*" / "LICENSE"))
+    assert part.licence_files == [] and "libicu-dev" in sbom.KNOWN_GAPS["ICU"]
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    assert sbom.write_licences(dist, [part]) == []
+    assert "libicu-dev" in (dist / "licenses" / "README.md").read_text(encoding="utf-8")
