@@ -115,7 +115,8 @@ def known_databases(data_dir: Path | None, active: tuple[Path, str] | None = Non
             pointer = read_pointer(layout)
         except PointerUnreadable:
             pointer = None
-        for name, entry in (("current", pointer and pointer.current), ("previous", pointer and pointer.previous)):
+        for name, entry in (("current", pointer.current if pointer else None),
+                            ("previous", pointer.previous if pointer else None)):
             if entry is None:
                 continue
             path = layout.db_dir / entry.file

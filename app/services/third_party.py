@@ -74,7 +74,7 @@ def from_sbom(path: Path) -> list[Component]:
 
 
 def _dist_licence(dist: metadata.Distribution) -> str:
-    meta = dist.metadata
+    meta: Any = dist.metadata  # an email.message.Message at run time; the protocol lacks get()
     expression = meta.get("License-Expression")
     if expression:
         return str(expression)

@@ -159,10 +159,9 @@ class _timeout_as_error:  # noqa: N801 - used as a context manager
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> bool:
+    def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:
         if isinstance(exc, guard.QueryTimeout):
             raise DatabaseUnusable(DATABASE_TIMEOUT, f"{exc}; the database is not usable") from None
-        return False
 
 
 def _is_timeout(exc: BaseException) -> bool:

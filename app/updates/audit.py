@@ -43,14 +43,15 @@ def _windows_user() -> str:  # pragma: no cover - exercised on Windows only
     import ctypes
     from ctypes import wintypes
 
+    windll: Any = getattr(ctypes, "windll")  # noqa: B009 - exists on Windows only
     size = wintypes.DWORD(512)
     buffer = ctypes.create_unicode_buffer(size.value)
     name_sam_compatible = 2
-    if ctypes.windll.secur32.GetUserNameExW(name_sam_compatible, buffer, ctypes.byref(size)):
+    if windll.secur32.GetUserNameExW(name_sam_compatible, buffer, ctypes.byref(size)):
         return buffer.value
     size = wintypes.DWORD(512)
     buffer = ctypes.create_unicode_buffer(size.value)
-    if ctypes.windll.advapi32.GetUserNameW(buffer, ctypes.byref(size)):
+    if windll.advapi32.GetUserNameW(buffer, ctypes.byref(size)):
         return buffer.value
     return "unknown"
 
