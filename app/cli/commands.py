@@ -12,6 +12,7 @@ from app.core.calculators.base import CalcInputError
 from app.core.flowchart.engine import FactsError
 from app.services.datadir import resolve_data_dir
 from app.services.guide import Guide, UnknownItem
+from app.services.local_notes import add_to_calc, add_to_flow, add_to_recs, add_to_toxicity, local_view
 
 
 def run(args: argparse.Namespace) -> int:
@@ -34,12 +35,14 @@ def _dispatch(guide: Guide, args: argparse.Namespace) -> int:
         return EXIT_OK
     cmd = args.command
     if cmd == "info":
+        from app.services.local_layer import summary
         from app.services.problem_report import info_with_versions
 
-        data = info_with_versions(guide)
-        _emit(data, render.info(data) if as_text else None)
+        data = {**info_with_versions(guide), "local_layer": summary(guide.data_dir)}
+        text = render.info(data) + _local_line(data["local_layer"]) if as_text else None
+        _emit(data, text)
     elif cmd == "recs":
-        data = guide.recs(section=args.section, evidence=args.evidence)
+        data = add_to_recs(guide.recs(section=args.section, evidence=args.evidence), local_view(guide))
         _emit(data, render.recs(data) if as_text else None)
     elif cmd == "search":
         if args.limit < 1 or args.limit > 500:
@@ -47,7 +50,7 @@ def _dispatch(guide: Guide, args: argparse.Namespace) -> int:
         data = guide.search(" ".join(args.query), limit=args.limit)
         _emit(data, render.search(data) if as_text else None)
     elif cmd == "toxicity":
-        data = guide.toxicity(args.syndrome, args.grade)
+        data = add_to_toxicity(guide.toxicity(args.syndrome, args.grade), local_view(guide))
         _emit(data, render.toxicity(data) if as_text else None)
     elif cmd == "flow":
         return _flow(guide, args, as_text)
@@ -68,6 +71,15 @@ def _dispatch(guide: Guide, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _local_line(layer: dict[str, Any] | None) -> str:
+    if layer is None:
+        return "\nLocal layer: none"
+    if "error" in layer:
+        return f"\nLocal layer: {layer['error']}"
+    return (f"\nLocal layer: {layer['hospital']}, layer {layer['sequence']}, built {layer['created']}, signed by "
+            f"{', '.join(layer['signers'])}")
+
+
 def _flow(guide: Guide, args: argparse.Namespace, as_text: bool) -> int:
     if args.list:
         data = [{"id": f.id, "title": f.title} for f in guide.figures()]
@@ -84,7 +96,7 @@ def _flow(guide: Guide, args: argparse.Namespace, as_text: bool) -> int:
     facts = _read_json(args.facts, "facts")
     if not isinstance(facts, dict):
         raise CliError("invalid_facts", "facts must be a JSON object", field="facts")
-    result = guide.flow(args.figure, facts).model_dump(mode="json")
+    result = add_to_flow(guide.flow(args.figure, facts).model_dump(mode="json"), local_view(guide))
     _emit(result, render.evaluation(result) if as_text else None)
     return EXIT_OK
 
@@ -102,6 +114,6 @@ def _calc(guide: Guide, args: argparse.Namespace, as_text: bool) -> int:
     if args.input is None:
         raise CliError("missing_mode", "use --schema or --input JSON", field="input")
     raw = _read_json(args.input, "input")
-    result = guide.calculate(args.calc_id, raw).model_dump(mode="json")
+    result = add_to_calc(guide.calculate(args.calc_id, raw).model_dump(mode="json"), local_view(guide))
     _emit(result, render.calc(result) if as_text else None)
     return EXIT_OK

@@ -13,10 +13,12 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from app.cli import text as render_local
 from app.cli.errors import EXIT_OK, CliError
 from app.cli.io import _emit, _read_json
 from app.core.dosing.render import card_text, list_text
 from app.services.guide import Guide
+from app.services.local_notes import add_to_regimen, local_view
 from app.services.regimens import STATUS_WORDS, RegimenInputError, patient_from_case, regimen_card, regimen_list
 
 
@@ -55,7 +57,8 @@ def run(guide: Guide, args: argparse.Namespace, as_text: bool) -> int:
         card = regimen_card(guide, args.regimen_id, args.region, patient)
     except RegimenInputError as err:
         raise CliError(err.code, err.message, field=err.field) from None
-    _emit(card, card_text(card, _stamp(guide)) if as_text else None)
+    card = add_to_regimen(card, local_view(guide))
+    _emit(card, render_local.with_local(card_text(card, _stamp(guide)), card) if as_text else None)
     return EXIT_OK
 
 

@@ -6,6 +6,7 @@ import textwrap
 from typing import Any
 
 from app.core.calculators.presentation import result_text as calc_result_text
+from app.services.local_notes import text_lines as local_lines
 
 
 def _wrap(text: str, indent: str = "    ") -> str:
@@ -39,7 +40,18 @@ def recs(items: list[dict[str, Any]]) -> str:
             out.append(_wrap(f"Note: {note}"))
         if s.get("errata"):
             out.append(_wrap(f"Errata: {', '.join(s['errata'])}"))
+        out += [_wrap(line) for line in local_lines(s.get("local"))]
     return "\n".join(out)
+
+
+def with_local(text: str, d: dict[str, Any]) -> str:
+    """A rendering followed by the local layer's notes on the object (and its local unavailability)."""
+    extra = local_lines(d.get("local"))
+    if d.get("local_unavailable"):
+        extra.insert(0, f"LOCAL — {d['local_unavailable']['reason']}")
+    if not extra:
+        return text
+    return text.rstrip("\n") + "\n\n" + "\n".join(_wrap(line, "") for line in extra)
 
 
 def search(hits: list[dict[str, Any]]) -> str:
@@ -64,7 +76,7 @@ def _heading(title: str, lines: list[str]) -> list[str]:
 
 
 _STATEMENT_STRUCTURE = {"id", "kind", "section", "text", "evidence", "source", "notes", "errata", "drugs",
-                        "regimens", "duplicate_of", "untagged"}
+                        "regimens", "duplicate_of", "untagged", "local"}
 
 
 def _extra_fields(item: dict[str, Any], known: set[str]) -> list[str]:
@@ -111,11 +123,12 @@ def _statement(s: dict[str, Any]) -> list[str]:
     out += [_hang(n, detail, "Note: ") for n in s.get("notes") or []]
     out += [_hang(e, detail, "Erratum: ") for e in s.get("errata") or []]
     out += [_hang(extra, detail) for extra in _extra_fields(s, _STATEMENT_STRUCTURE)]
+    out += [_hang(line, detail) for line in local_lines(s.get("local"))]
     return out
 
 
 _PANEL_STRUCTURE = {
-    "syndrome", "grade", "cautions", "box3", "recommendations", "doses", "doses_not_given", "conflicts",
+    "syndrome", "grade", "cautions", "box3", "recommendations", "doses", "doses_not_given", "conflicts", "local",
 }
 
 
@@ -143,6 +156,7 @@ def toxicity(panels: list[dict[str, Any]]) -> str:
         if out:
             out.append("")
         out.append(f"== {p['syndrome'].upper()} grade {p['grade']} ==")
+        out += [_hang(line, "  ") for line in local_lines(p.get("local"))]
         out += _heading(
             "  Cautions:", [_hang(f"{c['quote']} ({c['location']})", "    ", "! ") for c in p.get("cautions") or []]
         )
@@ -231,12 +245,15 @@ def evaluation(d: dict[str, Any]) -> str:
             out.append(_wrap(f"why: {r['reason']}", "      "))
         out += [_wrap(f"condition: {c}", "      ") for c in r["conditions"]]
         out.append(_wrap(f"“{r['source']['quote']}” — {r['source']['section']}", "      "))
+        out += [_wrap(line, "      ") for line in local_lines(r.get("local"))]
     for note in d["notes"]:
         tag = f" {note['evidence']['text']}" if note.get("evidence") else ""
         out.append(_wrap(f"Note [{note['kind']}]{tag}: {note['text']}", "  "))
+    for node in d.get("local_nodes") or []:
+        out += [_wrap(f"{line} (at {node['node']})", "  ") for line in local_lines(node["local"])]
     return "\n".join(out)
 
 
 def calc(d: dict[str, Any]) -> str:
     """The result as the GUI's Copy as text shows it (one rendering, app.core), wrapped to 100."""
-    return calc_result_text(d, width=100)
+    return with_local(calc_result_text(d, width=100), d)

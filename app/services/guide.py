@@ -156,7 +156,9 @@ class Guide:
             raise UnknownItem("figure", f"unknown figure {figure_id!r}; known: {known}") from None
 
     def flow(self, figure_id: str, facts: dict[str, Any]) -> Evaluation:
-        return evaluate(self.figure(figure_id), facts, self._glossary)
+        from app.services.local_notes import formulary_for  # the installed local layer's formulary
+
+        return evaluate(self.figure(figure_id), facts, self._glossary, formulary_for(self))
 
     def describe(self, figure_id: str) -> dict[str, Any]:
         return describe_figure(self.figure(figure_id))
