@@ -62,12 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
         # --text also after the command ("mmguide calc iss --input … --text"); unset, the global one stands
         command.add_argument("--text", action="store_true", default=argparse.SUPPRESS, help="human-readable text")
 
-    from app.cli import case_cmd, diff_cmd, regimen_cmd, update_cli
+    from app.cli import case_cmd, diff_cmd, local_cmd, regimen_cmd, update_cli
 
     case_cmd.add_subcommand(sub)
     diff_cmd.add_subcommand(sub)
     regimen_cmd.add_subcommand(sub)
     update_cli.add_subcommands(sub)
+    local_cmd.add_subcommand(sub)
     return p
 
 
@@ -123,6 +124,11 @@ def _run(args: argparse.Namespace) -> int:
 
         # before the content services load: admin commands work without a usable database
         return update_cli.run(args, resolve_data_dir(args.data_dir))
+    if args.command == "local" and not args.version:
+        from app.cli import local_cmd
+        from app.services.datadir import resolve_data_dir
+
+        return local_cmd.run(args, resolve_data_dir(args.data_dir))
     from app.cli import commands
 
     return commands.run(args)

@@ -43,6 +43,11 @@ def add_subcommands(sub: Any) -> None:
     it.add_argument("--channel", help="the channel this installation follows (default: stable)")
     it.add_argument("--out", metavar="ROOT.json", help="write the signed root to a file instead of installing it")
     it.add_argument("--root", metavar="ROOT.json", help="install a root prepared with --out (first or rotation)")
+    lt = _action(asub, "init-local-trust", "set the hospital's local-layer trust root of --data-dir (or rotate it)")
+    lt.add_argument("--key", action="append", default=[], metavar="H1.pub", help="a hospital public key (repeat)")
+    lt.add_argument("--threshold", type=int, metavar="N", help="signatures required (k of the n keys)")
+    lt.add_argument("--rotate-with", action="append", default=[], metavar="K.key",
+                    help="a private key signing the new local root (repeat; old and new thresholds)")
     bp = _action(asub, "build-package", "build and sign an update package")
     bp.add_argument("--sequence", type=int, required=True, metavar="N")
     bp.add_argument("--expires", required=True, metavar="YYYY-MM-DD")
@@ -143,6 +148,8 @@ def _admin(args: argparse.Namespace, data_dir: Path) -> int:
         _emit({"name": args.name, "keyid": pub.keyid, "private_key": str(key_path), "public_key": str(pub_path)})
     elif action == "init-trust":
         _init_trust(args, data_dir)
+    elif action == "init-local-trust":
+        _init_local_trust(args, data_dir)
     else:
         _build_package(args)
     return 0
@@ -169,6 +176,22 @@ def _init_trust(args: argparse.Namespace, data_dir: Path) -> None:
     signers = [load_private(Path(p), "rotate_with") for p in args.rotate_with]
     _emit(install.init_trust(data_dir, keys, args.threshold, rotate_with=signers, channel=args.channel,
                              out=Path(args.out) if args.out else None))
+
+
+def _init_local_trust(args: argparse.Namespace, data_dir: Path) -> None:
+    from pathlib import Path
+
+    from app.cli.errors import CliError
+    from app.updates.keys import load_private, load_public
+    from app.updates.local_install import init_local_trust
+
+    if not args.key:
+        raise CliError("missing_key", "give at least one --key H1.pub", field="key")
+    if args.threshold is None:
+        raise CliError("missing_threshold", "give --threshold N (how many of the keys must sign)", field="threshold")
+    keys = [load_public(Path(p), "key") for p in args.key]
+    signers = [load_private(Path(p), "rotate_with") for p in args.rotate_with]
+    _emit(init_local_trust(data_dir, keys, args.threshold, rotate_with=signers))
 
 
 def _build_package(args: argparse.Namespace) -> None:

@@ -2,23 +2,139 @@
 
 ``load_installed`` returns the verified installed layer or None; ``note_statuses`` says, for each
 note, whether it still stands (``ok``), is past its review-by date, or whether the guideline
-content under it changed or disappeared since the layer was built.
+content under it changed or disappeared since the layer was built. The guideline-content
+checks come first: a note whose anchor changed needs review whatever its date says.
 """
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from app.core.local.model import InstalledLayer, NoteStatus
+from app.core.local.model import InstalledLayer, LocalNote, NoteStatus
+from app.services.guide import Guide
+
+STATUS_WORDS: dict[str, str] = {
+    "ok": "ok",
+    "review-overdue": "review overdue: past its review-by date",
+    "anchor-changed": "the guideline changed under this note — review",
+    "anchor-missing": "the guideline content this note is anchored to is gone — review",
+}
+
+_cache: dict[str, tuple[tuple[Any, ...], Any]] = {}
+
+
+def _stamp(data_dir: Path) -> tuple[Any, ...]:
+    out: list[Any] = []
+    for name in ("layer.zip", "trust.json"):
+        try:
+            st = os.stat(data_dir / "local" / name)
+            out.append((st.st_ino, st.st_size, st.st_mtime_ns))
+        except OSError:
+            out.append(None)
+    return tuple(out)
+
+
+def load_checked(data_dir: Path | None) -> Any:
+    """The installed package as :class:`app.updates.local_install.Installed` (cached until the
+    files change): ``checked`` the verified package, or ``problem`` why it is not used."""
+    from app.updates.local_install import Installed, installed_layer
+
+    if data_dir is None:
+        return Installed()
+    data_dir = Path(data_dir)
+    stamp = _stamp(data_dir)
+    key = str(data_dir)
+    hit = _cache.get(key)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    result = installed_layer(data_dir)
+    _cache[key] = (stamp, result)
+    return result
 
 
 def load_installed(data_dir: Path | None) -> InstalledLayer | None:
-    """The verified installed local layer in ``data_dir``, or None when none is installed."""
-    return None
+    """The verified installed local layer in ``data_dir``, or None when none is installed (or the
+    installed one fails its check: :func:`load_checked` says why)."""
+    checked = load_checked(data_dir).checked
+    return None if checked is None else checked.layer()
 
 
-def note_statuses(guide: Any, layer: InstalledLayer, today: date) -> dict[str, NoteStatus]:
+def note_statuses(guide: Guide, layer: InstalledLayer, today: date) -> dict[str, NoteStatus]:
     """Note id → its status against the active guide on ``today``."""
-    return {}
+    from app.services.local_anchors import Fingerprints
+
+    prints = Fingerprints(guide)
+    out: dict[str, NoteStatus] = {}
+    for note in layer.source.notes:
+        now = prints.of(note.anchor)
+        if now is None:
+            out[note.id] = "anchor-missing"
+        elif now != layer.anchor_fingerprints.get(note.id):
+            out[note.id] = "anchor-changed"
+        elif note.review_by < today:
+            out[note.id] = "review-overdue"
+        else:
+            out[note.id] = "ok"
+    return out
+
+
+def label(layer: InstalledLayer) -> str:
+    """The label every local note carries: "Local — <hospital>, layer N, built DATE"."""
+    return f"Local — {layer.hospital}, layer {layer.sequence}, built {layer.created.isoformat()}"
+
+
+def note_json(layer: InstalledLayer, note: LocalNote, status: NoteStatus) -> dict[str, Any]:
+    """One note as it appears under a ``local`` key (contract: id, text, hospital, approved, review_by, status)."""
+    return {
+        "id": note.id, "text": note.text, "hospital": layer.hospital, "approved": note.approved.isoformat(),
+        "review_by": note.review_by.isoformat(), "status": status, "anchor": note.anchor.key,
+        "author": note.author, "approver": note.approver, "reference": note.reference,
+        "layer_sequence": layer.sequence,
+    }
+
+
+def summary(data_dir: Path | None) -> dict[str, Any] | None:
+    """What ``mmguide info`` reports: hospital, sequence, signers, date (or the problem), None if none."""
+    loaded = load_checked(data_dir)
+    if loaded.checked is None:
+        return None if loaded.problem is None else {"error": loaded.problem}
+    layer = loaded.checked.layer()
+    return {"hospital": layer.hospital, "sequence": layer.sequence, "signers": list(layer.signers),
+            "created": layer.created.isoformat(), "content_version": layer.content_version}
+
+
+def status(guide: Guide, data_dir: Path, today: date) -> dict[str, Any]:
+    """``mmguide local status``: the installed layer and every note with its status."""
+    loaded = load_checked(data_dir)
+    if loaded.checked is None:
+        return {"installed": False, "problem": loaded.problem}
+    layer = loaded.checked.layer()
+    statuses = note_statuses(guide, layer, today)
+    notes = [{**note_json(layer, n, statuses[n.id]), "status_text": STATUS_WORDS[statuses[n.id]]}
+             for n in layer.source.notes]
+    counts = {s: sum(1 for n in notes if n["status"] == s) for s in STATUS_WORDS}
+    return {
+        "installed": True, "hospital": layer.hospital, "sequence": layer.sequence, "signers": list(layer.signers),
+        "created": layer.created.isoformat(), "built_against": layer.content_version,
+        "active_content_version": guide.version()["content_version"], "label": label(layer),
+        "counts": counts, "notes": notes,
+        "unavailable": [{"regimen": u.regimen, "reason": u.reason} for u in layer.source.unavailable],
+    }
+
+
+EXPORT_COLUMNS = ("id", "anchor", "text", "author", "approver", "approved", "review_by", "reference", "status",
+                  "hospital", "layer_sequence")
+
+
+def export_rows(guide: Guide, data_dir: Path, today: date) -> list[dict[str, Any]]:
+    """Every note with its anchor, approval, review date and status, for governance review."""
+    loaded = load_checked(data_dir)
+    if loaded.checked is None:
+        return []
+    layer = loaded.checked.layer()
+    statuses = note_statuses(guide, layer, today)
+    rows = [note_json(layer, n, statuses[n.id]) for n in layer.source.notes]
+    return [{k: row[k] for k in EXPORT_COLUMNS} for row in rows]

@@ -266,15 +266,20 @@ def init_trust(
     channel: str | None = None,
     out: Path | None = None,
     now: datetime | None = None,
+    layout: Layout | None = None,
+    log_prefix: str = "",
 ) -> dict[str, Any]:
     """Create the first trust root, or rotate to a new one signed by old and new thresholds.
+
+    ``layout`` and ``log_prefix`` let the hospital's local trust root (another file, its audit
+    actions prefixed ``local_``) reuse these rules (:mod:`app.updates.local_install`).
 
     With ``out`` the signed root is written to that file instead of being installed (for an
     offline ceremony; IT installs it with :func:`install_root_file`). When installing, the
     current root is read and the rotation verified under the update lock, so two rotations
     cannot both be checked against the same old root.
     """
-    layout = Layout(Path(data_dir))
+    layout = layout or Layout(Path(data_dir))
     rotate_with = rotate_with or []
 
     def build(current: TrustRoot | None) -> TrustRoot:
@@ -302,7 +307,7 @@ def init_trust(
         except OSError as exc:
             raise UpdateUsageError("unwritable_out", f"cannot write {out}: {exc.strerror or exc}", "out") from None
         return {"written": str(out), "root": root.summary(), "signatures": [s["keyid"] for s in root.signatures]}
-    return _install_root(layout, build)
+    return _install_root(layout, build, log_prefix)
 
 
 def install_root_file(data_dir: Path, path: Path) -> dict[str, Any]:
@@ -316,7 +321,9 @@ def install_root_file(data_dir: Path, path: Path) -> dict[str, Any]:
     return _install_root(layout, lambda current: root)
 
 
-def _install_root(layout: Layout, build: Callable[[TrustRoot | None], TrustRoot]) -> dict[str, Any]:
+def _install_root(
+    layout: Layout, build: Callable[[TrustRoot | None], TrustRoot], log_prefix: str = ""
+) -> dict[str, Any]:
     """Under the lock: read the current root, get the new one from ``build``, verify it (first
     root or rotation; a refused rotation is logged), install it and log it."""
     with _writing(layout, "installing the trust root"), locked(layout):
@@ -329,7 +336,7 @@ def _install_root(layout: Layout, build: Callable[[TrustRoot | None], TrustRoot]
                 verify_rotation(current, root)
         except UpdateRejected as exc:
             if current is not None:
-                append_history(layout, {"action": "trust_reject", "code": exc.code, "message": exc.message,
+                append_history(layout, {"action": f"{log_prefix}trust_reject", "code": exc.code, "message": exc.message,
                                         "version": root.version})
             raise
         layout.trust_dir.mkdir(parents=True, exist_ok=True)
@@ -338,7 +345,7 @@ def _install_root(layout: Layout, build: Callable[[TrustRoot | None], TrustRoot]
             if not archive.exists():
                 atomic_write(archive, read_regular(layout.root_file, ROOT_FILE_CAP))
         atomic_write(layout.root_file, root.to_bytes())
-        action = "trust_init" if current is None else "trust_rotate"
+        action = f"{log_prefix}trust_init" if current is None else f"{log_prefix}trust_rotate"
         append_history(layout, {
             "action": action, "version": root.version, "threshold": root.threshold,
             "keys": list(root.keys), "signatures": [s["keyid"] for s in root.signatures],

@@ -31,6 +31,8 @@ from app.updates import UpdateUsageError, strict_json
 
 MANIFEST_CONTEXT = b"mmguide/package-manifest/v1\x00"
 ROOT_CONTEXT = b"mmguide/trust-root/v1\x00"
+#: a hospital's local-layer manifest (app.updates.local_package): never valid as a guideline manifest
+LOCAL_MANIFEST_CONTEXT = b"mmguide/local-layer-manifest/v1\x00"
 
 PUBLIC_FORMAT = "mmguide-ed25519-public/1"
 PRIVATE_FORMAT = "mmguide-ed25519-private/1"

@@ -70,10 +70,23 @@ MANIFEST_NAME = "manifest.json"
 SIGNATURES_NAME = "signatures.json"
 DB_NAME = "guide.sqlite"
 MEMBERS = (MANIFEST_NAME, SIGNATURES_NAME, DB_NAME)
+#: a hospital's local-layer package (app.updates.local_package): same zip rules, other members
+LOCAL_MANIFEST_NAME = "local-manifest.json"
+LOCAL_LAYER_NAME = "layer.json"
+LOCAL_MEMBERS = (LOCAL_MANIFEST_NAME, SIGNATURES_NAME, LOCAL_LAYER_NAME)
 
 SIGNATURES_CAP = 64 * 1024
 DB_CAP = 256 * 1024 * 1024
 CAPS = {MANIFEST_NAME: MANIFEST_CAP, SIGNATURES_NAME: SIGNATURES_CAP, DB_NAME: DB_CAP}
+LOCAL_LAYER_CAP = 2 * 1024 * 1024
+LOCAL_CAPS = {LOCAL_MANIFEST_NAME: MANIFEST_CAP, SIGNATURES_NAME: SIGNATURES_CAP, LOCAL_LAYER_NAME: LOCAL_LAYER_CAP}
+#: the other kind of package each kind is told apart from: (its members, code, message)
+GUIDELINE_NOT_LOCAL = (MEMBERS, "guideline_package",
+                       "this is a guideline update package, not a hospital local layer: install it with "
+                       "`mmguide update apply`")
+LOCAL_NOT_GUIDELINE = (LOCAL_MEMBERS, "local_layer_package",
+                       "this is a hospital local-layer package, not a guideline update: install it with "
+                       "`mmguide local apply`")
 PACKAGE_CAP = DB_CAP + MANIFEST_CAP + SIGNATURES_CAP + 64 * 1024
 MAX_ENTRIES = 16
 CENTRAL_DIRECTORY_CAP = 16 * 1024
@@ -102,8 +115,19 @@ class Member:
     crc: int
 
 
-def read_layout(fh: BinaryIO, size: int) -> dict[str, Member]:
-    """Check the archive's structure; the three members' byte ranges, or a rejection."""
+def read_layout(
+    fh: BinaryIO,
+    size: int,
+    members: tuple[str, ...] = MEMBERS,
+    caps: dict[str, int] | None = None,
+    other_kind: tuple[tuple[str, ...], str, str] | None = LOCAL_NOT_GUIDELINE,
+) -> dict[str, Member]:
+    """Check the archive's structure; the three members' byte ranges, or a rejection.
+
+    ``members``/``caps`` name the kind of package expected (a guideline update by default, or a
+    local layer); an archive holding exactly ``other_kind``'s members is refused with its code."""
+    caps = CAPS if caps is None else caps
+    expected = members
     if size == 0:
         raise _reject("empty", "the package file is empty")
     if size > PACKAGE_CAP:
@@ -152,11 +176,13 @@ def read_layout(fh: BinaryIO, size: int) -> dict[str, Member]:
     if dupes:
         raise _reject("duplicate_member", f"member {dupes[0]!r} appears more than once")
     names = {i.orig_filename for i in infos}
-    extra = sorted(names - set(MEMBERS))
+    if other_kind is not None and names == set(other_kind[0]) and names != set(expected):
+        raise _reject(other_kind[1], other_kind[2])
+    extra = sorted(names - set(expected))
     if extra:
         raise _reject("unexpected_member", f"unexpected member {extra[0]!r}; a package holds exactly "
-                      f"{', '.join(MEMBERS)}")
-    missing = [n for n in MEMBERS if n not in names]
+                      f"{', '.join(expected)}")
+    missing = [n for n in expected if n not in names]
     if missing:
         raise _reject("missing_member", f"the package lacks {missing[0]}")
 
@@ -166,15 +192,15 @@ def read_layout(fh: BinaryIO, size: int) -> dict[str, Member]:
             raise _reject("compressed_member", f"{name} is compressed; package members must be stored")
         if info.flag_bits & 0x1:
             raise _reject("encrypted_member", f"{name} is encrypted")
-        if info.file_size > CAPS[name] or info.compress_size > CAPS[name]:
-            raise _reject("oversized_member", f"{name} declares {info.file_size} bytes; at most {CAPS[name]}")
+        if info.file_size > caps[name] or info.compress_size > caps[name]:
+            raise _reject("oversized_member", f"{name} declares {info.file_size} bytes; at most {caps[name]}")
         if info.file_size != info.compress_size:
             raise _reject("zip_bomb", f"{name} declares {info.file_size} bytes from {info.compress_size} stored "
                           "bytes; a stored member must not expand")
         if info.flag_bits & 0x8:
             raise _reject("unsupported_zip", f"{name} uses a data descriptor")
 
-    members: dict[str, Member] = {}
+    found: dict[str, Member] = {}
     for info in infos:
         fh.seek(info.header_offset)
         raw = fh.read(_LOCAL.size)
@@ -188,8 +214,8 @@ def read_layout(fh: BinaryIO, size: int) -> dict[str, Member]:
                 != (info.CRC, info.compress_size, info.file_size)):
             raise _reject("corrupt_zip", f"the local header of {info.orig_filename} disagrees with the directory")
         start = info.header_offset + _LOCAL.size + name_len + extra_len
-        members[info.orig_filename] = Member(info.orig_filename, start, info.file_size, info.CRC)
-    spans = sorted(((i.header_offset, members[i.orig_filename]) for i in infos), key=lambda s: s[0])
+        found[info.orig_filename] = Member(info.orig_filename, start, info.file_size, info.CRC)
+    spans = sorted(((i.header_offset, found[i.orig_filename]) for i in infos), key=lambda s: s[0])
     end_of_previous = 0
     for header_offset, member in spans:
         if header_offset < end_of_previous:
@@ -197,7 +223,7 @@ def read_layout(fh: BinaryIO, size: int) -> dict[str, Member]:
         end_of_previous = member.offset + member.size
         if end_of_previous > cd_offset:
             raise _reject("truncated", f"{member.name} runs past the zip directory")
-    return members
+    return found
 
 
 def _check_name(info: zipfile.ZipInfo) -> None:
@@ -523,18 +549,33 @@ def write_package(
     extra: Sequence[tuple[str, bytes]] = (),
 ) -> Path:
     """Write the stored zip (manifest, signatures, database) to ``out`` atomically."""
-    out = Path(out)
+    def write(zf: zipfile.ZipFile) -> None:
+        for name, data in ((MANIFEST_NAME, manifest_bytes), (SIGNATURES_NAME, signatures_bytes), *extra):
+            zf.writestr(_info(name), data)
+        with Path(db).open("rb") as src, zf.open(_info(DB_NAME), "w") as dst:
+            while chunk := src.read(CHUNK):
+                dst.write(chunk)
+
+    return _write_zip(Path(out), write)
+
+
+def write_members(out: Path, members: Sequence[tuple[str, bytes]]) -> Path:
+    """Write a stored zip of ``members`` (name, bytes) to ``out`` atomically (a local-layer package)."""
+    def write(zf: zipfile.ZipFile) -> None:
+        for name, data in members:
+            zf.writestr(_info(name), data)
+
+    return _write_zip(Path(out), write)
+
+
+def _write_zip(out: Path, write: Callable[[zipfile.ZipFile], None]) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
         with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED, allowZip64=False) as zf:
-            for name, data in ((MANIFEST_NAME, manifest_bytes), (SIGNATURES_NAME, signatures_bytes), *extra):
-                zf.writestr(_info(name), data)
-            with Path(db).open("rb") as src, zf.open(_info(DB_NAME), "w") as dst:
-                while chunk := src.read(CHUNK):
-                    dst.write(chunk)
+            write(zf)
         with tmp.open("rb+") as fh:
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o644)
