@@ -17,7 +17,7 @@ import html
 import itertools
 import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,13 +56,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.calculators.astct import PARTIAL_RESULTS
-from app.core.calculators.base import REGISTRY
 from app.core.calculators.presentation import (
-    FIELD_LABELS,
     NOT_TESTED,
-    SCORED_CALCULATORS,
+    calculator,
     enum_label,
-    field_label,
     format_value,
     input_rows,
     result_text,
@@ -74,15 +71,6 @@ from app.ui.widgets import screen_words
 # --------------------------------------------------------------------------------------------
 # Words shown to the user
 # --------------------------------------------------------------------------------------------
-
-#: calculator list groups, in order
-CALCULATOR_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Staging and risk", ("iss", "r-iss", "r2-iss", "high-risk", "smm-2-20-20", "smm-imwg-score")),
-    ("Frailty", ("imwg-frailty", "simplified-frailty")),
-    ("CAR-T and bispecific toxicity", ("ice", "crs-grade", "icans-grade")),
-    ("Kidney and body size", ("crcl", "egfr", "bsa")),
-    ("Dosing helpers", ("tocilizumab-dose", "bispecific-step-up")),
-)
 
 #: default unit per dimension (keyed by canonical unit and accepted units) for each preference.
 #: Only the laboratory units differ between the two systems; body measures stay metric.
@@ -188,19 +176,26 @@ class FieldSpec:
         return self.default is not _MISSING
 
 
-def parse_schema(schema: dict[str, Any]) -> list[FieldSpec]:
+def parse_schema(schema: dict[str, Any], labels: Mapping[str, str]) -> list[FieldSpec]:
+    """The fields of a calculator's input schema, labelled by the calculator's ``field_labels``
+    (the fields of an item sub-form by their schema titles)."""
     defs = schema.get("$defs", {})
-    return _parse_object(schema, defs, "")
+    return _parse_object(schema, defs, "", labels)
 
 
-def _parse_object(schema: dict[str, Any], defs: dict[str, Any], prefix: str) -> list[FieldSpec]:
+def _parse_object(
+    schema: dict[str, Any], defs: dict[str, Any], prefix: str, labels: Mapping[str, str]
+) -> list[FieldSpec]:
     required = set(schema.get("required", []))
     return [
-        _parse_field(name, prop, name in required, defs, prefix) for name, prop in schema.get("properties", {}).items()
+        _parse_field(name, prop, name in required, defs, prefix, labels)
+        for name, prop in schema.get("properties", {}).items()
     ]
 
 
-def _parse_field(name: str, prop: dict[str, Any], required: bool, defs: dict[str, Any], prefix: str) -> FieldSpec:
+def _parse_field(
+    name: str, prop: dict[str, Any], required: bool, defs: dict[str, Any], prefix: str, labels: Mapping[str, str]
+) -> FieldSpec:
     inner = prop
     nullable = False
     if "anyOf" in prop:
@@ -213,7 +208,8 @@ def _parse_field(name: str, prop: dict[str, Any], required: bool, defs: dict[str
     spec = FieldSpec(
         name=name,
         path=f"{prefix}{name}",
-        label=field_label(name, prop.get("title") or inner.get("title")),
+        label=(labels.get(name) if not prefix else None)
+        or str(prop.get("title") or inner.get("title") or name.replace("_", " ")).strip(),
         kind="text",
         description=description,
         required=required,
@@ -230,13 +226,11 @@ def _parse_field(name: str, prop: dict[str, Any], required: bool, defs: dict[str
         spec.canonical = prop.get("x-canonical-unit") or inner.get("x-canonical-unit")
     elif inner.get("properties") is not None and kind in (None, "object"):
         spec.kind = "items"
-        spec.children = _parse_object(inner, defs, f"{spec.path}.")
+        spec.children = _parse_object(inner, defs, f"{spec.path}.", {})
         for child in spec.children:
             # Charlson items carry their weights in the description: "Dementia (1)"
             if re.search(r"\(\d\)", child.description) and len(child.description) <= 90:
                 child.label = child.description
-        if not prefix and name.endswith("_items"):
-            spec.label = FIELD_LABELS.get(name, spec.label)
     elif kind == "boolean":
         spec.kind = "bool"
     elif "enum" in inner:
@@ -755,13 +749,14 @@ class CalcForm(QWidget):
         columns: int = 1,
         parent: QWidget | None = None,
         *,
+        field_labels: Mapping[str, str],
         labels_above: bool = False,
     ) -> None:
         super().__init__(parent)
         self.labels_above = labels_above
         self.schema = schema
         self.unit_system = unit_system
-        self.specs = parse_schema(schema)
+        self.specs = parse_schema(schema, field_labels)
         self.fields: dict[str, _Field] = {}
         self._alternatives: dict[str, str] = {}  # items group path → the total it replaces
         #: every field's message shows, edited or not (the user asked what is missing)
@@ -1148,22 +1143,13 @@ class FittedTable(QTableView):
 # --------------------------------------------------------------------------------------------
 
 
-def primary_text(calc_id: str, result: dict[str, Any]) -> str:
-    """The one line a clinician reads first: the calculator's own headline (core, one source)."""
-    calc = REGISTRY.get(calc_id)
-    if calc is not None:
-        return calc.headline_of(result)
-    scalars = [f"{k.replace('_', ' ')}: {format_value(v)}" for k, v in result.items() if not isinstance(v, dict | list)]
-    return "; ".join(scalars[:3]) or "result"
-
-
 def result_input_rows(result: Any) -> list[tuple[str, str]]:
     """The inputs as entered, with the canonical value beside a converted one."""
-    return input_rows(result.inputs, getattr(result, "entered", None))
+    return input_rows(calculator(result.calculator), result.inputs, getattr(result, "entered", None))
 
 
 def points_header(calc_id: str) -> str:
-    return "Points" if calc_id in SCORED_CALCULATORS else "Number"
+    return "Points" if calculator(calc_id).scored else "Number"
 
 
 SCHEDULE_HEADERS = ("Day", "Step", "Dose", "Monitoring", "Premed.")
@@ -1319,7 +1305,7 @@ class ResultPane(QWidget):
     def show_result(self, calc_id: str, result: Any) -> None:
         self.placeholder.setVisible(False)
         self.reveal_button.setVisible(False)
-        self.primary.setText(screen_words(result.headline or primary_text(calc_id, result.result)))
+        self.primary.setText(screen_words(result.headline))
         self.primary.setAccessibleDescription(self.primary.text())
         self.primary.setVisible(True)
         extra = headline_extra(calc_id, result)
@@ -1450,7 +1436,7 @@ def warning_html(items: Sequence[str], title: str = "Warning") -> str:
 def result_html(title: str, calc_id: str, result: Any) -> str:
     parts = [
         f"<h2>{_esc(title)}</h2>",
-        f"<p style='font-size:16pt'><b>{_esc(screen_words(result.headline or primary_text(calc_id, result.result)))}"
+        f"<p style='font-size:16pt'><b>{_esc(screen_words(result.headline))}"
         "</b></p>",
     ]
     extra = headline_extra(calc_id, result)
@@ -1673,6 +1659,7 @@ class CalculatorPanel(QWidget):
             read_unit_system(self.context),
             self.form_columns,
             self.form_host,
+            field_labels=calculator(calc_id).field_labels,
             labels_above=self.labels_above,
         )
         self.form.setAccessibleName(f"{self.title} form")

@@ -1,4 +1,7 @@
-"""Import every calculator module so that each registers itself."""
+"""Import every calculator module so that each registers itself; the listing order and groups
+read from the registrations (each calculator declares its own ``order`` and ``group``)."""
+
+from typing import Any
 
 from app.core.calculators import (  # noqa: F401
     astct,
@@ -10,9 +13,19 @@ from app.core.calculators import (  # noqa: F401
     smm,
     staging,
 )
+from app.core.calculators.base import GROUPS, REGISTRY, Calculator
 
-#: the contract's order (shared/contracts/cli.md), used for listings
-ORDER = (
-    "iss", "r-iss", "r2-iss", "high-risk", "smm-2-20-20", "smm-imwg-score", "imwg-frailty", "simplified-frailty",
-    "ice", "crs-grade", "icans-grade", "crcl", "egfr", "bsa", "tocilizumab-dose", "bispecific-step-up",
-)
+
+def listed() -> list[Calculator[Any]]:
+    """Every calculator in its listing order (the contract's, shared/contracts/cli.md)."""
+    return sorted(REGISTRY.values(), key=lambda c: c.order)
+
+
+def grouped() -> list[tuple[str, list[str]]]:
+    """The calculator list's groups in order, each with its calculators' ids in listing order."""
+    calcs = listed()
+    return [(group, [c.id for c in calcs if c.group == group]) for group in GROUPS]
+
+
+#: every calculator id in listing order (derived from the registrations, never declared here)
+ORDER: tuple[str, ...] = tuple(c.id for c in listed())

@@ -30,6 +30,7 @@ from app.core.calculators.base import (
     ExplanationRow,
     register,
 )
+from app.core.calculators.labels import labels
 from app.core.units import OXYGEN_FLOW, TEMPERATURE, Quantity
 
 VERSION = "1.0.0"
@@ -793,6 +794,10 @@ ICE = register(
         compute=compute_ice,
         keywords=("ICE", "ICE score", "encephalopathy", "neurotoxicity", "ICANS"),
         headline=ice_headline,
+        group="CAR-T and bispecific toxicity",
+        order=9,
+        scored=True,
+        field_labels=labels("orientation", "naming", "commands", "writing", "attention"),
     )
 )
 CRS_GRADE = register(
@@ -804,6 +809,18 @@ CRS_GRADE = register(
         compute=compute_crs,
         keywords=("CRS grade", "CRS grading", "cytokine release syndrome", "ASTCT", "fever", "hypotension", "hypoxia"),
         headline=crs_headline,
+        group="CAR-T and bispecific toxicity",
+        order=10,
+        scored=True,
+        field_labels=labels(
+            temperature="Temperature",
+            fever_masked="Fever masked (antipyretic / anti-cytokine given)",
+            hypotension="Hypotension",
+            vasopressors="Vasopressors (not counting vasopressin)",
+            vasopressin="Vasopressin given",
+            oxygen_device="Oxygen device",
+            oxygen_flow="Oxygen flow",
+        ),
     )
 )
 ICANS_GRADE = register(
@@ -815,5 +832,17 @@ ICANS_GRADE = register(
         compute=compute_icans,
         keywords=("ICANS grade", "ICANS grading", "neurotoxicity", "ASTCT", "ICE score", "seizure", "cerebral oedema"),
         headline=icans_headline,
+        group="CAR-T and bispecific toxicity",
+        order=11,
+        scored=True,
+        field_labels=labels(
+            "orientation", "naming", "commands", "writing", "attention",
+            ice_score="ICE score (0–10)",
+            consciousness="Level of consciousness",
+            seizure="Seizure",
+            motor_weakness="Deep focal motor weakness",
+            cerebral_edema="Cerebral oedema",
+            raised_icp_signs="Signs of raised ICP",
+        ),
     )
 )

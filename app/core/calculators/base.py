@@ -16,7 +16,7 @@ import functools
 import types
 import typing
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -67,19 +67,52 @@ class CalcInputError(ValueError):
 In = TypeVar("In", bound=CalcInput)
 
 
+#: the calculator list's groups, in the order they are listed (each calculator names its own)
+GROUPS: tuple[str, ...] = (
+    "Staging and risk",
+    "Frailty",
+    "CAR-T and bispecific toxicity",
+    "Kidney and body size",
+    "Dosing helpers",
+)
+
+
 @dataclass(frozen=True)
 class Calculator(Generic[In]):
+    """A calculator and everything every face shows of it, declared once at its registration."""
+
     id: str
     title: str
     reference: str
     input_model: type[In]
     compute: Callable[[In], CalcResult]
+    _: KW_ONLY
+    #: the primary result in words ("ISS stage III"), from the result's ``result`` dict; the one
+    #: source of the headline for the CLI's --text, the GUI and its copied text
+    headline: Callable[[Mapping[str, Any]], str]
+    #: one of GROUPS: where the calculator is listed
+    group: str
+    #: its place in every listing (the contract's order, shared/contracts/cli.md)
+    order: int
+    #: whether its explanation numbers are score points (else plain numbers)
+    scored: bool
+    #: the readable label of every input field ("t_4_14" → "t(4;14)"), no more, no fewer
+    field_labels: Mapping[str, str]
     #: the words people type for it (abbreviations, synonyms, eponyms); the search index adds
     #: them to the title, so "cockcroft" or "step up" finds the calculator
     keywords: tuple[str, ...] = ()
-    #: the primary result in words ("ISS stage III"), from the result's ``result`` dict; the one
-    #: source of the headline for the CLI's --text, the GUI and its copied text
-    headline: Callable[[Mapping[str, Any]], str] | None = None
+
+    def __post_init__(self) -> None:
+        if self.group not in GROUPS:
+            raise ValueError(f"calculator {self.id}: group {self.group!r} is not one of {GROUPS}")
+        fields = set(self.input_model.model_fields)
+        missing = sorted(fields - set(self.field_labels))
+        extra = sorted(set(self.field_labels) - fields)
+        if missing or extra:
+            raise ValueError(f"calculator {self.id}: field labels missing for {missing}, for no field: {extra}")
+        blank = sorted(name for name, label in self.field_labels.items() if not label.strip())
+        if blank:
+            raise ValueError(f"calculator {self.id}: empty field labels for {blank}")
 
     def schema(self) -> dict[str, Any]:
         return self.input_model.model_json_schema()
@@ -95,18 +128,14 @@ class Calculator(Generic[In]):
         return result.model_copy(
             update={
                 "title": self.title,
-                "headline": self.headline_of(result.result),
+                "headline": self.headline(result.result),
                 "entered": entered_quantities(self.input_model, raw),
             }
         )
 
-    def headline_of(self, result: Mapping[str, Any]) -> str:
-        if self.headline is None:
-            return self.title
-        try:
-            return self.headline(result)
-        except (KeyError, TypeError, IndexError):
-            return self.title
+    def field_label(self, name: str) -> str:
+        """The label of an input field; a name that is not one (an item of a sub-form) in words."""
+        return self.field_labels.get(name) or name.replace("_", " ")
 
 
 def _accepts_null(annotation: Any) -> bool:
@@ -179,5 +208,8 @@ REGISTRY: dict[str, Calculator[Any]] = {}
 def register(calc: Calculator[Any]) -> Calculator[Any]:
     if calc.id in REGISTRY:
         raise ValueError(f"duplicate calculator id {calc.id}")
+    taken = next((c.id for c in REGISTRY.values() if c.order == calc.order), None)
+    if taken is not None:
+        raise ValueError(f"calculator {calc.id}: order {calc.order} is already {taken}'s")
     REGISTRY[calc.id] = calc
     return calc

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field
 
 from app.core.calculators.base import CalcInput, CalcResult, Calculator, ExplanationRow, register
+from app.core.calculators.labels import labels
 from app.core.calculators.renal_dosing import CARFILZOMIB_BSA_CAP_M2, CARFILZOMIB_CAP_SOURCE, guideline_quotes
 from app.core.units import HEIGHT, WEIGHT, Quantity
 
@@ -170,5 +171,9 @@ BSA = register(
         compute=compute_bsa,
         keywords=("BSA", "body surface area", "body surface", "Mosteller", "DuBois", "m²", "carfilzomib dose"),
         headline=bsa_headline,
+        group="Kidney and body size",
+        order=14,
+        scored=False,
+        field_labels=labels("height", "weight", method="Formula"),
     )
 )

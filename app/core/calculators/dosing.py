@@ -24,6 +24,7 @@ from app.core.calculators.base import (
     ExplanationRow,
     register,
 )
+from app.core.calculators.labels import labels
 from app.core.dosing import catalog, stepup
 from app.core.dosing.models import DosingContent
 from app.core.units import WEIGHT, Quantity
@@ -363,6 +364,10 @@ TOCILIZUMAB_DOSE = register(
         compute=compute_tocilizumab,
         keywords=("tocilizumab", "tocilizumab dose", "Actemra", "RoActemra", "IL-6", "CRS treatment"),
         headline=tocilizumab_headline,
+        group="Dosing helpers",
+        order=15,
+        scored=False,
+        field_labels=labels("weight"),
     )
 )
 BISPECIFIC_STEP_UP = register(
@@ -377,5 +382,9 @@ BISPECIFIC_STEP_UP = register(
             "linvoseltamab", "Tecvayli", "Elrexfio", "Talvey", "Lynozyfic",
         ),
         headline=bispecific_headline,
+        group="Dosing helpers",
+        order=16,
+        scored=False,
+        field_labels=labels("weight", drug="Bispecific antibody", region="Label"),
     )
 )

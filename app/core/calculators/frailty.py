@@ -26,6 +26,7 @@ from app.core.calculators.base import (
     register,
 )
 from app.core.calculators.fields import GUIDELINE_REF, VERSION, AgeYears, reject_bool
+from app.core.calculators.labels import labels
 
 PALUMBO_2015_BLOOD = (
     "Palumbo A, Bringhen S, Mateos MV, et al. Geriatric assessment predicts survival and toxicities in "
@@ -512,6 +513,16 @@ register(
         compute_imwg_frailty,
         keywords=("frailty", "frail", "geriatric assessment", "ADL", "IADL", "Katz", "Lawton", "Charlson", "CCI"),
         headline=imwg_frailty_headline,
+        group="Frailty",
+        order=7,
+        scored=True,
+        field_labels=labels(
+            "age", "cci", "cci_items",
+            adl="Katz ADL (0–6)",
+            adl_items="Katz ADL items",
+            iadl="Lawton IADL (0–8)",
+            iadl_items="Lawton IADL items",
+        ),
     )
 )
 register(
@@ -523,5 +534,9 @@ register(
         compute_simplified_frailty,
         keywords=("frailty", "frail", "simplified frailty", "Facon", "ECOG", "performance status", "Charlson", "CCI"),
         headline=simplified_frailty_headline,
+        group="Frailty",
+        order=8,
+        scored=True,
+        field_labels=labels("age", "cci", "cci_items", ecog="ECOG performance status"),
     )
 )

@@ -39,6 +39,7 @@ from app.core.calculators.fields import (
     qty,
     show_quantity,
 )
+from app.core.calculators.labels import labels
 from app.core.units import B2M, CREATININE, Dimension
 
 AVET_LOISEAU_2025 = (
@@ -355,5 +356,15 @@ register(
         compute_high_risk,
         keywords=("high risk", "high-risk cytogenetics", "IMS-IMWG", "Box 1", "del(17p)", "TP53", "t(4;14)", "1q"),
         headline=high_risk_headline,
+        group="Staging and risk",
+        order=4,
+        scored=True,
+        field_labels=labels(
+            "t_4_14", "t_14_16", "gain_1q", "b2m", "creatinine",
+            del17p_ccf_pct="del(17p) clonal fraction (%)",
+            tp53_mutation="TP53 mutation",
+            t_14_20="t(14;20)",
+            del1p32="del(1p32)",
+        ),
     )
 )

@@ -1,9 +1,10 @@
 """Words and plain text of a calculator result, shared by the CLI's ``--text`` and the GUI.
 
-One rendering for both faces: field labels, enum labels, the inputs as the user entered them
-with the canonical value beside ("Creatinine: 120 µmol/L (≈ 1.36 mg/dL)"), and the whole result
-as plain text (title, headline, inputs, schedule, interpretation, explanation, warnings,
-references). Works on the JSON form of a result (``CalcResult.model_dump(mode="json")``).
+One rendering for both faces: field labels (each calculator's own, from its registration), enum
+labels, the inputs as the user entered them with the canonical value beside ("Creatinine: 120 µmol/L
+(≈ 1.36 mg/dL)"), and the whole result as plain text (title, headline, inputs, schedule,
+interpretation, explanation, warnings, references). Works on the JSON form of a result
+(``CalcResult.model_dump(mode="json")``).
 
 Rounding of the canonical value beside an entered one: 3 significant figures, prefixed "≈" when
 the rounding changed it (``app.core.units.display_canonical``); the calculators themselves use
@@ -16,61 +17,8 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from app.core.calculators.base import REGISTRY, Calculator
 from app.core.units import display_canonical, number_text
-
-#: readable labels for the contract's field names (the schema titles are machine-made: "T 4 14")
-FIELD_LABELS: dict[str, str] = {
-    "b2m": "β2-microglobulin",
-    "albumin": "Albumin",
-    "ldh_above_uln": "LDH above the upper limit of normal",
-    "del17p": "del(17p)",
-    "t_4_14": "t(4;14)",
-    "t_14_16": "t(14;16)",
-    "t_14_20": "t(14;20)",
-    "gain_1q": "1q+ (gain or amplification)",
-    "del1p32": "del(1p32)",
-    "del17p_ccf_pct": "del(17p) clonal fraction (%)",
-    "tp53_mutation": "TP53 mutation",
-    "creatinine": "Creatinine",
-    "m_protein": "M-protein",
-    "flc_ratio": "FLC ratio (involved/uninvolved)",
-    "bmpc_pct": "Bone-marrow plasma cells (%)",
-    "fish_abnormality": "FISH abnormality",
-    "age": "Age (years)",
-    "cci": "Charlson index (CCI)",
-    "cci_items": "Charlson items",
-    "adl": "Katz ADL (0–6)",
-    "adl_items": "Katz ADL items",
-    "iadl": "Lawton IADL (0–8)",
-    "iadl_items": "Lawton IADL items",
-    "ecog": "ECOG performance status",
-    "orientation": "Orientation (0–4)",
-    "naming": "Naming (0–3)",
-    "commands": "Commands (0–1)",
-    "writing": "Writing (0–1)",
-    "attention": "Attention (0–1)",
-    "ice_score": "ICE score (0–10)",
-    "consciousness": "Level of consciousness",
-    "seizure": "Seizure",
-    "motor_weakness": "Deep focal motor weakness",
-    "cerebral_edema": "Cerebral oedema",
-    "raised_icp_signs": "Signs of raised ICP",
-    "temperature": "Temperature",
-    "fever_masked": "Fever masked (antipyretic / anti-cytokine given)",
-    "hypotension": "Hypotension",
-    "vasopressors": "Vasopressors (not counting vasopressin)",
-    "vasopressin": "Vasopressin given",
-    "oxygen_device": "Oxygen device",
-    "oxygen_flow": "Oxygen flow",
-    "sex": "Sex",
-    "weight": "Weight",
-    "height": "Height",
-    "weight_basis": "Weight used",
-    "dialysis": "On dialysis",
-    "method": "Formula",
-    "drug": "Bispecific antibody",
-    "region": "Label",
-}
 
 #: readable labels for enum values (anything else: underscores become spaces)
 ENUM_LABELS: dict[str, str] = {
@@ -120,28 +68,6 @@ TESTED_FIELDS = frozenset(
 NOT_TESTED = "not tested"
 NOT_GIVEN = "not given"
 
-#: calculators whose explanation numbers are score points; the others show plain numbers
-SCORED_CALCULATORS = frozenset(
-    {
-        "iss",
-        "r-iss",
-        "r2-iss",
-        "high-risk",
-        "smm-2-20-20",
-        "smm-imwg-score",
-        "imwg-frailty",
-        "simplified-frailty",
-        "ice",
-        "crs-grade",
-        "icans-grade",
-    }
-)
-
-
-def field_label(name: str, spec_title: str | None = None) -> str:
-    return FIELD_LABELS.get(name) or (spec_title or name.replace("_", " ")).strip()
-
-
 def enum_label(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
@@ -186,15 +112,25 @@ def _value_text(name: str, value: Any, entered: Mapping[str, Any] | None) -> str
     return format_value(value)
 
 
-def input_rows(inputs: Mapping[str, Any], entered: Mapping[str, Any] | None = None) -> list[tuple[str, str]]:
-    """The inputs, one readable row each: quantities as entered with the canonical value beside."""
+def calculator(calc_id: str) -> Calculator[Any]:
+    """The registered calculator ``calc_id`` (KeyError for an unknown one: never a guessed label)."""
+    import app.core.calculators.all  # noqa: F401  (registers every calculator)
+
+    return REGISTRY[calc_id]
+
+
+def input_rows(
+    calc: Calculator[Any], inputs: Mapping[str, Any], entered: Mapping[str, Any] | None = None
+) -> list[tuple[str, str]]:
+    """The inputs, one readable row each, labelled by the calculator's own field labels:
+    quantities as entered with the canonical value beside."""
     entered = entered or {}
     rows: list[tuple[str, str]] = []
     for name, value in inputs.items():
-        label = field_label(name)
+        label = calc.field_label(name)
         if isinstance(value, dict) and set(value) != {"value", "unit"}:
             for sub, sub_value in value.items():
-                rows.append((f"{label} › {field_label(sub)}", _value_text(sub, sub_value, None)))
+                rows.append((f"{label} › {calc.field_label(sub)}", _value_text(sub, sub_value, None)))
         else:
             rows.append((label, _value_text(name, value, entered.get(name))))
     return rows
@@ -232,9 +168,11 @@ def _section(title: str, lines: Sequence[str]) -> list[str]:
 def result_text(d: Mapping[str, Any], *, stamp: str = "", width: int | None = None) -> str:
     """The whole result as plain text; ``width`` wraps long lines (the CLI), None leaves them."""
     calc_id = str(d.get("calculator", ""))
-    title = str(d.get("title") or calc_id)
-    out = [title, "=" * min(len(title), 72), "", *_para("Result: ", str(d.get("headline") or title), width)]
-    inputs = [f"  {label}: {value}" for label, value in input_rows(d.get("inputs") or {}, d.get("entered"))]
+    calc = calculator(calc_id)
+    title = str(d.get("title") or calc.title)
+    headline = str(d.get("headline") or calc.headline(d.get("result") or {}))
+    out = [title, "=" * min(len(title), 72), "", *_para("Result: ", headline, width)]
+    inputs = [f"  {label}: {value}" for label, value in input_rows(calc, d.get("inputs") or {}, d.get("entered"))]
     out += ["", "Inputs:", *(inputs or ["  (none)"])]
     result = d.get("result") or {}
     sched = []
@@ -247,7 +185,7 @@ def result_text(d: Mapping[str, Any], *, stamp: str = "", width: int | None = No
     if d.get("interpretation"):
         out += ["", *_para("Interpretation: ", str(d["interpretation"]), width)]
     explanation = []
-    unit = " points" if calc_id in SCORED_CALCULATORS else ""
+    unit = " points" if calc.scored else ""
     for row in d.get("explanation") or []:
         pts = f" [{format_value(row['points'])}{unit}]" if row.get("points") is not None else ""
         explanation += _para("", f"{row['item']}: {row['value']}{pts}", width, "  ")

@@ -26,6 +26,7 @@ from app.core.calculators.base import (
     ExplanationRow,
     register,
 )
+from app.core.calculators.labels import labels
 from app.core.calculators.renal_dosing import guideline_quotes, lenalidomide_starting_dose, other_drug_notes
 from app.core.units import CREATININE, HEIGHT, WEIGHT, Quantity
 
@@ -514,6 +515,12 @@ CRCL = register(
             "lenalidomide dose", "renal dosing",
         ),
         headline=crcl_headline,
+        group="Kidney and body size",
+        order=12,
+        scored=False,
+        field_labels=labels(
+            "age", "sex", "weight", "height", "creatinine", weight_basis="Weight used", dialysis="On dialysis"
+        ),
     )
 )
 EGFR = register(
@@ -525,5 +532,9 @@ EGFR = register(
         compute=compute_egfr,
         keywords=("eGFR", "GFR", "CKD-EPI", "glomerular filtration rate", "renal function", "kidney"),
         headline=egfr_headline,
+        group="Kidney and body size",
+        order=13,
+        scored=False,
+        field_labels=labels("age", "sex", "creatinine"),
     )
 )

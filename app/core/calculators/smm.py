@@ -26,6 +26,7 @@ from app.core.calculators.fields import (
     qty,
     show_quantity,
 )
+from app.core.calculators.labels import labels
 from app.core.calculators.untested import explore, or_join, tests_needed, tests_text
 from app.core.units import M_PROTEIN, Dimension
 
@@ -402,6 +403,10 @@ register(
         compute_2_20_20,
         keywords=("SMM", "smouldering", "smoldering", "2/20/20", "20/2/20", "risk stratification"),
         headline=smm_2_20_20_headline,
+        group="Staging and risk",
+        order=5,
+        scored=True,
+        field_labels=labels("m_protein", "flc_ratio", "bmpc_pct", "fish_abnormality"),
     )
 )
 register(
@@ -413,5 +418,9 @@ register(
         compute_smm_score,
         keywords=("SMM", "smouldering", "smoldering", "IMWG score", "risk score", "risk stratification"),
         headline=smm_score_headline,
+        group="Staging and risk",
+        order=6,
+        scored=True,
+        field_labels=labels("flc_ratio", "m_protein", "bmpc_pct", "fish_abnormality"),
     )
 )

@@ -29,6 +29,7 @@ from app.core.calculators.fields import (
     qty,
     show_quantity,
 )
+from app.core.calculators.labels import labels
 from app.core.calculators.untested import explore, or_join, tests_needed, tests_text
 from app.core.units import ALBUMIN, B2M, Dimension
 
@@ -558,6 +559,10 @@ register(
         compute_iss,
         keywords=("ISS", "staging", "stage", "β2-microglobulin", "beta-2 microglobulin", "albumin"),
         headline=iss_headline,
+        group="Staging and risk",
+        order=1,
+        scored=True,
+        field_labels=labels("b2m", "albumin"),
     )
 )
 register(
@@ -569,6 +574,10 @@ register(
         compute_r_iss,
         keywords=("R-ISS", "RISS", "revised ISS", "staging", "stage", "LDH", "cytogenetics"),
         headline=r_iss_headline,
+        group="Staging and risk",
+        order=2,
+        scored=True,
+        field_labels=labels("b2m", "albumin", "ldh_above_uln", "del17p", "t_4_14", "t_14_16"),
     )
 )
 register(
@@ -580,5 +589,9 @@ register(
         compute_r2_iss,
         keywords=("R2-ISS", "R2ISS", "second revision ISS", "staging", "stage", "1q gain", "LDH"),
         headline=r2_iss_headline,
+        group="Staging and risk",
+        order=3,
+        scored=True,
+        field_labels=labels("b2m", "albumin", "ldh_above_uln", "del17p", "t_4_14", "gain_1q"),
     )
 )

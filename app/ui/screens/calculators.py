@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.core.calculators.all import grouped
 from app.ui.calc_form import (
-    CALCULATOR_GROUPS,
     CalculatorPanel,
     chain_tab_order,
     muted_style,
@@ -104,10 +104,7 @@ class CalculatorsScreen(Screen):
             return
         calculators = {c["id"]: c for c in self.context.guide.calculators()}
         placed: set[str] = set()
-        groups = [(name, [i for i in ids if i in calculators]) for name, ids in CALCULATOR_GROUPS]
-        rest = [i for i in calculators if all(i not in ids for _, ids in CALCULATOR_GROUPS)]
-        if rest:
-            groups.append(("Other", rest))
+        groups = [(name, [i for i in ids if i in calculators]) for name, ids in grouped()]
         for name, ids in groups:
             if not ids:
                 continue

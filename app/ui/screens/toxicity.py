@@ -37,7 +37,6 @@ from app.ui.calc_form import (
     export_pdf_dialog,
     html_document,
     html_table,
-    primary_text,
     warning_html,
 )
 from app.ui.context import UiContext
@@ -603,7 +602,7 @@ class ToxicityScreen(Screen):
         result = self.grader.result
         if result is None:
             return "", ""
-        text = f"Graded: {screen_words(result.headline or primary_text(self.grader_id, result.result))} (ASTCT 2019)"
+        text = f"Graded: {screen_words(result.headline)} (ASTCT 2019)"
         rows = "; ".join(f"{r.item}: {r.value}" for r in result.explanation)
         return text, rows
 
