@@ -4,8 +4,8 @@ gives, the regimens it is part of, the guideline statements that name it, and it
 Opened from a drug hit of the search palette (and from links), as a page of the main window
 that is not in the navigation. Nothing here is a second copy: the doses are the CRS/ICANS
 panels' dose notes, the statements are the guideline's, and the dosing notes (renal statements,
-lenalidomide's starting-dose table, label notes, carfilzomib cap, step-up links) are built by
-the Regimens screen's own functions from ``app.core.calculators.renal_dosing``.
+lenalidomide's starting-dose table, label notes, carfilzomib cap, step-up links) are the same
+:mod:`app.services.dosing_notes` the Regimens screen shows, drawn by its functions.
 """
 
 from __future__ import annotations
@@ -22,31 +22,16 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QText
 from app.core.calculators.base import REGISTRY
 from app.core.text import fold
 from app.core.tools import Tool, tools_for_drug
+from app.services.dosing_notes import DosingNotes, dosing_notes, renal_statements_for_drug
 from app.ui.calc_form import badges_html, export_pdf_dialog, html_document
 from app.ui.context import UiContext
 from app.ui.screens.base import Screen
-from app.ui.screens.regimens import (
-    RENAL_TOPICS,
-    RegimenDetail,
-    _add_label_notes,
-    _has_label_facts,
-    _statement_dict,
-    dosing_html,
-    dosing_text,
-)
+from app.ui.screens.regimens import dosing_html, dosing_text
 from app.ui.theme import follow_theme, print_colours
 from app.ui.widgets import screen_words
 
 DOSING_ANCHOR = "dosing"
 SYNDROME_LABELS = {"crs": "CRS", "icans": "ICANS"}
-
-
-@dataclass(frozen=True)
-class _DrugAsRegimen:
-    """What the Regimens screen's dosing helpers read of a regimen, for one drug on its own."""
-
-    abbr: str
-    name: str
 
 
 @dataclass
@@ -60,7 +45,17 @@ class DrugInfo:
     regimens: list[Any]
     #: statements that name the drug, or a regimen that is the drug alone
     statements: list[dict[str, Any]]
-    dosing: RegimenDetail
+    dosing: DosingNotes
+
+
+def _statement_dict(s: Any) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "text": s.text,
+        "evidence": [e.model_dump() for e in s.evidence],
+        "location": s.source.location,
+        "notes": list(s.notes),
+    }
 
 
 def gather_drug(guide: Any, drug_id: str) -> DrugInfo:
@@ -72,11 +67,6 @@ def gather_drug(guide: Any, drug_id: str) -> DrugInfo:
     alone = {r.abbr for r in regimens if list(r.components) == [did]}
     statements = repo.statements()
     naming = [_statement_dict(s) for s in statements if did in s.drugs or alone & set(s.regimens)]
-    renal = [
-        _statement_dict(s)
-        for s in statements
-        if set(s.topics) & RENAL_TOPICS and (did in s.drugs or did in s.topics or alone & set(s.regimens))
-    ]
     doses = []
     for syndrome, label in SYNDROME_LABELS.items():
         for panel in repo.toxicity(syndrome):
@@ -85,8 +75,7 @@ def gather_drug(guide: Any, drug_id: str) -> DrugInfo:
                     doses.append((f"{label} grade {panel.grade}", dose.dose, dose.source.quote, dose.source.location))
     tools = tools_for_drug(did)
     calculators = [(c.id, c.title) for c in _calculators_naming(drug.name)]
-    dosing = RegimenDetail(_DrugAsRegimen(did, drug.name), [(did, drug.name, list(drug.classes))], [], [], [], renal)
-    _add_label_notes(dosing, {did})
+    dosing = dosing_notes(did, {did}, renal_statements_for_drug(statements, did, alone))
     return DrugInfo(drug, tools, calculators, doses, regimens, naming, dosing)
 
 
@@ -104,7 +93,7 @@ def _e(text: Any) -> str:
 
 
 def has_dosing(info: DrugInfo) -> bool:
-    return bool(info.dosing.renal) or _has_label_facts(info.dosing)
+    return bool(info.dosing.renal) or info.dosing.has_label_facts
 
 
 def drug_html(info: DrugInfo) -> str:

@@ -10,246 +10,32 @@ summary on the clipboard with the app/content stamp; nothing about the patient i
 from __future__ import annotations
 
 import html
-import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
-from app.core.calculators.renal_dosing import MAINTENANCE_POINTER, MAINTENANCE_USES
-from app.core.evidence import evidence_from_short
-from app.core.flowchart.model import Figure, RecItem, RecommendationNode
+from app.services.flow_leaf import Leaf
+from app.services.flow_leaf import leaf_from_figure as leaf_from_figure  # re-exported for older callers
+from app.services.flow_leaf import leaf_from_rec as leaf_from_rec
+from app.services.regimen_dossier import LeafDossier, leaf_dossier
 from app.ui.widgets import approvals_html, trials_html
-
-TIER_WORDS = {
-    "preferred": "preferred",
-    "other": "other option",
-    "if-unavailable": "if unavailable",
-    "conditional": "conditional",
-}
-DOSING = re.compile(
-    r"\b(dose|doses|dosing|mg/m²|mg|schedule|weekly|biweekly|cycles?|step-up|dexamethasone only)\b", re.IGNORECASE
-)
-
-
-@dataclass
-class Leaf:
-    """One regimen in one box, as the flowchart shows it (evaluated or not)."""
-
-    figure_id: str
-    node_id: str
-    node_title: str
-    regimen: str
-    tier: str
-    evidence: list[tuple[str, str | None]]  # (tag as printed, qualifier)
-    quote: str
-    location: str
-    substitutes_for: str | None = None
-    interpretive: bool = False
-    conditions: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    footnotes: list[str] = field(default_factory=list)
-    statement: str | None = None
-    status: str = "not evaluated"
-    components: list[str] = field(default_factory=list)
-
-    @property
-    def evidence_text(self) -> str:
-        parts = [f"{t} ({q})" if q else t for t, q in self.evidence]
-        return " or ".join(parts) if parts else "no evidence tag"
-
-    @property
-    def tier_text(self) -> str:
-        word = TIER_WORDS.get(self.tier, self.tier)
-        return f"{word} (tier is this guide's reading of the text)" if self.interpretive else word
-
-
-def leaf_from_rec(figure: Figure, rec: Any) -> Leaf:
-    """A leaf from an evaluated recommendation (``RecommendationOut``)."""
-    node = figure.node(rec.node)
-    evidence: list[tuple[str, str | None]] = [(rec.evidence.text, None)] if rec.evidence is not None else []
-    evidence += [(c.evidence.text, c.when) for c in rec.evidence_by_condition]
-    interpretive = rec.interpretive_tier
-    return Leaf(
-        figure_id=figure.id,
-        node_id=rec.node,
-        node_title=_title(node),
-        regimen=rec.regimen,
-        tier=rec.tier,
-        evidence=evidence,
-        quote=rec.source.quote,
-        location=rec.source.section,
-        substitutes_for=rec.substitutes_for,
-        interpretive=interpretive,
-        conditions=list(rec.conditions),
-        notes=list(rec.notes),
-        footnotes=list(rec.footnotes),
-        statement=rec.statement,
-        status=rec.status,
-        components=list(rec.components),
-    )
-
-
-def leaf_from_figure(figure: Figure, node_id: str, regimen: str, substitutes_for: str | None = None) -> Leaf:
-    """A leaf straight from the figure, when the current answers do not reach it."""
-    node = figure.node(node_id)
-    if not isinstance(node, RecommendationNode):
-        raise KeyError(node_id)
-    for item in node.items:
-        if substitutes_for is None and item.regimen == regimen:
-            return _leaf_item(figure, node, item)
-        if substitutes_for is not None and item.regimen == substitutes_for:
-            for sub in item.substitutes:
-                if sub.regimen == regimen:
-                    ev = evidence_from_short(sub.evidence)
-                    return Leaf(
-                        figure_id=figure.id,
-                        node_id=node.id,
-                        node_title=_title(node),
-                        regimen=sub.regimen,
-                        tier="if-unavailable",
-                        evidence=[(ev.text, None)],
-                        quote=sub.source.quote,
-                        location=sub.source.location,
-                        substitutes_for=item.regimen,
-                        conditions=[f"only if {item.regimen} is unavailable", *item.conditions],
-                        notes=list(sub.notes),
-                        footnotes=[figure.note(f).text for f in sub.footnotes],
-                        statement=sub.statement,
-                        status="not applicable with the current answers",
-                    )
-    raise KeyError((node_id, regimen, substitutes_for))
-
-
-def _leaf_item(figure: Figure, node: RecommendationNode, item: RecItem) -> Leaf:
-    evidence: list[tuple[str, str | None]] = []
-    if item.evidence:
-        evidence.append((evidence_from_short(item.evidence).text, None))
-    evidence += [(evidence_from_short(r.evidence).text, r.label) for r in item.evidence_rules]
-    conditions = list(item.conditions)
-    if item.when is not None:
-        conditions.append(f"Applies when: {item.when.describe()}")
-    return Leaf(
-        figure_id=figure.id,
-        node_id=node.id,
-        node_title=_title(node),
-        regimen=item.regimen,
-        tier=item.tier,
-        evidence=evidence,
-        quote=item.source.quote,
-        location=item.source.location,
-        interpretive=item.interpretive_tier,
-        conditions=conditions,
-        notes=list(item.notes),
-        footnotes=[figure.note(f).text for f in item.footnotes],
-        statement=item.statement,
-        status="not applicable with the current answers",
-    )
-
-
-def _title(node: Any) -> str:
-    return node.prompt if hasattr(node, "prompt") else node.title
-
-
-def _figure_label(figure_id: str) -> str:
-    return figure_id.replace("fig", "Fig. ")
-
-
-@dataclass
-class DetailContent:
-    """Everything the dialog shows, gathered from the repository once."""
-
-    leaf: Leaf
-    name: str
-    components: list[tuple[str, list[str]]]  # (drug name, drug classes)
-    classes: list[str]
-    statement: Any | None
-    links: list[tuple[str, str, str, str, bool]]  # (figure, node title, regimen, via, is this leaf)
-    approvals: list[Any]
-    trials: list[Any]
-    missing_trials: list[str]
-    dosing_notes: list[str]
-    glossary_notes: list[str]
-
-
-def gather(guide: Any, leaf: Leaf) -> DetailContent:
-    repo = guide.repo
-    try:
-        regimen = repo.regimen(leaf.regimen)
-    except KeyError:
-        regimen = None
-    component_ids = leaf.components or (list(regimen.components) if regimen else [])
-    components = []
-    for cid in component_ids:
-        try:
-            drug = repo.drug(cid)
-            components.append((drug.name, list(drug.classes)))
-        except KeyError:
-            components.append((cid, []))
-    statement_id = leaf.statement
-    if statement_id is None:
-        via = "substitute" if leaf.substitutes_for else "item"
-        for link in repo.links_for_node(leaf.figure_id, leaf.node_id):
-            if link.regimen == leaf.regimen and link.via == via:
-                statement_id = link.statement_id
-                break
-    statement = None
-    links: list[tuple[str, str, str, str, bool]] = []
-    if statement_id is not None:
-        try:
-            statement = repo.statement(statement_id)
-        except KeyError:
-            statement = None
-        figures: dict[str, Figure] = {}
-        for link in repo.links_for_statement(statement_id):
-            fig = figures.get(link.figure) or guide.figure(link.figure)
-            figures[link.figure] = fig
-            try:
-                title = _title(fig.node(link.node))
-            except KeyError:
-                title = link.node
-            here = link.figure == leaf.figure_id and link.node == leaf.node_id and link.regimen == leaf.regimen
-            links.append((link.figure, title, link.regimen, link.via, here))
-    trials, missing = [], []
-    for tid in regimen.trials if regimen else []:
-        try:
-            trials.append(repo.trial(tid))
-        except KeyError:
-            missing.append(tid)
-    notes = list(regimen.notes) if regimen else []
-    dosing = [n for n in notes if DOSING.search(n)]
-    if leaf.regimen in MAINTENANCE_USES:
-        dosing.insert(0, f"Lenalidomide dose — {MAINTENANCE_POINTER}")
-    return DetailContent(
-        leaf=leaf,
-        name=regimen.name if regimen else leaf.regimen,
-        components=components,
-        classes=list(regimen.classes) if regimen else [],
-        statement=statement,
-        links=links,
-        approvals=list(regimen.approval_notes) if regimen else [],
-        trials=trials,
-        missing_trials=missing,
-        dosing_notes=dosing,
-        glossary_notes=[n for n in notes if not DOSING.search(n)],
-    )
 
 
 def _e(text: Any) -> str:
     return html.escape(str(text))
 
 
-def detail_html(c: DetailContent) -> str:
+def detail_html(c: LeafDossier) -> str:
     leaf = c.leaf
     out = [f"<h2>{_e(leaf.regimen)} <span style='font-weight:normal'>— {_e(c.name)}</span></h2>"]
     if leaf.substitutes_for:
         out.append(f"<p><b>Named instead of {_e(leaf.substitutes_for)}</b> (for use if it is unavailable).</p>")
     comps = ", ".join(
-        f"{_e(name)}" + (f" <i>({_e(', '.join(classes))})</i>" if classes else "") for name, classes in c.components
+        f"{_e(d.name)}" + (f" <i>({_e(', '.join(d.classes))})</i>" if d.classes else "") for d in c.components
     )
     out.append(f"<p><b>Components:</b> {comps or '—'}<br><b>Classes:</b> {_e(', '.join(c.classes)) or '—'}</p>")
-    out.append(f"<h3>In this box · {_e(_figure_label(leaf.figure_id))}</h3>")
+    out.append(f"<h3>In this box · {_e(leaf.figure_label)}</h3>")
     out.append(f"<p>{_e(leaf.node_title)}</p>")
     out.append("<table cellpadding='3'>")
     out.append(f"<tr><td><b>Evidence (this leaf)</b></td><td>{_e(leaf.evidence_text)}</td></tr>")
@@ -270,11 +56,11 @@ def detail_html(c: DetailContent) -> str:
             out.append(f"<p><i>{_e(s.source.location)}</i></p>")
         if c.links:
             rows = "".join(
-                f"<li>{_e(_figure_label(fig))} · {_e(title)} · {_e(reg)}"
-                + (" (as a substitute)" if via == "substitute" else "")
-                + (" <b>(this box)</b>" if here else "")
+                f"<li>{_e(use.figure_label)} · {_e(use.node_title)} · {_e(use.regimen)}"
+                + (" (as a substitute)" if use.as_substitute else "")
+                + (" <b>(this box)</b>" if c.is_this_leaf(use) else "")
                 + "</li>"
-                for fig, title, reg, via, here in c.links
+                for use in c.links
             )
             out.append(f"<p><b>Where this statement is used</b></p><ul>{rows}</ul>")
     out.append(approvals_html(c.approvals))
@@ -293,16 +79,16 @@ def detail_html(c: DetailContent) -> str:
     return "".join(out)
 
 
-def summary_text(c: DetailContent, stamp: str) -> str:
+def summary_text(c: LeafDossier, stamp: str) -> str:
     """The plain-text copy: regimen, components, evidence, tier, conditions, quote, dosing notes, stamp."""
     leaf = c.leaf
     lines = [f"{leaf.regimen} — {c.name}"]
     if leaf.substitutes_for:
         lines.append(f"Instead of {leaf.substitutes_for} (if it is unavailable)")
-    lines.append("Components: " + (", ".join(name for name, _ in c.components) or "—"))
+    lines.append("Components: " + (", ".join(d.name for d in c.components) or "—"))
     lines.append(f"Evidence: {leaf.evidence_text}")
     lines.append(f"Tier: {leaf.tier_text}")
-    lines.append(f"Box: {_figure_label(leaf.figure_id)} › {leaf.node_title}")
+    lines.append(f"Box: {leaf.figure_label} › {leaf.node_title}")
     lines.append(f"With the current answers: {leaf.status}")
     if leaf.conditions:
         lines.append("Conditions:")
@@ -326,7 +112,7 @@ class RegimenDetailDialog(QDialog):
     def __init__(self, context: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
-        self.content: DetailContent | None = None
+        self.content: LeafDossier | None = None
         self.setModal(False)
         self.resize(620, 680)
         self.setAccessibleName("Regimen detail")
@@ -359,8 +145,8 @@ class RegimenDetailDialog(QDialog):
         layout.addLayout(buttons)
 
     def show_leaf(self, leaf: Leaf) -> None:
-        self.content = gather(self.context.guide, leaf)
-        self.setWindowTitle(f"{leaf.regimen} — {_figure_label(leaf.figure_id)}")
+        self.content = leaf_dossier(self.context.guide, leaf)
+        self.setWindowTitle(f"{leaf.regimen} — {leaf.figure_label}")
         self.heading.setText(f"<b>{_e(leaf.regimen)}</b> · {_e(leaf.evidence_text)} · {_e(leaf.tier_text)}")
         self.browser.setHtml(detail_html(self.content))
         self.status.clear()

@@ -185,7 +185,7 @@ def dosing_part(text: str) -> str:
 @pytest.mark.parametrize("abbr", ["R", "DaraR", "IsaR"])
 def test_maintenance_regimens_show_the_maintenance_dose_first(screen, abbr):
     screen.open_item(abbr)
-    assert screen.detail.maintenance is not None
+    assert screen.detail.dosing.maintenance is not None
     text = screen.plain_text()
     dosing = dosing_part(text)
     assert "!! Lenalidomide dose: given here as maintenance after ASCT" in text
@@ -208,7 +208,7 @@ def test_maintenance_regimens_show_the_maintenance_dose_first(screen, abbr):
 
 def test_r_does_not_show_the_25_mg_table(screen):
     screen.open_item("R")
-    assert screen.detail.lenalidomide_rows == []
+    assert screen.detail.dosing.lenalidomide_rows == ()
     dosing = dosing_part(screen.plain_text())
     assert "25 mg once daily (no adjustment)" not in dosing
     assert "Starting dose with Rd (NOT maintenance)" in dosing and "not shown for R, a maintenance regimen" in dosing

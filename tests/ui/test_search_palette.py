@@ -296,13 +296,13 @@ def test_tool_hits_open_their_helper(qtbot, window):
 
 
 def test_the_lenalidomide_table_hit_opens_lenalidomide_with_its_renal_table(qtbot, window, guide):
-    from app.ui.screens.regimens import gather
+    from app.services.regimen_dossier import regimen_dossier
 
     _enter(qtbot, window, "lenalidomide dose", "tool", "lenalidomide-renal-table")
     assert window.current_screen_id == "drug"
     view = window.current_screen()
     assert view.info.drug.id == "lenalidomide"
-    rd = gather(guide, "Rd", guide.repo.statements())
+    rd = regimen_dossier(guide, "Rd").dosing
     assert view.info.dosing.lenalidomide_rows == rd.lenalidomide_rows and rd.lenalidomide_rows
     text = view.browser.toPlainText()
     for band, eu, _us, _cmp in rd.lenalidomide_rows:

@@ -54,6 +54,7 @@ from app.core.flowchart.model import Figure, QuestionNode, RecommendationNode
 from app.services import flow_text
 from app.services.flow_answers import answer_option
 from app.services.flow_answers import option_answers as option_answers  # re-exported for callers of the screen
+from app.services.flow_leaf import leaf_from_figure, leaf_from_rec
 from app.services.flow_questions import StillNeeded, still_needed
 from app.services.flow_steps import Card, build_steps, note_label
 from app.ui import flow_status
@@ -62,7 +63,7 @@ from app.ui.flow_panel import ENUM_LABELS, FlowPanel
 from app.ui.flow_scene import REC_WIDTH, FlowScene, RegimenEntryItem, legible_zoom
 from app.ui.flow_steps import StepView
 from app.ui.flow_view import MAP_MIN_HEIGHT, FlowView
-from app.ui.regimen_detail import RegimenDetailDialog, leaf_from_figure, leaf_from_rec
+from app.ui.regimen_detail import RegimenDetailDialog
 from app.ui.screens.base import Screen
 from app.ui.theme import current_flow_colours
 from app.ui.widgets import badge_html

@@ -4,12 +4,15 @@ starting doses with the US label beside them; carfilzomib's BSA cap; label notes
 
 Regimens the guideline discusses but does not recommend (KPd, IsaKRd, DaraKRd…) say so in a
 banner above everything else, with the verbatim reason and where it stands.
+
+The screen only draws: the regimen's dossier (components, the boxes of Figs. 1–3 that list it
+with tier and evidence as printed, statements, trials, dosing notes) is built by
+:func:`app.services.regimen_dossier.regimen_dossier`.
 """
 
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import (
@@ -39,32 +42,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.calc_form import badges_html, export_pdf_dialog, html_document, html_table
+from app.services.dosing_notes import DosingNotes, StatementRef
+from app.services.regimen_dossier import RegimenDossier, regimen_dossier
+from app.ui.calc_form import export_pdf_dialog, html_document, html_table
 from app.ui.context import UiContext
 from app.ui.dosing_card import CardArea, CardController
 from app.ui.screens.base import Screen
 from app.ui.theme import Colours, current_colours, follow_theme, print_colours, relative_font, styled
-from app.ui.widgets import approvals_html, muted_html, name_clear_button, screen_words, trials_html
+from app.ui.widgets import approvals_html, badge_html, muted_html, name_clear_button, screen_words, trials_html
 
 Index = QModelIndex | QPersistentModelIndex
 ABBR_ROLE = Qt.ItemDataRole.UserRole
 NOT_RECOMMENDED = "Discussed in the guideline but not recommended"
-RENAL_TOPICS = frozenset({"renal", "renal-impairment", "severe-renal-impairment", "dialysis", "renal-recovery"})
-#: regimen component → the bispecific-step-up drug choice(s)
-STEP_UP_DRUGS = {
-    "teclistamab": ("teclistamab",),
-    "elranatamab": ("elranatamab",),
-    "talquetamab": ("talquetamab-weekly", "talquetamab-biweekly"),
-    "linvoseltamab": ("linvoseltamab",),
-}
-#: representative creatinine clearances for the lenalidomide band table (label bands)
-_LENALIDOMIDE_BANDS = (
-    ("≥ 60 mL/min", 70.0, False),
-    ("50 to < 60 mL/min", 55.0, False),
-    ("30 to < 50 mL/min", 40.0, False),
-    ("< 30 mL/min, not on dialysis", 20.0, False),
-    ("on dialysis", 10.0, True),
-)
 
 
 def banner_style(c: Colours) -> str:
@@ -210,149 +199,32 @@ class RegimenFilter(QSortFilterProxyModel):
 
 
 # --------------------------------------------------------------------------------------------
-# Gathering a regimen's detail
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass
-class RegimenDetail:
-    regimen: Any
-    components: list[tuple[str, str, list[str]]]  # (id, name, classes)
-    recommending: list[dict[str, Any]]
-    trials: list[Any]
-    missing_trials: list[str]
-    renal: list[dict[str, Any]]
-    lenalidomide_rows: list[tuple[str, str, str, str]] = field(default_factory=list)
-    lenalidomide_notes: list[str] = field(default_factory=list)
-    rd_table_heading: str = ""
-    rd_table_hidden: str = ""  # why the 25 mg table is not shown for this (maintenance) regimen
-    maintenance: dict[str, Any] | None = None  # renal_dosing.lenalidomide_maintenance() for maintenance regimens
-    label_notes: list[tuple[str, str, str, str]] = field(default_factory=list)  # drug, note, status, source
-    carfilzomib_cap: tuple[str, str] | None = None
-    step_up: list[str] = field(default_factory=list)
-    checked: str = ""
-
-
-def _statement_dict(s: Any) -> dict[str, Any]:
-    return {
-        "id": s.id,
-        "text": s.text,
-        "evidence": [e.model_dump() for e in s.evidence],
-        "location": s.source.location,
-        "notes": list(s.notes),
-    }
-
-
-def gather(guide: Any, abbr: str, statements: list[Any]) -> RegimenDetail:
-    repo = guide.repo
-    regimen = repo.regimen(abbr)
-    components = []
-    for cid in regimen.components:
-        try:
-            drug = repo.drug(cid)
-            components.append((cid, drug.name, list(drug.classes)))
-        except KeyError:
-            components.append((cid, cid, []))
-    drug_ids = set(regimen.components)
-    car_t = any("CAR-T" in c for c in regimen.classes)
-    recommending = [_statement_dict(s) for s in statements if regimen.abbr in s.regimens]
-    renal = []
-    for s in statements:
-        topics = set(s.topics)
-        if not topics & RENAL_TOPICS:
-            continue
-        if drug_ids & (set(s.drugs) | topics) or regimen.abbr in s.regimens or (car_t and "car-t" in topics):
-            renal.append(_statement_dict(s))
-    trials, missing = [], []
-    for tid in regimen.trials:
-        try:
-            trials.append(repo.trial(tid))
-        except KeyError:
-            missing.append(tid)
-    detail = RegimenDetail(regimen, components, recommending, trials, missing, renal)
-    _add_label_notes(detail, drug_ids)
-    return detail
-
-
-def _add_label_notes(detail: RegimenDetail, drug_ids: set[str]) -> None:
-    """The label facts of app.core.calculators.renal_dosing (and dosing) for this regimen's drugs."""
-    try:
-        from app.core.calculators import renal_dosing
-    except ImportError:  # the dosing data is optional: the guideline statements still show
-        return
-    from app.core.calculators import dosing
-
-    detail.checked = str(getattr(renal_dosing, "LABEL_TEXT_CHECKED", "") or "")
-    if "lenalidomide" in drug_ids:
-        _add_lenalidomide(detail, renal_dosing)
-    for note in renal_dosing.other_drug_notes(60.0):
-        if note.drug in drug_ids:
-            detail.label_notes.append((note.drug, note.note, note.status, note.source))
-    if "carfilzomib" in drug_ids:
-        detail.carfilzomib_cap = (
-            "Carfilzomib doses (mg/m²) are calculated on actual BSA capped at "
-            f"{renal_dosing.CARFILZOMIB_BSA_CAP_M2:g} m² (the BSA calculator shows the dosing BSA).",
-            renal_dosing.CARFILZOMIB_CAP_SOURCE,
-        )
-    for drug_id in drug_ids:
-        detail.step_up.extend(STEP_UP_DRUGS.get(drug_id, ()))
-    if detail.step_up:
-        detail.checked = detail.checked or dosing.LABEL_TEXT_CHECKED
-
-
-def _add_lenalidomide(detail: RegimenDetail, renal_dosing: Any) -> None:
-    """Maintenance regimens get the maintenance dose; the 25 mg (Rd) table only where the regimen
-    has a non-maintenance use it belongs to, always headed "NOT maintenance"."""
-    use = renal_dosing.MAINTENANCE_USES.get(detail.regimen.abbr)
-    detail.rd_table_heading = renal_dosing.RD_TABLE_HEADING
-    if use is not None:
-        detail.maintenance = renal_dosing.lenalidomide_maintenance(use.regimen)
-        if not use.show_rd_table:
-            detail.rd_table_hidden = (
-                f"{renal_dosing.RD_TABLE_HEADING}: not shown for {detail.regimen.abbr}, a maintenance regimen. "
-                "It is on the Rd page and in the creatinine clearance calculator."
-            )
-            return
-    for band, crcl, dialysis in _LENALIDOMIDE_BANDS:
-        start = renal_dosing.lenalidomide_starting_dose(crcl, dialysis=dialysis)
-        eu = f"{start.eu.dose}" + (f" [{start.eu.status}]" if start.eu.status != "CONFIRMED" else "")
-        us = f"{start.us.dose}" + (f" [{start.us.status}]" if start.us.status != "CONFIRMED" else "")
-        detail.lenalidomide_rows.append((band, eu, us, "⚠ differ" if start.differ else "same"))
-    detail.lenalidomide_notes = [
-        "EU SmPC bands: ≥ 50, 30–< 50, < 30 mL/min; US label bands: ≥ 60, 30–< 60, < 30 mL/min. "
-        "This guide follows the EU SmPC.",
-        f"EU source: {renal_dosing.LENALIDOMIDE_EU_SOURCE}",
-        f"US source: {renal_dosing.LENALIDOMIDE_US_SOURCE}",
-    ]
-    eu_low = renal_dosing.lenalidomide_starting_dose(20.0).eu
-    if eu_low.status_note:
-        detail.lenalidomide_notes.append(f"< 30 mL/min EU row: {eu_low.status_note}")
-    us_notes = {
-        f"US rows [UNCONFIRMED]: {row.status_note}"
-        for row in (renal_dosing.lenalidomide_starting_dose(c, dialysis=d).us for c, d in ((45.0, False), (10.0, True)))
-        if row.status_note
-    }
-    detail.lenalidomide_notes += sorted(us_notes)
-    detail.lenalidomide_notes.append(renal_dosing.RD_TABLE_RECHECK)
-    if use is not None:
-        detail.lenalidomide_notes.insert(0, renal_dosing.NOT_FOR_MAINTENANCE)
-
-
-# --------------------------------------------------------------------------------------------
 # HTML and text of the detail
 # --------------------------------------------------------------------------------------------
 
 
-def _statements_html(items: list[dict[str, Any]]) -> str:
+def _statements_html(items: tuple[StatementRef, ...]) -> str:
     if not items:
         return "<p><i>None.</i></p>"
     out = []
     for s in items:
-        notes = "".join(f"<br><i>Note: {_esc(screen_words(n))}</i>" for n in s["notes"])
-        out.append(
-            f"<p>• {badges_html(s['evidence'])} {_esc(s['text'])}<br>{muted_html(_esc(s['location']))}{notes}</p>"
-        )
+        notes = "".join(f"<br><i>Note: {_esc(screen_words(n))}</i>" for n in s.notes)
+        badges = " ".join(badge_html(e) for e in s.evidence)
+        out.append(f"<p>• {badges} {_esc(s.text)}<br>{muted_html(_esc(s.location))}{notes}</p>")
     return "".join(out)
+
+
+def appearances_html(d: RegimenDossier) -> str:
+    """Every box of Figs. 1–3 that lists the regimen, with its tier and evidence as printed for that leaf."""
+    if not d.appearances:
+        return "<p><i>Not listed in Figs. 1–3.</i></p>"
+    rows = []
+    for leaf in d.appearances:
+        href = f"node:{_esc(leaf.figure_id)}:{_esc(leaf.node_id)}"
+        where = f"<a href='{href}'>{_esc(leaf.figure_label)} › {_esc(leaf.node_title)}</a>"
+        instead = f" · instead of {_esc(leaf.substitutes_for)}" if leaf.substitutes_for else ""
+        rows.append(f"<li>{where}: {_esc(leaf.evidence_text)} · {_esc(leaf.tier_text)}{instead}</li>")
+    return "<ul>" + "".join(rows) + "</ul>"
 
 
 def banner_html(regimen: Any) -> str:
@@ -367,31 +239,31 @@ def banner_html(regimen: Any) -> str:
     )
 
 
-def detail_html(d: RegimenDetail, *, with_banner: bool = True) -> str:
+def detail_html(d: RegimenDossier, *, with_banner: bool = True) -> str:
     r = d.regimen
     out = [f"<h2>{_esc(r.abbr)} <span style='font-weight:normal'>— {_esc(r.name)}</span></h2>"]
     if with_banner:
         out.append(banner_html(r))
     if r.recommended:
         out.append("<p><b>Status:</b> recommended in the guideline (see the statements below for where and how).</p>")
-    if d.maintenance is not None:
+    if d.dosing.maintenance is not None:
         out.append(f"<p><b>⚠ Lenalidomide dose:</b> {_esc(MAINTENANCE_FLAG)}</p>")
     out.append("<h3>Components</h3>")
-    out.append(
-        html_table(("Drug", "Class"), [(name, ", ".join(classes) or "—") for _cid, name, classes in d.components])
-    )
-    drug_links = ", ".join(f"<a href='drug:{_esc(cid)}'>{_esc(name)}</a>" for cid, name, _c in d.components)
+    out.append(html_table(("Drug", "Class"), [(c.name, ", ".join(c.classes) or "—") for c in d.components]))
+    drug_links = ", ".join(f"<a href='drug:{_esc(c.id)}'>{_esc(c.name)}</a>" for c in d.components)
     out.append(f"<p><b>Each drug's page:</b> {drug_links}<br><b>Classes:</b> {_esc(', '.join(r.classes) or '—')}")
     if r.aliases:
         out.append(f"<br><b>Also written:</b> {_esc(', '.join(r.aliases))}")
     out.append("</p>")
+    out.append("<h3>In the flowcharts</h3>")
+    out.append(appearances_html(d))
     out.append("<h3>What the guideline says about it</h3>")
-    out.append(_statements_html(d.recommending))
+    out.append(_statements_html(d.statements))
     out.append(approvals_html(r.approval_notes))
     out.append(trials_html(d.trials, d.missing_trials))
     if r.notes:
         out.append("<h3>Notes</h3><ul>" + "".join(f"<li>{_esc(n)}</li>" for n in r.notes) + "</ul>")
-    out.append(dosing_html(d))
+    out.append(dosing_html(d.dosing))
     return "".join(out)
 
 
@@ -451,7 +323,7 @@ def _maintenance_html(m: dict[str, Any]) -> str:
     return "".join(out)
 
 
-def dosing_html(d: RegimenDetail) -> str:
+def dosing_html(d: DosingNotes) -> str:
     out = ["<h2>Dosing notes for the pharmacist</h2>"]
     if d.maintenance is not None:
         out.append(_maintenance_html(d.maintenance))
@@ -465,8 +337,8 @@ def dosing_html(d: RegimenDetail) -> str:
         out.append(f"<p><b>Lenalidomide — </b>{_esc(d.rd_table_hidden)}</p>")
     if d.carfilzomib_cap:
         out.append(
-            f"<h3>Carfilzomib BSA cap</h3><p>{_esc(d.carfilzomib_cap[0])}<br>"
-            f"<small>Source: {_esc(d.carfilzomib_cap[1])}</small></p>"
+            f"<h3>Carfilzomib BSA cap</h3><p>{_esc(d.carfilzomib_cap.text)}<br>"
+            f"<small>Source: {_esc(d.carfilzomib_cap.source)}</small></p>"
         )
     if d.label_notes:
         out.append("<h3>Label notes</h3>")
@@ -477,24 +349,12 @@ def dosing_html(d: RegimenDetail) -> str:
             "<h3>Step-up schedule</h3><p>Weight-based step-up doses, monitoring and premedication (EU SmPC or "
             f"US label): open the bispecific step-up helper for {links}.</p>"
         )
-    if _has_label_facts(d):
-        out.append(f"<p><small>{_esc(_checked_line(d))}</small></p>")
+    if d.has_label_facts:
+        out.append(f"<p><small>{_esc(d.checked_line)}</small></p>")
     return "".join(out)
 
 
-def _has_label_facts(d: RegimenDetail) -> bool:
-    return bool(d.lenalidomide_rows or d.label_notes or d.carfilzomib_cap or d.step_up or d.maintenance)
-
-
-def _checked_line(d: RegimenDetail) -> str:
-    checked = d.checked or "not recorded in the guide"
-    line = f"Label text checked: {checked}."
-    if d.maintenance is not None:
-        line += " The maintenance facts above carry their own check date."
-    return line + " Check the current label before use."
-
-
-def dosing_text(d: RegimenDetail) -> list[str]:
+def dosing_text(d: DosingNotes) -> list[str]:
     """The dosing notes as plain text, with every heading and qualifier of the screen."""
     lines = ["Dosing notes for the pharmacist"]
     if d.maintenance is not None:
@@ -514,7 +374,7 @@ def dosing_text(d: RegimenDetail) -> list[str]:
             lines.append(f"  Partner drug: {use['partner_note']}")
         lines += [f"  Other use: {u}" for u in use.get("other_uses", [])]
     lines.append("The guideline's renal statements for these drugs:")
-    lines += [f"  - {s['text']} ({s['location']})" for s in d.renal] or ["  (none)"]
+    lines += [f"  - {s.text} ({s.location})" for s in d.renal] or ["  (none)"]
     if d.lenalidomide_rows:
         lines.append(f"Lenalidomide — {d.rd_table_heading}")
         lines.append("  " + " | ".join(RD_COLUMNS))
@@ -526,7 +386,7 @@ def dosing_text(d: RegimenDetail) -> list[str]:
     elif d.rd_table_hidden:
         lines.append(f"Lenalidomide — {d.rd_table_hidden}")
     if d.carfilzomib_cap:
-        lines.append(f"Carfilzomib BSA cap: {d.carfilzomib_cap[0]} Source: {d.carfilzomib_cap[1]}")
+        lines.append(f"Carfilzomib BSA cap: {d.carfilzomib_cap.text} Source: {d.carfilzomib_cap.source}")
     if d.label_notes:
         lines.append("Label notes (drug [status]: note; source):")
         lines += [f"  - {drug} [{status}]: {note} Source: {source}" for drug, note, status, source in d.label_notes]
@@ -535,8 +395,8 @@ def dosing_text(d: RegimenDetail) -> list[str]:
             "Step-up schedule: weight-based step-up doses, monitoring and premedication (EU SmPC or US label) — "
             f"see the bispecific step-up helper for {', '.join(d.step_up)}."
         )
-    if _has_label_facts(d):
-        lines.append(_checked_line(d))
+    if d.has_label_facts:
+        lines.append(d.checked_line)
     return lines
 
 
@@ -548,7 +408,7 @@ def _fact_text(f: dict[str, Any]) -> list[str]:
     return out
 
 
-def detail_text(d: RegimenDetail, stamp: str) -> str:
+def detail_text(d: RegimenDossier, stamp: str) -> str:
     r = d.regimen
     lines = [f"{r.abbr} — {r.name}"]
     if not r.recommended:
@@ -557,15 +417,25 @@ def detail_text(d: RegimenDetail, stamp: str) -> str:
             lines.append(f"   “{r.not_recommended_reason.quote}” ({r.not_recommended_reason.location})")
     else:
         lines.append("Status: recommended in the guideline")
-    if d.maintenance is not None:
+    if d.dosing.maintenance is not None:
         lines.append(f"!! Lenalidomide dose: {MAINTENANCE_FLAG}")
-    lines.append("Components: " + ", ".join(f"{name} ({', '.join(c)})" if c else name for _i, name, c in d.components))
+    lines.append(
+        "Components: " + ", ".join(f"{c.name} ({', '.join(c.classes)})" if c.classes else c.name for c in d.components)
+    )
     if r.aliases:
         lines.append("Also written: " + ", ".join(r.aliases))
-    if d.recommending:
+    if d.appearances:
+        lines.append("")
+        lines.append("In the flowcharts:")
+        lines += [
+            f"  - {a.figure_label} › {a.node_title}: {a.evidence_text} · {a.tier_text}"
+            + (f" · instead of {a.substitutes_for}" if a.substitutes_for else "")
+            for a in d.appearances
+        ]
+    if d.statements:
         lines.append("")
         lines.append("What the guideline says:")
-        lines += [f"  - {s['text']} ({s['location']})" for s in d.recommending]
+        lines += [f"  - {s.text} ({s.location})" for s in d.statements]
     if r.approval_notes:
         lines.append("")
         lines.append("Approval notes:")
@@ -588,7 +458,7 @@ def detail_text(d: RegimenDetail, stamp: str) -> str:
         lines.append("Notes:")
         lines += [f"  - {n}" for n in r.notes]
     lines.append("")
-    lines += dosing_text(d)
+    lines += dosing_text(d.dosing)
     lines += ["", stamp]
     return "\n".join(lines)
 
@@ -604,7 +474,7 @@ class RegimensScreen(Screen):
     def __init__(self, context: UiContext, parent: QWidget | None = None, **kwargs: Any) -> None:
         super().__init__(context, parent, **kwargs)
         self.setAccessibleName("Regimens and dosing")
-        self.detail: RegimenDetail | None = None
+        self.detail: RegimenDossier | None = None
         self._statements: list[Any] = []
 
         self.filter = QLineEdit(self)
@@ -820,7 +690,7 @@ class RegimensScreen(Screen):
         guide = self.context.guide
         if guide is None:
             return
-        self.detail = gather(guide, abbr, self._statements)
+        self.detail = regimen_dossier(guide, abbr, self._statements)
         r = self.detail.regimen
         if r.recommended:
             self.banner.setVisible(False)
@@ -836,6 +706,9 @@ class RegimensScreen(Screen):
         text = url.toString()
         if text.startswith("stepup:"):
             self.context.navigate.emit("crs", text)
+        elif text.startswith("node:"):
+            _scheme, figure, node = text.split(":", 2)
+            self.context.navigate.emit(figure, node)
         elif text.startswith("drug:"):
             self.context.navigate.emit("drug", text.removeprefix("drug:"))
 
