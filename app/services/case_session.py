@@ -182,7 +182,12 @@ class CaseSession:
         self._changed()
 
     def refresh(self) -> None:
-        """Re-evaluate (e.g. after the active guide or the date changed)."""
+        """Re-evaluate (e.g. after the date changed)."""
+        self._changed()
+
+    def use_guide(self, guide: Guide) -> None:
+        """Evaluate against ``guide`` from now on (an update was installed), keeping the case."""
+        self._guide = guide
         self._changed()
 
     # -- observers -------------------------------------------------------------------------------

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 from app import __version__
+
+if TYPE_CHECKING:
+    from app.services.case_session import CaseSession
 
 
 class UiContext(QObject):
@@ -25,12 +28,20 @@ class UiContext(QObject):
         #: screen created after the carry (opened for the first time) still receives them
         self.carried: dict[str, dict[str, Any]] = {}
         self.carry_facts.connect(self._remember_carry)
+        #: the one patient case of this window, in memory only (None until the services load)
+        self.case: CaseSession | None = None
 
     def _remember_carry(self, figure_id: str, facts: dict[str, Any]) -> None:
         self.carried[figure_id] = {**self.carried.get(figure_id, {}), **facts}
 
     def set_guide(self, guide: Any) -> None:
         self.guide = guide
+        if self.case is None:
+            from app.services.case_session import CaseSession
+
+            self.case = CaseSession(guide)
+        else:
+            self.case.use_guide(guide)
         self.guide_ready.emit()
 
     def stamp(self) -> str:

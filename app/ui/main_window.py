@@ -70,6 +70,8 @@ SCREEN_LABELS: dict[str, tuple[str, str]] = {
     "regimens": ("Regimens & dosing", "Regimens, their components, evidence, trials and dosing notes"),
     "about": ("About", "Versions, source, active database, errata, intended use and disclaimer"),
     "help": ("Help", "What each screen does, the keyboard shortcuts, how statuses and evidence tags read (F1)"),
+    "patient": ("Patient", "The one patient case, entered once, kept in memory only (F4)"),
+    "case": ("Case summary", "Where the patient case leads, each value with its provenance (F5)"),
 }
 
 
@@ -358,6 +360,7 @@ class MainWindow(QMainWindow):
             self.go_actions[screen_id] = self._action(
                 go, screen_label(screen_id).replace("&", "&&"), lambda s=screen_id: self.navigate(s, None), shortcut
             )
+        self._build_patient_menu(bar.addMenu("&Patient"))
         help_menu = bar.addMenu("&Help")
         self.help_action = self._action(
             help_menu,
@@ -372,6 +375,27 @@ class MainWindow(QMainWindow):
         add_help_actions(self, help_menu)
         for action in self.findChildren(QAction):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+
+    def _build_patient_menu(self, menu: Any) -> None:
+        self._action(menu, "&Patient panel", lambda: self.navigate("patient", None), QKeySequence("F4"),
+                     "Patient panel: enter the case once (kept in memory only)")
+        self._action(menu, "Case &summary", lambda: self.navigate("case", None), QKeySequence("F5"),
+                     "Case summary: where the patient case leads, with provenance")
+        self._action(menu, "&Open case file…", self.open_case_file, tip="Read a case file (JSON); nothing is saved")
+        menu.addSeparator()
+        self.clear_patient_action = self._action(
+            menu, "&Clear patient", self.clear_patient, QKeySequence("Ctrl+Shift+Delete"),
+            "Clear patient: forget the case now (closing the window also clears it)")
+
+    def clear_patient(self) -> None:
+        if self.context.case is not None:
+            self.context.case.clear()
+        self.statusBar().showMessage("Patient cleared", 5000)
+
+    def open_case_file(self) -> None:
+        panel = self.show_screen("patient")
+        if hasattr(panel, "open_case_file"):
+            panel.open_case_file()
 
     # -- painting and loading -------------------------------------------------------------
     @property
@@ -884,6 +908,8 @@ class MainWindow(QMainWindow):
         self.settings.window_maximized = self.isMaximized()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self.context.case is not None:
+            self.context.case.clear()
         self.remember_geometry()
         self.settings.sync()
         super().closeEvent(event)

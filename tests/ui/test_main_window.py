@@ -265,6 +265,8 @@ def test_self_test_visits_every_screen_and_exits_0():
         "regimens",
         "about",
         "help",
+        "patient",
+        "case",
     ], report["failures"]
     assert report["ok"] is True and proc.returncode == 0, report["failures"]
     assert report["checks"]["database"]["integrity"] == "ok"

@@ -17,6 +17,8 @@ SCREENS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "regimens": ("app.ui.screens.regimens", "RegimensScreen", {}),
     "about": ("app.ui.screens.about", "AboutScreen", {}),
     "help": ("app.ui.screens.help", "HelpScreen", {}),
+    "patient": ("app.ui.patient_panel", "PatientPanel", {}),
+    "case": ("app.ui.screens.case_summary", "CaseSummaryScreen", {}),
 }
 
 

@@ -45,6 +45,12 @@ SCREEN_HELP: dict[str, str] = {
     "about": "Content version and date, the text followed, the active database and its signers, errata, "
     "intended use and disclaimer.",
     "help": "This page.",
+    "patient": "The patient case, entered once (F4): age, labs with their units, cytogenetics (not tested stays "
+    "open), frailty, context and the treatment history as episodes, with the lines of therapy derived as you "
+    "type. Kept in memory only; Ctrl+Shift+Delete or closing the window clears it.",
+    "case": "Where the case leads (F5): the figure and its regimens with their statuses, stage and risk, "
+    "frailty, renal function and dose-relevant values, each with its inputs, rule and source or what is "
+    "missing. Copy it short or with sources; print or export it from the File menu.",
 }
 #: keys that are not menu shortcuts
 KEYS = (

@@ -1,0 +1,300 @@
+"""The Patient panel (F4 from every screen): the one patient case, entered once.
+
+Demographics, labs with their units, cytogenetics with "not tested", frailty, the context and
+the treatment history (``patient_history``). Every edit goes to the window's ``CaseSession`` as
+it is typed; the status line at the top shows where the case leads (figure, line) or the input
+error in words, naming the field. Nothing is saved: the case lives in memory until "Clear
+patient" (Ctrl+Shift+Delete) or the window closes. A case file can be opened (read only).
+"""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.core import units
+from app.services.case_session import CaseSession
+from app.ui import patient_words as words
+from app.ui.context import UiContext
+from app.ui.patient_fields import ChoiceField, Field, QuantityField, TextField
+from app.ui.patient_history import HistoryEditor
+from app.ui.screens.base import Screen
+from app.ui.theme import Colours, styled
+from app.ui.widgets import muted_html
+from app.ui.wrap_layout import WrapLayout
+
+TABS = ("Patient and labs", "Cytogenetics and context", "Treatment history")
+
+
+def _error_sheet(c: Colours) -> str:
+    return f"QLabel#caseStatus[error='true'] {{ color: {c.error}; }}"
+
+
+def strip_labels(raw: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """A case read from a file without its episode labels (``id``): the app numbers episodes, so no label a
+    user typed (it could be a record number) reaches a copy or a print."""
+    history = raw.get("treatment_history")
+    if not isinstance(history, list) or not any(isinstance(e, dict) and "id" in e for e in history):
+        return raw, False
+    return {**raw, "treatment_history": [
+        {k: v for k, v in e.items() if k != "id"} if isinstance(e, dict) else e for e in history]}, True
+
+
+class PatientPanel(Screen):
+    title = "Patient"
+
+    def __init__(self, context: UiContext, parent: QWidget | None = None, **kwargs: Any) -> None:
+        super().__init__(context, parent, **kwargs)
+        self.setAccessibleName("Patient panel")
+        self.fields: dict[str, Field] = {}
+        self.history: HistoryEditor | None = None
+        self._unsubscribe: Any = None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(8, 8, 8, 8)
+        title = QLabel("<h2>Patient</h2>", self)
+        outer.addWidget(title)
+        self.status = QLabel(self)
+        self.status.setObjectName("caseStatus")
+        self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.TextFormat.RichText)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                            | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.status.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.status.setAccessibleName("Where the case leads, or its input error")
+        styled(self.status, _error_sheet)
+        outer.addWidget(self.status)
+        buttons = QWidget(self)
+        row = WrapLayout(buttons)
+        self.go_to_error = QPushButton("&Go to the field", buttons)
+        self.go_to_error.clicked.connect(self.focus_error_field)
+        self.summary_button = QPushButton("Case &summary (F5)", buttons)
+        self.summary_button.clicked.connect(lambda: self.context.navigate.emit("case", None))
+        self.open_button = QPushButton("&Open case file…", buttons)
+        self.open_button.clicked.connect(self.open_case_file)
+        self.clear_button = QPushButton("&Clear patient", buttons)
+        self.clear_button.clicked.connect(self.clear_patient)
+        for button in (self.go_to_error, self.summary_button, self.open_button, self.clear_button):
+            row.addWidget(button)
+        outer.addWidget(buttons)
+        self.tabs = QTabWidget(self)
+        self.tabs.setAccessibleName("Patient case sections")
+        outer.addWidget(self.tabs, 1)
+        self.placeholder = QLabel("Loading the guideline database…", self)
+        self.tabs.addTab(self.placeholder, "Patient")
+        self.privacy = QLabel(muted_html(
+            "Kept in memory only — never saved. No name, birth date or record number: age in years. "
+            "Cleared with Ctrl+Shift+Delete and when the window closes."), self)
+        self.privacy.setWordWrap(True)
+        outer.addWidget(self.privacy)
+        if context.case is not None:
+            self.on_guide_ready()
+
+    # -- building ------------------------------------------------------------------------------
+    @property
+    def session(self) -> CaseSession:
+        assert self.context.case is not None
+        return self.context.case
+
+    def on_guide_ready(self) -> None:
+        if self.context.case is None or self.history is not None:
+            return
+        self.tabs.clear()
+        self.placeholder.deleteLater()
+        self.tabs.addTab(self._scroll(self._patient_tab()), TABS[0])
+        self.tabs.addTab(self._scroll(self._cytogenetics_tab()), TABS[1])
+        self.history = HistoryEditor(self.session, self)
+        self.tabs.addTab(self._scroll(self.history), TABS[2])
+        self._unsubscribe = self.session.subscribe(lambda _s: self.refresh())
+        self.destroyed.connect(lambda *_: self._unsubscribe())
+        self.setFocusProxy(self.tabs)
+        self.refresh()
+
+    def _scroll(self, inner: QWidget) -> QScrollArea:
+        area = QScrollArea(self)
+        area.setWidgetResizable(True)
+        area.setFrameShape(QScrollArea.Shape.NoFrame)
+        area.setWidget(inner)
+        return area
+
+    def _edit(self, path: str, value: Any) -> None:
+        self.session.update(path, value)
+
+    def _group(self, title: str, rows: list[tuple[str, Field]]) -> QGroupBox:
+        box = QGroupBox(title)
+        form = QFormLayout(box)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for text, field in rows:
+            self.fields[field.path] = field
+            label = QLabel(text, box)
+            label.setWordWrap(True)
+            label.setBuddy(field)
+            form.addRow(label, field)
+        return box
+
+    def _text(self, path: str, kind: str = "text", placeholder: str = words.NOT_ENTERED) -> TextField:
+        return TextField(path, self._edit, words.LABELS.get(path, path), kind, placeholder)
+
+    def _choice(self, path: str, choices: list[words.Choice], none: str = words.NOT_ENTERED) -> ChoiceField:
+        return ChoiceField(path, self._edit, words.LABELS.get(path, path), choices, none)
+
+    def _quantity(self, path: str, dim: units.Dimension) -> QuantityField:
+        return QuantityField(path, self._edit, words.LABELS.get(path, path), dim.accepted)
+
+    def _patient_tab(self) -> QWidget:
+        page = QWidget()
+        flow = WrapLayout(page, spacing=10)
+        flow.addWidget(self._group("Patient", [
+            ("Assessment &date:", self._text("assessment_date", placeholder="today (YYYY-MM-DD)")),
+            ("Dia&gnosis:", self._choice("diagnosis", words.DIAGNOSIS[1:], "multiple myeloma (default)")),
+            ("&Age (years):", self._text("patient.age", "int", "required, 18–120")),
+            ("Se&x:", self._choice("patient.sex", words.SEX)),
+            ("&Weight:", self._quantity("patient.weight", units.WEIGHT)),
+            ("&Height:", self._quantity("patient.height", units.HEIGHT)),
+            ("&ECOG:", self._choice("patient.ecog", words.ECOG)),
+            ("BSA formula:", self._choice("patient.bsa_method", words.BSA_METHOD[1:], "Mosteller (default)")),
+            ("Eligible for AS&CT:", self._choice("patient.asct_eligible", words.YES_NO, "not decided")),
+            ("Eligible for CA&R-T:", self._choice("patient.car_t_eligible", words.YES_NO, "not decided")),
+        ]))
+        flow.addWidget(self._group("Frailty (IMWG)", [
+            ("Charlson &index:", self._choice("patient.frailty.cci", words.CCI, "not assessed")),
+            ("Katz AD&L (0–6):", self._choice("patient.frailty.adl", words.ADL, "not assessed")),
+            ("Lawton &IADL (0–8):", self._choice("patient.frailty.iadl", words.IADL, "not assessed")),
+        ]))
+        flow.addWidget(self._group("Labs at diagnosis", [
+            ("&β2-microglobulin:", self._quantity("labs_at_diagnosis.b2m", units.B2M)),
+            ("Al&bumin:", self._quantity("labs_at_diagnosis.albumin", units.ALBUMIN)),
+            ("Creati&nine:", self._quantity("labs_at_diagnosis.creatinine", units.CREATININE)),
+            ("LDH above ULN:", self._choice("labs_at_diagnosis.ldh_above_uln", words.YES_NO, words.NOT_TESTED)),
+        ]))
+        flow.addWidget(self._group("Labs now", [
+            ("C&urrent creatinine:", self._quantity("labs_current.creatinine", units.CREATININE)),
+        ]))
+        return page
+
+    def _cytogenetics_tab(self) -> QWidget:
+        page = QWidget()
+        flow = WrapLayout(page, spacing=10)
+        cyto = [(f"{words.LABELS['cytogenetics.' + m]}:", self._choice(f"cytogenetics.{m}", words.PRESENT,
+                                                                       words.NOT_TESTED))
+                for m in ("del17p", "tp53_mutation", "t_4_14", "t_14_16", "t_14_20", "gain_1q")]
+        cyto.insert(1, ("del(17p) clonal fraction (%):", self._text("cytogenetics.del17p_ccf_pct", "float",
+                                                                     "not known")))
+        cyto.append(("del(1p32):", self._choice("cytogenetics.del1p32", words.DEL1P32, words.NOT_TESTED)))
+        flow.addWidget(self._group("Cytogenetics (FISH; not tested stays open)", cyto))
+        self.smm_box = self._group("Smouldering myeloma (diagnosis: smouldering)", [
+            ("M protein:", self._quantity("smm.m_protein", units.M_PROTEIN)),
+            ("FLC ratio:", self._text("smm.flc_ratio", "float")),
+            ("Marrow plasma cells (%):", self._text("smm.bmpc_pct", "float")),
+            ("High-risk FISH:", self._choice("smm.fish_abnormality", words.PRESENT, words.NOT_TESTED)),
+        ])
+        flow.addWidget(self.smm_box)
+        flow.addWidget(self._group("Context", [
+            ("Not available here:", self._text("context.unavailable", "list", "regimens, comma-separated")),
+            ("Limited access to novel regimens:", self._choice("context.limited_access_to_novel_regimens",
+                                                               words.YES_NO)),
+            ("First option available:", self._choice("context.first_option_available", words.YES_NO)),
+            ("Anti-CD38 retreatment the only option:", self._choice("context.anti_cd38_retreatment_only_option",
+                                                                    words.YES_NO)),
+        ]))
+        return page
+
+    # -- showing -------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        session = self.session
+        for path, field in self.fields.items():
+            field.show_value(session.get(path))
+        self.smm_box.setVisible(session.get("diagnosis") == "smm" or session.get("smm") is not None)
+        self.status.setProperty("error", "true" if session.error is not None else "false")
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
+        self.status.setText(self.status_html())
+        self.go_to_error.setVisible(session.error is not None)
+        self.clear_button.setEnabled(not session.is_empty)
+
+    def status_html(self) -> str:
+        session = self.session
+        if session.is_empty:
+            return "No patient entered. Start with the age; everything else is optional."
+        if session.error is not None:
+            err = session.error
+            return (f"<b>Check {escape(words.path_words(err.field))}</b> "
+                    f"<span>({escape(err.field)})</span>: {escape(err.message)}")
+        result = session.result
+        assert result is not None
+        fig = result.figure
+        if fig.id is not None:
+            where = f"<b>{escape(fig.id.replace('fig', 'Fig. '))}</b>: {escape(fig.reason or '')}"
+        elif fig.not_applicable:
+            where = f"No figure: {escape(fig.not_applicable)}"
+        else:
+            where = f"Figure undetermined: {escape(fig.reason or '')}; missing {escape(words.paths_words(fig.missing))}"
+        return where + " " + muted_html(f"· assessed {escape(result.assessment_date)}")
+
+    def focus_error_field(self) -> None:
+        err = self.session.error
+        if err is None:
+            return
+        parts = err.field.split(".")
+        if parts[0] == "treatment_history" and self.history is not None:
+            self.tabs.setCurrentIndex(2)
+            if len(parts) > 1 and parts[1].isdigit():
+                self.history.table.setCurrentCell(int(parts[1]), 0)
+                key = ".".join(parts[2:]) or "regimen"
+                target = self.history.fields.get(key) or self.history.fields.get(key.split(".")[0])
+                (target or self.history.table).setFocus()
+            return
+        for length in range(len(parts), 0, -1):
+            field = self.fields.get(".".join(parts[:length]))
+            if field is not None:
+                page = 1 if parts[0] in ("cytogenetics", "smm", "context") else 0
+                self.tabs.setCurrentIndex(page)
+                field.setFocus()
+                return
+
+    def clear_patient(self) -> None:
+        self.session.clear()
+
+    def open_case_file(self, path: str | None = None) -> bool:
+        """Read a case file (JSON in the input shape of ``mmguide case``); nothing is written back."""
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, "Open a case file", str(Path.home()), "Case files (*.json)")
+            if not path:
+                return False
+        try:
+            raw = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            self.status.setText(f"Could not read the case file: {escape(str(exc))}")
+            return False
+        if not isinstance(raw, dict):
+            self.status.setText("Could not read the case file: it must be a JSON object (see mmguide case --schema)")
+            return False
+        raw, stripped = strip_labels(raw)
+        self.session.set(raw)
+        if stripped:
+            self.status.setText(self.status.text() + " " + muted_html("Episode labels were dropped: episodes are "
+                                                                      "numbered 1, 2, 3…"))
+        return True
+
+    # -- Screen API ----------------------------------------------------------------------------
+    def plain_text(self) -> str:
+        return ""  # the case is copied from the Case summary, explicitly
+
+    def document(self) -> QTextDocument | None:
+        return None

@@ -1,0 +1,130 @@
+"""Words of the Patient panel and the Case summary: field labels, choices and case paths in words.
+
+The values are those of the case contract (shared/contracts/case.md §2); only their labels are
+written here. A case path (``treatment_history.2.progression.date``) is shown to the clinician
+as "episode 3 · progression date", keeping the path beside it for the command line.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+Choice = tuple[str, Any]
+
+NOT_ENTERED = "not entered"
+NOT_TESTED = "not tested"
+
+YES_NO: list[Choice] = [("yes", True), ("no", False)]
+SEX: list[Choice] = [("female", "female"), ("male", "male")]
+ECOG: list[Choice] = [(str(n), n) for n in range(5)]
+BSA_METHOD: list[Choice] = [("Mosteller (default)", "mosteller"), ("Du Bois", "dubois")]
+DIAGNOSIS: list[Choice] = [("multiple myeloma", "mm"), ("smouldering myeloma", "smm")]
+PRESENT: list[Choice] = [("present", True), ("absent", False)]
+DEL1P32: list[Choice] = [("none", "none"), ("monoallelic", "monoallelic"), ("biallelic", "biallelic")]
+CCI: list[Choice] = [(str(n), n) for n in range(38)]
+ADL: list[Choice] = [(str(n), n) for n in range(7)]
+IADL: list[Choice] = [(str(n), n) for n in range(9)]
+
+ROLES: list[Choice] = [(r.replace("_", " ").replace("asct", "ASCT").replace("allo sct", "allo-SCT")
+                        .replace("car t", "CAR-T"), r) for r in (
+    "induction", "consolidation", "maintenance", "continuous", "fixed_duration", "salvage", "bridging",
+    "asct", "allo_sct", "car_t", "other")]
+STARTED_BECAUSE: list[Choice] = [
+    ("unknown (default)", "unknown"), ("planned (part of this line's plan)", "planned"),
+    ("progression or relapse", "progression"), ("toxicity", "toxicity"),
+    ("inadequate response", "inadequate_response"), ("patient choice", "patient_choice"), ("other", "other")]
+STOP_REASONS: list[Choice] = [
+    ("ongoing (last episode only)", "ongoing"), ("completed", "completed"), ("progression", "progression"),
+    ("toxicity", "toxicity"), ("patient choice", "patient_choice"), ("other", "other"), ("unknown", "unknown")]
+RESPONSES: list[Choice] = [(r, r) for r in ("sCR", "CR", "VGPR", "PR", "MR", "SD", "PD")]
+TIMINGS: list[Choice] = [("on treatment", "on_treatment"), ("within 60 days of the last dose", "within_60_days"),
+                         ("more than 60 days after the last dose", "after_60_days")]
+NEW_LINE: list[Choice] = [("a new line (override)", True), ("the same line (override)", False)]
+
+#: case path → label (without the episode part)
+LABELS: dict[str, str] = {
+    "assessment_date": "assessment date",
+    "diagnosis": "diagnosis",
+    "patient": "patient",
+    "patient.age": "age",
+    "patient.sex": "sex",
+    "patient.weight": "weight",
+    "patient.height": "height",
+    "patient.ecog": "ECOG performance status",
+    "patient.bsa_method": "BSA formula",
+    "patient.asct_eligible": "eligible for ASCT",
+    "patient.car_t_eligible": "eligible for CAR-T",
+    "patient.frailty.cci": "Charlson comorbidity index",
+    "patient.frailty.adl": "Katz ADL",
+    "patient.frailty.iadl": "Lawton IADL",
+    "labs_at_diagnosis.b2m": "β2-microglobulin at diagnosis",
+    "labs_at_diagnosis.albumin": "albumin at diagnosis",
+    "labs_at_diagnosis.creatinine": "creatinine at diagnosis",
+    "labs_at_diagnosis.ldh_above_uln": "LDH above the upper limit of normal at diagnosis",
+    "labs_current.creatinine": "current creatinine",
+    "cytogenetics.del17p": "del(17p)",
+    "cytogenetics.del17p_ccf_pct": "del(17p) clonal fraction",
+    "cytogenetics.tp53_mutation": "TP53 mutation",
+    "cytogenetics.t_4_14": "t(4;14)",
+    "cytogenetics.t_14_16": "t(14;16)",
+    "cytogenetics.t_14_20": "t(14;20)",
+    "cytogenetics.gain_1q": "gain/amp(1q)",
+    "cytogenetics.del1p32": "del(1p32)",
+    "smm.m_protein": "M protein",
+    "smm.flc_ratio": "involved/uninvolved FLC ratio",
+    "smm.bmpc_pct": "bone-marrow plasma cells",
+    "smm.fish_abnormality": "high-risk FISH abnormality",
+    "context.unavailable": "not available here",
+    "context.limited_access_to_novel_regimens": "limited access to novel regimens",
+    "context.first_option_available": "first option available",
+    "context.anti_cd38_retreatment_only_option": "anti-CD38 retreatment the only option",
+}
+EPISODE_LABELS: dict[str, str] = {
+    "regimen": "regimen", "drugs": "drugs", "role": "role", "tandem": "planned tandem",
+    "started_because": "why it started", "start": "start", "end": "end (last dose)",
+    "duration_months": "duration", "cycles": "cycles", "stop_reason": "why it stopped",
+    "best_response": "best response", "progression": "progression", "progression.date": "progression date",
+    "progression.timing": "progression timing", "new_line": "line override", "id": "label",
+}
+
+
+def path_words(path: str) -> str:
+    """A case path in words: ``treatment_history.2.end`` → "episode 3 · end (last dose)"."""
+    parts = path.split(".")
+    if parts[0] == "treatment_history" and len(parts) >= 2 and parts[1].isdigit():
+        rest = ".".join(parts[2:])
+        head = f"episode {int(parts[1]) + 1}"
+        return f"{head} · {EPISODE_LABELS.get(rest, rest)}" if rest else head
+    if parts[0] == "context" and len(parts) == 3 and parts[1] == "unavailable":
+        return f"not available here, entry {int(parts[2]) + 1}" if parts[2].isdigit() else path
+    if parts[0] == "derived":
+        return f"derived {'.'.join(parts[1:]).replace('_', ' ')}"
+    return LABELS.get(path, path)
+
+
+def paths_words(paths: list[str] | None) -> str:
+    return ", ".join(path_words(p) for p in paths or [])
+
+
+def value_words(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    if isinstance(value, list):
+        return ", ".join(value_words(v) for v in value) or "none"
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {value_words(v)}" for k, v in value.items()) or "none"
+    return str(value)
+
+
+_PATH = re.compile(r"\b(?:treatment_history\.\d+(?:\.[a-z_]+)*|(?:patient|labs_at_diagnosis|labs_current|cytogenetics"
+                   r"|context|smm)\.[a-z0-9_]+(?:\.[a-z0-9_]+)*)")
+
+
+def words_in(text: str) -> str:
+    """Every case path inside ``text`` in words ("treatment_history.2.end" → "episode 3 · end (last dose)")."""
+    return _PATH.sub(lambda m: path_words(m.group(0)), text)

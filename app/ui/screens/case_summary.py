@@ -1,0 +1,152 @@
+"""Case summary (F5): where the patient case leads, with every value's provenance and what is missing.
+
+Rendered from ``app.services.case_summary`` (Qt-free). Copy (short, or with sources) and
+print/PDF (File menu) happen only on an explicit action; the case has no identifier fields and
+episode labels are numbers, so none reaches a copy or a page.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QApplication, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+
+from app.services.case_summary import Section, case_sections, long_lines, short_lines
+from app.ui.context import UiContext
+from app.ui.patient_words import path_words, words_in
+from app.ui.screens.base import Screen
+from app.ui.theme import current_colours, follow_theme
+from app.ui.widgets import muted_html
+from app.ui.wrap_layout import WrapLayout
+
+
+class CaseSummaryScreen(Screen):
+    title = "Case summary"
+
+    def __init__(self, context: UiContext, parent: QWidget | None = None, **kwargs: Any) -> None:
+        super().__init__(context, parent, **kwargs)
+        self.setAccessibleName("Case summary")
+        self._unsubscribe: Any = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        bar = QWidget(self)
+        row = WrapLayout(bar)
+        self.copy_button = QPushButton("&Copy", bar)
+        self.copy_button.setToolTip("The short summary, without sources")
+        self.copy_button.clicked.connect(lambda: self.copy(False))
+        self.copy_sources_button = QPushButton("Copy with &sources", bar)
+        self.copy_sources_button.clicked.connect(lambda: self.copy(True))
+        self.patient_button = QPushButton("Edit the &patient (F4)", bar)
+        self.patient_button.clicked.connect(lambda: self.context.navigate.emit("patient", None))
+        self.figure_button = QPushButton("Open the &figure", bar)
+        self.figure_button.clicked.connect(self.open_figure)
+        for button in (self.copy_button, self.copy_sources_button, self.patient_button, self.figure_button):
+            row.addWidget(button)
+        layout.addWidget(bar)
+        self.browser = QTextBrowser(self)
+        self.browser.setObjectName("caseSummaryText")
+        self.browser.setOpenLinks(False)
+        self.browser.setAccessibleName("Case summary text")
+        self.browser.anchorClicked.connect(self._anchor)
+        layout.addWidget(self.browser, 1)
+        self.setFocusProxy(self.browser)
+        follow_theme(self, self.refresh)
+        if context.case is not None:
+            self.on_guide_ready()
+        else:
+            self.refresh()
+
+    def on_guide_ready(self) -> None:
+        if self.context.case is not None and self._unsubscribe is None:
+            self._unsubscribe = self.context.case.subscribe(lambda _s: self.refresh())
+            self.destroyed.connect(lambda *_: self._unsubscribe())
+        self.refresh()
+
+    # -- content --------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        position = self.browser.verticalScrollBar().value()
+        self.browser.setHtml(self.render_html())
+        self.browser.verticalScrollBar().setValue(position)
+        result = self.context.case.result if self.context.case is not None else None
+        has = result is not None
+        for button in (self.copy_button, self.copy_sources_button):
+            button.setEnabled(has)
+        self.figure_button.setEnabled(has and result is not None and result.figure.id is not None)
+
+    def render_html(self) -> str:
+        case = self.context.case
+        out = ["<h1>Case summary</h1>"]
+        if case is None or case.is_empty:
+            out.append("<p>No patient entered. Open the <a href='nav:patient'>Patient panel</a> (F4) and enter "
+                       "the age, labs, cytogenetics and treatment history once.</p>")
+            return "".join(out)
+        if case.error is not None:
+            err = case.error
+            out.append(f"<p style='color:{current_colours().error}'><b>Input error — "
+                       f"{escape(path_words(err.field))}</b> ({escape(err.field)}): {escape(err.message)}</p>"
+                       "<p><a href='nav:patient'>Correct it in the Patient panel</a> (F4).</p>")
+            return "".join(out)
+        result = case.result
+        assert result is not None
+        out.append(f"<p>Assessed {escape(result.assessment_date)}. "
+                   + muted_html("Each value with where it came from; the case holds no identifiers.") + "</p>")
+        out += [self._section_html(s) for s in case_sections(result)]
+        return "".join(out)
+
+    @staticmethod
+    def _section_html(section: Section) -> str:
+        rows = [f"<h2>{escape(section.title)}</h2><table cellpadding='3' cellspacing='0' width='100%'>"]
+        error = current_colours().error
+        for item in section.items:
+            extra = ""
+            if item.why:
+                extra += "<br>" + muted_html(escape(words_in(item.why)))
+            if item.missing:
+                missing = ", ".join(f"{escape(path_words(p))} ({escape(p)})" for p in item.missing)
+                extra += f"<br><span style='color:{error}'>still missing: {missing}</span>"
+            rows.append(f"<tr><td valign='top' width='28%'><b>{escape(item.label)}</b></td>"
+                        f"<td valign='top'>{escape(item.value)}{extra}</td></tr>")
+        rows.append("</table>")
+        return "".join(rows)
+
+    def _anchor(self, url: QUrl) -> None:
+        scheme, _, rest = url.toString().partition(":")
+        if scheme == "nav":
+            self.context.navigate.emit(rest, None)
+
+    def open_figure(self) -> None:
+        result = self.context.case.result if self.context.case is not None else None
+        if result is not None and result.figure.id is not None:
+            self.context.navigate.emit(result.figure.id, None)
+
+    # -- copy, print ----------------------------------------------------------------------------
+    def text(self, with_sources: bool) -> str:
+        result = self.context.case.result if self.context.case is not None else None
+        if result is None:
+            return ""
+        lines = long_lines(result) if with_sources else short_lines(result)
+        return "\n".join([*lines, "", self.context.stamp()])
+
+    def copy(self, with_sources: bool) -> str:
+        text = self.text(with_sources)
+        if text:
+            QApplication.clipboard().setText(text)
+            window = self.window()
+            if hasattr(window, "statusBar"):
+                window.statusBar().showMessage("Case summary copied" + " with sources" * with_sources, 5000)
+        return text
+
+    def plain_text(self) -> str:
+        return self.text(True)
+
+    def document(self) -> QTextDocument | None:
+        case = self.context.case
+        if case is None or case.result is None:
+            return None
+        doc = self.browser.document().clone(self)
+        doc.setMetaInformation(QTextDocument.MetaInformation.DocumentTitle, "Case summary")
+        return doc
+
