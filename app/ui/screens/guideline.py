@@ -4,14 +4,13 @@ A section tree on the left, a reading pane on the right. Every statement shows i
 badges (the printed tag, on a colour), its kind and place, notes, errata (printed wording and
 the reading the guide follows), the conflicts it is part of, where the same bullet appears
 again (Box 2 and the text), and links to the flowchart nodes and regimens that rest on it.
+What links to what is computed by :class:`app.services.guideline_index.GuidelineIndex`; this
+screen draws it.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from collections import defaultdict
-from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.guideline_index import SPECIAL_SECTIONS, GuidelineIndex, page_for_section
 from app.ui.context import UiContext
 from app.ui.models import REQUIREMENT_WORDS, Table1Model, cell_words
 from app.ui.screens.base import Screen
@@ -42,15 +42,12 @@ from app.ui.theme import current_colours, print_colours
 from app.ui.widgets import badge_html, boxed_html, conflict_colours, erratum_html, grade_html, quote_html, screen_words
 
 PageRole = Qt.ItemDataRole.UserRole + 1
-SPECIAL_SECTIONS = ("table1", "box1", "box2", "box3")
 EXTRA_PAGES = {
     "evidence": "Evidence levels and grades",
     "errata": "Errata",
     "conflicts": "Conflicting passages",
 }
 KIND_WORDS = {"recommendation": "Recommendation", "box": "Box bullet", "text": "Statement in the text"}
-_CONFLICT_IN_NOTE = re.compile(r"\bconflict ([a-z0-9][a-z0-9-]*[a-z0-9])")
-FIGURE_NAMES = {"fig1": "Fig. 1", "fig2": "Fig. 2", "fig3": "Fig. 3"}
 
 
 def nav_href(screen: str, payload: Any = None) -> str:
@@ -72,124 +69,6 @@ def parse_href(href: str) -> tuple[str, str | None, Any]:
     if scheme == "item":
         return "item", None, bytes.fromhex(rest).decode()
     raise ValueError(f"not a guide link: {href!r}")
-
-
-@dataclass
-class _Content:
-    """Everything the screen shows, read once from the repository (no SQL in widgets)."""
-
-    sections: list[Any]
-    statements: list[Any]
-    errata: list[Any]
-    conflicts: list[Any]
-    table1: Any
-    box1: Any
-    box2: Any
-    box3: Any
-    scale: Any
-    toxicity: list[Any]
-    meta: Any
-    node_titles: dict[tuple[str, str], str]
-    links: dict[str, list[Any]]
-    trial_regimens: dict[str, list[str]] = field(default_factory=dict)
-    section_by_id: dict[str, Any] = field(default_factory=dict)
-    statement_by_id: dict[str, Any] = field(default_factory=dict)
-    erratum_by_id: dict[str, Any] = field(default_factory=dict)
-    conflict_by_id: dict[str, Any] = field(default_factory=dict)
-    by_section: dict[str, list[Any]] = field(default_factory=dict)
-    children: dict[str | None, list[Any]] = field(default_factory=dict)
-    duplicates: dict[str, list[Any]] = field(default_factory=dict)
-    errata_by_target: dict[str, list[Any]] = field(default_factory=dict)
-    conflict_statements: dict[str, list[Any]] = field(default_factory=dict)
-    box2_group: dict[str, str] = field(default_factory=dict)
-
-    @classmethod
-    def load(cls, guide: Any) -> _Content:
-        repo = guide.repo
-        node_titles: dict[tuple[str, str], str] = {}
-        links: dict[str, list[Any]] = defaultdict(list)
-        for fig in repo.figures():
-            for node in fig.nodes:
-                node_titles[(fig.id, node.id)] = getattr(node, "title", None) or getattr(node, "prompt", node.id)
-            for link in repo.links_for_node(fig.id):
-                links[link.statement_id].append(link)
-        content = cls(
-            sections=repo.sections(),
-            statements=repo.statements(),
-            errata=repo.errata(),
-            conflicts=repo.conflicts(),
-            table1=repo.table1(),
-            box1=repo.box1(),
-            box2=repo.box2(),
-            box3=repo.box3(),
-            scale=repo.evidence_scale(),
-            toxicity=repo.toxicity(),
-            meta=repo.meta(),
-            node_titles=node_titles,
-            links=dict(links),
-            trial_regimens={t.id: list(t.regimens) for t in repo.trials()},
-        )
-        content._index()
-        return content
-
-    def _index(self) -> None:
-        self.section_by_id = {s.id: s for s in self.sections}
-        self.statement_by_id = {s.id: s for s in self.statements}
-        self.erratum_by_id = {e.id: e for e in self.errata}
-        self.conflict_by_id = {c.id: c for c in self.conflicts}
-        by_section: dict[str, list[Any]] = defaultdict(list)
-        duplicates: dict[str, list[Any]] = defaultdict(list)
-        conflict_statements: dict[str, list[Any]] = defaultdict(list)
-        for s in self.statements:
-            by_section[s.section].append(s)
-            if s.duplicate_of:
-                duplicates[s.duplicate_of].append(s)
-            for cid in self.conflicts_of(s):
-                conflict_statements[cid].append(s)
-        self.by_section = dict(by_section)
-        self.duplicates = dict(duplicates)
-        self.conflict_statements = dict(conflict_statements)
-        children: dict[str | None, list[Any]] = defaultdict(list)
-        for sec in self.sections:
-            children[sec.parent].append(sec)
-        self.children = dict(children)
-        targets: dict[str, list[Any]] = defaultdict(list)
-        for e in self.errata:
-            for target in e.applies_to:
-                targets[target].append(e)
-        self.errata_by_target = dict(targets)
-        self.box2_group = {sid: g.title for g in self.box2.groups for sid in g.statements}
-
-    def conflicts_of(self, statement: Any) -> list[str]:
-        found: list[str] = []
-        for note in statement.notes:
-            for cid in _CONFLICT_IN_NOTE.findall(note):
-                if cid in self.conflict_by_id and cid not in found:
-                    found.append(cid)
-        return found
-
-    def descendants(self, section_id: str) -> list[Any]:
-        out: list[Any] = []
-        for child in self.children.get(section_id, []):
-            out.append(child)
-            out += self.descendants(child.id)
-        return out
-
-    def count(self, section_id: str) -> int:
-        ids = [section_id, *(d.id for d in self.descendants(section_id))]
-        return sum(len(self.by_section.get(i, [])) for i in ids)
-
-    def path(self, section_id: str) -> str:
-        titles: list[str] = []
-        sid: str | None = section_id
-        while sid is not None and sid in self.section_by_id:
-            titles.append(self.section_by_id[sid].title)
-            sid = self.section_by_id[sid].parent
-        return " › ".join(reversed(titles))
-
-
-def page_for_section(section_id: str) -> str:
-    return section_id if section_id in SPECIAL_SECTIONS else f"section:{section_id}"
 
 
 class _WrapDelegate(QStyledItemDelegate):
@@ -226,7 +105,7 @@ class GuidelineScreen(Screen):
         super().__init__(context, parent, **kwargs)
         self.setAccessibleName("Guideline")
         self.setAccessibleDescription("Sections of the guideline with their statements, tables, boxes and errata.")
-        self.content: _Content | None = None
+        self.content: GuidelineIndex | None = None
         self.current_page = ""
         self.focus_statement: str | None = None
         self._pending: Any = None
@@ -319,7 +198,7 @@ class GuidelineScreen(Screen):
         guide = self.context.guide
         if guide is None:
             return
-        self.content = _Content.load(guide)
+        self.content = GuidelineIndex.load(guide)
         self._html_cache.clear()
         self.table1_model.set_table(self.content.table1)
         self._fill_tree()
@@ -381,34 +260,7 @@ class GuidelineScreen(Screen):
     def resolve(self, payload: Any) -> tuple[str, str | None, str | None, int | None]:
         """``payload`` → (page, anchor, statement to highlight, Table 1 row); ``KeyError`` if unknown."""
         assert self.content is not None
-        c = self.content
-        if isinstance(payload, dict):
-            payload = payload.get("statement") or payload.get("id") or payload.get("item")
-        key = str(payload).strip()
-        head, _, rest = key.partition(":")
-        if key in ("table1", "box2", "box3", "evidence", "errata", "conflicts"):
-            return key, None, None, None
-        if head == "table1" and rest:
-            return "table1", None, None, int(rest) if rest.isdigit() else None
-        if key == "box1":
-            return "box1", None, None, None
-        if head == "box1" and rest:
-            return "box1", f"c-{rest}", None, None
-        if head == "conflict" and rest in c.conflict_by_id:
-            return "conflicts", f"x-{rest}", None, None
-        if head == "section" and rest in c.section_by_id:
-            return page_for_section(rest), None, None, None
-        if head == "erratum" and rest in c.erratum_by_id:
-            return "errata", f"e-{rest}", None, None
-        if key in c.statement_by_id:
-            return page_for_section(c.statement_by_id[key].section), f"s-{key}", key, None
-        if key in c.erratum_by_id:
-            return "errata", f"e-{key}", None, None
-        if key in c.conflict_by_id:
-            return "conflicts", f"x-{key}", None, None
-        if key in c.section_by_id:
-            return page_for_section(key), None, None, None
-        raise KeyError(f"nothing called {payload!r} in the guideline")
+        return self.content.resolve(payload)
 
     def open_item(self, payload: Any) -> None:
         if self.content is None:
@@ -546,20 +398,16 @@ class GuidelineScreen(Screen):
 
     def _links_html(self, statement_id: str) -> str:
         assert self.content is not None
-        links = self.content.links.get(statement_id, [])
-        if not links:
+        boxes = self.content.used_in(statement_id)
+        if not boxes:
             return ""
-        grouped: dict[tuple[str, str], list[Any]] = defaultdict(list)
-        for link in links:
-            grouped[(link.figure, link.node)].append(link)
         parts = []
-        for (fig, node), members in grouped.items():
-            title = self.content.node_titles.get((fig, node), node)
-            node_link = f'<a href="{nav_href(fig, node)}">{FIGURE_NAMES.get(fig, fig)} › {escape(title)}</a>'
+        for box in boxes:
+            node_link = f'<a href="{nav_href(box.figure, box.node)}">{box.figure_label} › {escape(box.node_title)}</a>'
             regimens = []
-            for link in members:
-                label = escape(link.regimen) + (" (if unavailable: substitute)" if link.via == "substitute" else "")
-                regimens.append(f'<a href="{nav_href("regimens", link.regimen)}">{label}</a>')
+            for use in box.regimens:
+                label = escape(use.regimen) + (" (if unavailable: substitute)" if use.as_substitute else "")
+                regimens.append(f'<a href="{nav_href("regimens", use.regimen)}">{label}</a>')
             parts.append(f"{node_link}: {', '.join(regimens)}")
         return '<p style="margin-top:2px; margin-bottom:2px;"><b>Used in:</b> ' + " · ".join(parts) + "</p>"
 
@@ -580,19 +428,12 @@ class GuidelineScreen(Screen):
                 + self._muted("Also in the text: ")
                 + f'<a href="{item_href(original.id)}">{escape(original.source.location)}</a></p>'
             )
-        seen_places: set[str] = set()
-        for dup in c.duplicates.get(s.id, []):
-            if dup.source.location in seen_places:
-                continue  # one bullet split into several statements: name the place once
-            seen_places.add(dup.source.location)
-            where = "Box 2" if dup.section == "box2" else ("Box 3" if dup.section == "box3" else c.path(dup.section))
-            group = c.box2_group.get(dup.id)
-            label = f"{where}{' › ' + group if group else ''}"
+        for place in c.also_in(s):
             parts.append(
                 '<p style="margin-top:2px; margin-bottom:2px;">'
                 + self._muted("Also in ")
-                + f'<a href="{item_href(dup.id)}">{escape(label)}</a> '
-                + self._muted(f"({escape(dup.source.location)})")
+                + f'<a href="{item_href(place.statement_id)}">{escape(place.label)}</a> '
+                + self._muted(f"({escape(place.location)})")
                 + "</p>"
             )
         titles = {cid: conflict.title for cid, conflict in c.conflict_by_id.items()}
@@ -786,34 +627,24 @@ class GuidelineScreen(Screen):
             "<p>Known errors and inconsistencies of the printed guideline. The guide never corrects the text "
             "silently: it shows the printed wording and, beside it, the reading it follows.</p>",
         ]
-        flagged: dict[str, list[Any]] = defaultdict(list)
-        for s in c.statements:
-            for eid in s.errata:
-                flagged[eid].append(s)
         for e in c.errata:
             out.append(f'<a name="e-{escape(e.id)}"></a><h3>{escape(e.title)}</h3>')
             out.append(erratum_html(e))
             out.append(f"<p><b>Where:</b> {escape(e.location)}<br><b>Why:</b> {escape(e.basis)}</p>")
             targets = [self._target_link(t) for t in e.applies_to]
-            targets += [f'<a href="{item_href(s.id)}">{escape(s.source.location)}</a>' for s in flagged.get(e.id, [])]
+            targets += [f'<a href="{item_href(s.id)}">{escape(s.source.location)}</a>' for s in c.flagged.get(e.id, [])]
             if targets:
                 out.append(f"<p><b>Applies to:</b> {' · '.join(targets)}</p>")
         return "".join(out)
 
     def _target_link(self, target: str) -> str:
         assert self.content is not None
-        c = self.content
-        if target in FIGURE_NAMES:
-            return f'<a href="{nav_href(target)}">{FIGURE_NAMES[target]}</a>'
-        if target in c.section_by_id:
-            title = c.section_by_id[target].title
-            if title == "Recommendations" and c.section_by_id[target].parent:
-                title = f"{c.section_by_id[c.section_by_id[target].parent].title} › {title}"
-            return f'<a href="{item_href("section:" + target)}">{escape(title)}</a>'
-        if target in c.trial_regimens:  # a trial opens on its first regimen, where it is listed
-            regimens = c.trial_regimens[target]
-            return f'<a href="{nav_href("regimens", regimens[0] if regimens else None)}">{escape(target)} (trial)</a>'
-        return f'<a href="{nav_href("regimens", target)}">{escape(target)}</a>'
+        t = self.content.erratum_target(target)
+        if t.kind == "figure":
+            return f'<a href="{nav_href(target)}">{escape(t.label)}</a>'
+        if t.kind == "section":
+            return f'<a href="{item_href("section:" + target)}">{escape(t.label)}</a>'
+        return f'<a href="{nav_href("regimens", t.payload)}">{escape(t.label)}</a>'
 
     def _conflicts_html(self) -> str:
         assert self.content is not None
