@@ -112,12 +112,37 @@ def _figure_section(result: CaseEvaluation) -> Section:
     return Section("Where the case leads", items)
 
 
-def case_sections(result: CaseEvaluation) -> list[Section]:
-    """The summary of one evaluated case, section by section."""
+ENTERED_DOSE_VALUES = (("Age", "patient.age", " years"), ("Sex", "patient.sex", ""), ("Weight", "patient.weight", ""),
+                       ("Height", "patient.height", ""), ("Current creatinine", "labs_current.creatinine", ""))
+
+
+def _entered(raw: dict[str, Any], path: str) -> Any:
+    node: Any = raw
+    for part in path.split("."):
+        node = node.get(part) if isinstance(node, dict) else None
+    return node
+
+
+def _entered_items(raw: dict[str, Any]) -> list[Item]:
+    """The values the dose-relevant calculators start from, as entered."""
+    out = []
+    for label, path, unit in ENTERED_DOSE_VALUES:
+        value = _entered(raw, path)
+        if isinstance(value, dict):
+            value = f"{value.get('value')} {value.get('unit')}"
+        out.append(Item(label, f"{value}{unit}", f"entered: {path}") if value is not None
+                   else Item(label, "not entered", missing=[path]))
+    return out
+
+
+def case_sections(result: CaseEvaluation, raw: dict[str, Any] | None = None) -> list[Section]:
+    """The summary of one evaluated case, section by section (``raw``: the input, for the values as entered)."""
     sections = [_figure_section(result)]
     for title, ids in CALCULATOR_SECTIONS:
         items = [i for i in (_calculator_item(c, result.calculators[c]) for c in ids if c in result.calculators)
                  if i is not None]
+        if title == "Dose-relevant values" and raw is not None:
+            items = _entered_items(raw) + items
         if items:
             sections.append(Section(title, items))
     lines = [Item(f"Line {g['line'] if g['line'] is not None else '–'.join(map(str, g['line_range']))}",
@@ -132,10 +157,10 @@ def case_sections(result: CaseEvaluation) -> list[Section]:
     return sections
 
 
-def short_lines(result: CaseEvaluation) -> list[str]:
-    """The short copy: the figure, then one line per item that has a value (no sources)."""
+def short_lines(result: CaseEvaluation, raw: dict[str, Any] | None = None) -> list[str]:
+    """The short copy: the figure, then one line per item (no sources)."""
     out = [f"Case summary (assessed {result.assessment_date})"]
-    for section in case_sections(result):
+    for section in case_sections(result, raw):
         if section.title in ("Derived from the treatment history", "Warnings"):
             continue
         out.append(f"{section.title}:")
@@ -143,10 +168,10 @@ def short_lines(result: CaseEvaluation) -> list[str]:
     return out
 
 
-def long_lines(result: CaseEvaluation) -> list[str]:
+def long_lines(result: CaseEvaluation, raw: dict[str, Any] | None = None) -> list[str]:
     """The copy with sources: every item with where it came from and what is missing."""
     out = [f"Case summary (assessed {result.assessment_date})"]
-    for section in case_sections(result):
+    for section in case_sections(result, raw):
         out += ["", f"{section.title}:"]
         for i in section.items:
             out.append(f"- {i.label}: {i.value}")

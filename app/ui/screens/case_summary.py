@@ -93,7 +93,7 @@ class CaseSummaryScreen(Screen):
         assert result is not None
         out.append(f"<p>Assessed {escape(result.assessment_date)}. "
                    + muted_html("Each value with where it came from; the case holds no identifiers.") + "</p>")
-        out += [self._section_html(s) for s in case_sections(result)]
+        out += [self._section_html(s) for s in case_sections(result, case.raw)]
         return "".join(out)
 
     @staticmethod
@@ -124,10 +124,10 @@ class CaseSummaryScreen(Screen):
 
     # -- copy, print ----------------------------------------------------------------------------
     def text(self, with_sources: bool) -> str:
-        result = self.context.case.result if self.context.case is not None else None
-        if result is None:
+        case = self.context.case
+        if case is None or case.result is None:
             return ""
-        lines = long_lines(result) if with_sources else short_lines(result)
+        lines = (long_lines if with_sources else short_lines)(case.result, case.raw)
         return "\n".join([*lines, "", self.context.stamp()])
 
     def copy(self, with_sources: bool) -> str:
