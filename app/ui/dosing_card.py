@@ -593,9 +593,9 @@ class CardController:
 
     def html(self) -> str:
         if not self.views:
-            return no_card_html(self.abbr or "", self.status) if self.abbr else ""
+            return self._local_html() + no_card_html(self.abbr or "", self.status) if self.abbr else ""
         region = self.area.fields.chosen_region()
-        return card_html(self.views["eu"], self.views["us"], region)
+        return self._local_html() + card_html(self.views["eu"], self.views["us"], region)
 
     def text(self) -> str:
         """The chosen region's card with its doses (the verification record), as plain text."""
@@ -603,4 +603,26 @@ class CardController:
 
         if not self.views:
             return ""
-        return card_text(self.views[self.area.fields.chosen_region()])
+        local = self._local_lines()
+        return "\n".join([*local, ""] if local else []) + card_text(self.views[self.area.fields.chosen_region()])
+
+    def _local(self) -> tuple[list[dict[str, Any]], str | None]:
+        """The hospital's notes on this regimen and why it is not on the local formulary (issue 13)."""
+        from app.services.local_notes import local_view
+
+        view = local_view(self.guide) if self.guide is not None and self.abbr else None
+        if view is None or self.abbr is None:
+            return [], None
+        return view.notes("regimen", self.abbr), view.unavailable_reason(self.abbr)
+
+    def _local_html(self) -> str:
+        from app.ui.local_note import notes_html, unavailable_html
+
+        notes, unavailable = self._local()
+        return (unavailable_html(unavailable) if unavailable else "") + notes_html(notes)
+
+    def _local_lines(self) -> list[str]:
+        from app.ui.local_note import notes_text
+
+        notes, unavailable = self._local()
+        return ([f"LOCAL — {unavailable}"] if unavailable else []) + notes_text(notes)

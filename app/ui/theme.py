@@ -77,6 +77,15 @@ REQUIREMENT_CELLS: dict[str, Box] = {
 SEARCH_HIT = Box("#ffe066", "#000000", "#000000")
 #: "untagged in Box 3" (self-contained, grey)
 UNTAGGED = Box("#eeeeee", "#333333", "#5f6368")
+#: a note of the hospital's local layer, per theme: teal with a dashed frame — a hue no evidence badge,
+#: warning, quote or status uses — so it can never be read as the guideline (issue 13)
+LOCAL_NOTES: dict[str, Box] = {
+    "light": Box("#dff3f1", "#003d38", "#00796b"),
+    "dark": Box("#0f2e2b", "#c9f2ec", "#4db6ac"),
+    "high-contrast": Box("#000000", "#7ffff0", "#00e5d0"),
+}
+#: the label line of a local note ("Local — <hospital>, approved <date>"), drawn on the note's background
+LOCAL_LABELS: dict[str, str] = {"light": "#00564e", "dark": "#8fe3d8", "high-contrast": "#ffffff"}
 
 
 @dataclass(frozen=True)
@@ -780,3 +789,12 @@ def current_flow_colours(app: QApplication | None = None) -> FlowColours:
     app = app or QApplication.instance()  # type: ignore[assignment]
     theme = str(app.property(_CURRENT) or "system") if app is not None else "system"
     return FLOW_PALETTES[effective_theme(theme)]
+
+
+def current_local_colours(app: QApplication | None = None) -> tuple[Box, str]:
+    """The local-note box and label colour of the theme now applied (light when printing)."""
+    if _PRINTING:
+        return LOCAL_NOTES["light"], LOCAL_LABELS["light"]
+    app = app or QApplication.instance()  # type: ignore[assignment]
+    theme = effective_theme(str(app.property(_CURRENT) or "system") if app is not None else "system")
+    return LOCAL_NOTES[theme], LOCAL_LABELS[theme]

@@ -238,6 +238,7 @@ class AboutScreen(Screen):
         if info.get("notice"):
             out.append(row("Notice", escape(str(info["notice"]))))
         out.append("</table>")
+        out.append(self.local_layer_html(row))
         out.append(f"<h2>Errata ({len(errata)})</h2>")
         out.append(
             "<p>Known errors of the printed guideline, shown where they apply and never corrected silently. "
@@ -266,6 +267,34 @@ class AboutScreen(Screen):
             self.third_party_html(),
         ]
         return "".join(out)
+
+    def local_layer_html(self, row: Any) -> str:
+        """The hospital's local layer: hospital, version (sequence), signers and date (issue 13)."""
+        from app.services.local_notes import local_view
+        from app.ui.theme import current_local_colours
+
+        view = local_view(self.context.guide) if self.context.guide is not None else None
+        if view is None:
+            return ("<h2>Local layer of this hospital</h2><p>None installed. A hospital's own notes and formulary "
+                    "are installed by IT (File → Install local layer…) and always shown apart from the guideline, "
+                    "labelled “Local”.</p>")
+        summary = view.summary()
+        box, _label = current_local_colours()
+        unavailable = ", ".join(summary["unavailable"]) or "none"
+        return "".join([
+            "<h2>Local layer of this hospital</h2>",
+            f"<p style='color:{box.fg}; background:{box.bg}'>⌂ Shown beside the guideline, never inside it, "
+            "labelled “Local — hospital, approved date”. It is the hospital's, not the guideline's.</p>",
+            "<table cellpadding='3' cellspacing='0'>",
+            row("Hospital", escape(summary["hospital"])),
+            row("Layer version", f"{summary['sequence']} (sequence number of the signed package)"),
+            row("Signed by", escape(", ".join(summary["signers"]) or "—")),
+            row("Date", f"{escape(summary['created'])} (built and signed)"),
+            row("Built against content", escape(summary["content_version"])),
+            row("Notes", str(summary["notes"])),
+            row("Not on the local formulary", escape(unavailable)),
+            "</table>",
+        ])
 
     def plain_text(self) -> str:
         return self.browser.toPlainText()

@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QGuiApplication, QTextDocument
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFrame,
     QGroupBox,
     QHBoxLayout,
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services import local_notes
 from app.ui.calc_form import (
     CalculatorPanel,
     FittedTable,
@@ -40,6 +42,7 @@ from app.ui.calc_form import (
     warning_html,
 )
 from app.ui.context import UiContext
+from app.ui.local_note import LocalNoteBox, notes_html, notes_text
 from app.ui.screens.base import Screen
 from app.ui.theme import UNTAGGED, Colours, current_colours, follow_theme, print_colours, relative_font, styled
 from app.ui.widgets import muted_html, screen_words
@@ -248,6 +251,10 @@ class GradePanel(QWidget):
             )
             layout.addWidget(flag)
 
+        self.local_box = LocalNoteBox(body)
+        self.local_box.set_notes(self.local_notes())
+        layout.addWidget(self.local_box)
+
         layout.addWidget(_heading(f"Box 3 — grade {self.grade} {short}", body))
         self.box3 = _label(self._list_html(panel.get("box3", [])), body, accessible="Box 3 statements")
         layout.addWidget(self.box3)
@@ -312,6 +319,13 @@ class GradePanel(QWidget):
         self.box3.setText(self._list_html(self.panel.get("box3", [])))
         self.recommendations.setText(self._list_html(self.panel.get("recommendations", [])))
 
+    def local_notes(self) -> list[dict[str, Any]]:
+        """The hospital's notes on this grade's panel, then on its statements (issue 13)."""
+        notes = list(self.panel.get("local") or [])
+        for key in ("box3", "recommendations"):
+            notes += [n for s in self.panel.get(key) or [] for n in s.get("local") or []]
+        return notes
+
     def dose_rows(self) -> list[tuple[str, str, str, str]]:
         return [(d["drug"], d["dose"], d["source"]["quote"], d["source"]["location"]) for d in self.panel["doses"]]
 
@@ -328,6 +342,8 @@ class GradePanel(QWidget):
         lines = [f"{short} grade {self.grade}: management (EHA–EMN 2025 guideline)", ""]
         if self.banner_quote is not None:
             lines += [f"!! CAUTION — {TOCILIZUMAB_HEADING}: “{self.banner_quote[0]}” ({self.banner_quote[1]})", ""]
+        if self.local_notes():
+            lines += ["Local notes of this hospital (not the guideline):", *notes_text(self.local_notes(), "  "), ""]
 
         def statements(title: str, items: list[dict[str, Any]]) -> None:
             lines.append(f"{title}:")
@@ -373,6 +389,7 @@ class GradePanel(QWidget):
                 f"<b>⚠ CAUTION — {TOCILIZUMAB_HEADING}</b><br>“{_esc(self.banner_quote[0])}” "
                 f"<i>({_esc(self.banner_quote[1])})</i></td></tr></table>"
             )
+        parts.append(notes_html(self.local_notes()))
         parts.append(f"<h3>Box 3 — grade {self.grade} {short}</h3>{self._list_html(self.panel.get('box3', []))}")
         parts.append(
             f"<h3>Supportive-care recommendations</h3>{self._list_html(self.panel.get('recommendations', []))}"
@@ -463,6 +480,12 @@ class ToxicityScreen(Screen):
             toco_layout.addWidget(note)
         toco_layout.addWidget(self.toco, 1)
         # each helper scrolls on its own, so that at a large text size it never squeezes the management
+        self.stepup_local = LocalNoteBox(self.stepup)  # the hospital's own step-up protocol, above the helper
+        stepup_layout = self.stepup.layout()
+        if isinstance(stepup_layout, QBoxLayout):
+            stepup_layout.insertWidget(0, self.stepup_local)
+        self.toco_local = LocalNoteBox(toco_page)
+        toco_layout.insertWidget(0, self.toco_local)
         for page, title in ((toco_page, "Tocilizumab dose"), (self.stepup, "Bispecific step-up")):
             holder = FitWidthScroll(self.helpers)
             holder.setWidgetResizable(True)
@@ -519,7 +542,11 @@ class ToxicityScreen(Screen):
         if self.panels:
             return
         guide = self.context.guide
-        panels = sorted(guide.toxicity(self.syndrome), key=lambda p: p["grade"])
+        view = local_notes.local_view(guide)
+        panels = local_notes.add_to_toxicity(sorted(guide.toxicity(self.syndrome), key=lambda p: p["grade"]), view)
+        if view is not None:
+            self.stepup_local.set_notes(view.notes("calculator", "bispecific-step-up"))
+            self.toco_local.set_notes(view.notes("calculator", "tocilizumab-dose"))
         banner = tocilizumab_caution(panels) if self.syndrome == "icans" else None
         try:
             titles = {c.id: c.title for c in guide.repo.conflicts()}

@@ -1,0 +1,121 @@
+"""How a note of the hospital's local layer looks in the GUI (issue 13): its own teal, dash-framed box
+(:data:`app.ui.theme.LOCAL_NOTES`) labelled "Local — <hospital>, approved <date>" (and "review
+overdue" / "the guideline changed under this note — review" when its status says so), never an
+evidence badge. Copied text and PDFs carry the same label in capitals ("LOCAL — …").
+
+The notes themselves come from :mod:`app.services.local_notes` (the same lists the CLI prints).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+from app.services import local_notes
+from app.services.local_notes import LocalView
+from app.ui.theme import current_local_colours, follow_theme
+
+Note = Mapping[str, Any]
+
+
+def view_of(context: Any) -> LocalView | None:
+    """The installed local layer of the context's guide, or None (no guide yet, no layer)."""
+    guide = getattr(context, "guide", None)
+    return None if guide is None else local_notes.local_view(guide)
+
+
+def notes_at(context: Any, kind: str, anchor_id: str) -> list[dict[str, Any]]:
+    view = view_of(context)
+    return [] if view is None else view.notes(kind, anchor_id)  # type: ignore[arg-type]
+
+
+def note_html(note: Note, where: str = "") -> str:
+    """One note as an HTML block: a dashed teal frame, the label line, the text (and its reference)."""
+    box, label_colour = current_local_colours()
+    e = html.escape
+    at = f" <i>({e(where)})</i>" if where else ""
+    ref = f"<br><small>{e(str(note['reference']))}</small>" if note.get("reference") else ""
+    return (
+        f"<table width='100%' cellpadding='6' border='2' style='border-color:{box.border}; border-style:dashed'>"
+        f"<tr><td bgcolor='{box.bg}' style='color:{box.fg}'>"
+        f"<b style='color:{label_colour}'>⌂ {e(local_notes.label(note))}</b>{at}<br>{e(str(note['text']))}{ref}"
+        "</td></tr></table>"
+    )
+
+
+def notes_html(notes: Sequence[Note], where: str = "") -> str:
+    return "".join(note_html(n, where) for n in notes)
+
+
+def notes_text(notes: Sequence[Note], indent: str = "") -> list[str]:
+    """Plain-text lines for copies: "LOCAL — <hospital>, approved <date>: <text>"."""
+    return [indent + line for line in local_notes.text_lines(notes)]
+
+
+def unavailable_html(reason: str) -> str:
+    box, label_colour = current_local_colours()
+    return (
+        f"<table width='100%' cellpadding='6' border='2' style='border-color:{box.border}; border-style:dashed'>"
+        f"<tr><td bgcolor='{box.bg}' style='color:{box.fg}'><b style='color:{label_colour}'>⌂ Local formulary</b>"
+        f"<br>{html.escape(reason[:1].upper() + reason[1:])}</td></tr></table>"
+    )
+
+
+class LocalNoteBox(QFrame):
+    """The local notes of one place (a regimen, a grade panel, a calculator): hidden when there are none."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("localNote")
+        self.notes: list[dict[str, Any]] = []
+        self.unavailable: str | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.setSpacing(4)
+        self.label = QLabel(self)
+        self.label.setObjectName("localNoteLabel")
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.label)
+        self.setVisible(False)
+        follow_theme(self, self._render)
+
+    def set_notes(self, notes: Sequence[Note], unavailable: str | None = None) -> None:
+        self.notes = [dict(n) for n in notes]
+        self.unavailable = unavailable
+        self._render()
+
+    def labels(self) -> list[str]:
+        return [local_notes.label(n) for n in self.notes]
+
+    def plain_lines(self) -> list[str]:
+        lines = [f"LOCAL — {self.unavailable}"] if self.unavailable else []
+        return lines + notes_text(self.notes)
+
+    def _render(self) -> None:
+        box, label_colour = current_local_colours()
+        self.setStyleSheet(
+            f"QFrame#localNote {{ background: {box.bg}; border: 2px dashed {box.border}; border-radius: 4px; }}"
+            f" QLabel#localNoteLabel {{ color: {box.fg}; background: transparent; border: none; }}"
+        )
+        e = html.escape
+        parts = []
+        if self.unavailable:
+            reason = self.unavailable[:1].upper() + self.unavailable[1:]
+            parts.append(f"<b style='color:{label_colour}'>⌂ Local formulary</b><br>{e(reason)}")
+        for n in self.notes:
+            ref = f" <small>({e(str(n['reference']))})</small>" if n.get("reference") else ""
+            parts.append(
+                f"<b style='color:{label_colour}'>⌂ {e(local_notes.label(n))}</b><br>{e(str(n['text']))}{ref}"
+            )
+        self.label.setText("<br><br>".join(parts))
+        names = [*(["Local formulary: " + self.unavailable] if self.unavailable else []),
+                 *(f"{local_notes.label(n)}: {n['text']}" for n in self.notes)]
+        self.setAccessibleName("Local notes of this hospital")
+        self.label.setAccessibleName("; ".join(names))
+        self.setVisible(bool(parts))

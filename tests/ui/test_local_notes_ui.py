@@ -1,0 +1,113 @@
+"""Local notes in the GUI (issue 13): their own labelled, dash-framed box at the CRS/ICANS panel, the
+step-up helper, the regimen's card and About — never an evidence badge — and LOCAL in copied text and
+PDFs; a regimen off the local formulary is unavailable in Fig. 2 with the layer's reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.local_display import CILTA_REASON, HOSPITAL, installed_layer  # noqa: F401  (fixture)
+
+LABEL = f"Local — {HOSPITAL}, approved 2026-10-01"
+FIG2_C = {"lenalidomide_status": "refractory", "anti_cd38_status": "refractory", "bortezomib_status": "sensitive",
+          "car_t_eligible": True}
+
+
+@pytest.fixture
+def local_context(installed_layer, built_db, tmp_path):  # noqa: F811
+    from app.services.guide import Guide
+    from app.ui.context import UiContext
+
+    ctx = UiContext()
+    ctx.set_guide(Guide(data_dir=tmp_path / "data", database=built_db))
+    return ctx
+
+
+def _toxicity(qtbot, ctx, syndrome="crs"):
+    from app.ui.screens import create_screen
+
+    screen = create_screen(syndrome, ctx)
+    qtbot.addWidget(screen)
+    screen.resize(1366, 768)
+    screen.show()
+    qtbot.waitExposed(screen)
+    return screen
+
+
+def test_crs_grade_3_panel_shows_the_local_note_with_its_label_not_a_badge(qtbot, local_context):
+    screen = _toxicity(qtbot, local_context)
+    panel = screen.panels[3]
+    assert panel.local_box.isVisibleTo(panel)
+    assert panel.local_box.objectName() == "localNote"
+    assert panel.local_box.labels() == [LABEL, LABEL]  # the grade panel's note, then its statement's
+    shown = panel.local_box.label.text()
+    assert LABEL in shown and "Call the ICU outreach team" in shown
+    assert "Call the ICU outreach team" not in panel.box3.text() + panel.recommendations.text()
+    assert "badge" not in shown and "[I, A]" not in shown
+    assert not screen.panels[2].local_box.isVisibleTo(screen.panels[2])
+
+
+def test_copied_panel_text_and_pdf_mark_the_note_local(qtbot, local_context):
+    screen = _toxicity(qtbot, local_context)
+    screen.tabs.setCurrentWidget(screen.panels[3])
+    text = screen.plain_text()
+    assert f"LOCAL — {HOSPITAL}, approved 2026-10-01: Call the ICU outreach team at once" in text
+    assert "Local notes of this hospital (not the guideline):" in text
+    doc = screen.document()
+    assert doc is not None and LABEL in doc.toPlainText()
+    screen.tabs.setCurrentWidget(screen.panels[1])
+    assert "LOCAL —" not in screen.plain_text()
+
+
+def test_step_up_helper_shows_its_local_protocol_choice(qtbot, local_context):
+    screen = _toxicity(qtbot, local_context, "icans")
+    assert screen.stepup_local.labels() == [f"Local — {HOSPITAL}, approved 2026-09-15"]
+    assert "inpatients (48 h) on ward 7" in screen.stepup_local.label.text()
+    assert not screen.toco_local.notes
+
+
+def test_regimen_card_shows_local_note_and_formulary_reason(qtbot, local_context):
+    from app.ui.dosing_card import CardArea, CardController
+
+    area = CardArea()
+    qtbot.addWidget(area)
+    card = CardController(area)
+    card.set_regimen(local_context.guide, "DaraRd")
+    assert LABEL in card.html() and "Daratumumab is given SC here" in card.html()
+    assert card.text().startswith(f"LOCAL — {HOSPITAL}, approved 2026-10-01: Daratumumab is given SC here")
+    card.set_regimen(local_context.guide, "cilta-cel")
+    assert "Local formulary" in card.html() and CILTA_REASON in card.html()
+    assert card.text().startswith("LOCAL — not on the local formulary")
+    card.set_regimen(local_context.guide, "KRd")
+    assert "Local" not in card.html()
+
+
+def test_about_shows_hospital_version_signers_and_date(qtbot, local_context):
+    from app.ui.screens.about import AboutScreen
+
+    about = AboutScreen(local_context)
+    qtbot.addWidget(about)
+    text = about.plain_text()
+    assert "Local layer of this hospital" in text
+    for expected in (HOSPITAL, "3 (sequence number", "hospital-key-1, hospital-key-2", "2026-10-02", "cilta-cel"):
+        assert expected in text
+
+
+def test_about_without_a_layer_says_none_installed(qtbot, context):
+    from app.ui.screens.about import AboutScreen
+
+    about = AboutScreen(context)
+    qtbot.addWidget(about)
+    assert "None installed." in about.plain_text()
+
+
+def test_fig2_shows_cilta_cel_unavailable_with_the_local_reason_and_copies_it(qtbot, local_context):
+    from tests.ui.windows import shown_flowchart_screen
+
+    screen = shown_flowchart_screen(qtbot, local_context, "fig2", size=(1366, 768))
+    screen.set_facts(FIG2_C)
+    cilta = next(r for r in screen.evaluation.recommendations
+                 if r.node == "r-c-len-cd38-ref" and r.regimen == "cilta-cel")
+    assert cilta.status == "unavailable"
+    assert cilta.reason.startswith(f"not on the local formulary ({HOSPITAL}, layer 3, approved 2026-10-02)")
+    assert "not on the local formulary" in screen.sources_text()
