@@ -67,15 +67,26 @@ def test_hazards_md_and_the_intended_use_table_are_generated_from_their_sources(
     assert "## H07" in text and "tests/ui/test_safety_views.py::" in text
 
 
-def test_there_is_no_local_layer_in_this_version(capsys, tmp_path):
-    """H11: no local note can exist, so none can conflict; the version block says so."""
+def test_the_version_block_names_the_installed_local_layer(capsys, tmp_path):
+    """H11: `mmguide info` and the problem report's version block say which local layer is in use, or none."""
     from app.cli.main import main
+    from app.services.guide import Guide
+    from app.services.problem_report import LOCAL_LAYER_NONE, version_block
+    from app.updates.keys import PrivateKey
+    from app.updates.local_install import apply, init_local_trust
+    from tests.local.helpers import build
 
-    code = main(["--data-dir", str(tmp_path / "data"), "local", "status"])
-    out = json.loads(capsys.readouterr().out)
-    assert code == 2 and out["error"]["code"] == "invalid_arguments" and "local" in out["error"]["message"]
-    assert main(["--data-dir", str(tmp_path / "data"), "info"]) == 0
-    assert json.loads(capsys.readouterr().out)["local_layer"] == "none"
+    data = tmp_path / "data"
+    assert main(["--data-dir", str(data), "info"]) == 0
+    assert json.loads(capsys.readouterr().out)["local_layer"] is None
+    assert version_block(Guide(data))["local_layer"] == LOCAL_LAYER_NONE
+    key = PrivateKey.generate("h1")
+    init_local_trust(data, [key.public_key], 1)
+    source = {"layer_version": 1, "hospital": "St Example", "unavailable": [{"regimen": "cilta-cel", "reason": "x"}]}
+    apply(build(source, tmp_path / "p.zip", [key], sequence=3), data)
+    assert main(["--data-dir", str(data), "info"]) == 0
+    assert json.loads(capsys.readouterr().out)["local_layer"]["sequence"] == 3
+    assert version_block(Guide(data))["local_layer"].startswith("St Example, layer 3, built ")
 
 
 JUNIT = """<?xml version="1.0" encoding="utf-8"?>

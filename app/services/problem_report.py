@@ -19,7 +19,7 @@ from typing import Any
 
 from app import __version__
 
-#: the hospital's local layer (``shared/contracts/local.md``) is not part of this version
+#: no hospital local layer (``shared/contracts/local.md``) is installed
 LOCAL_LAYER_NONE = "none"
 
 _UNITS = (
@@ -57,10 +57,23 @@ def version_block(guide: Any) -> dict[str, Any]:
         "database_sha256": database_sha256(guide.active.path),
         "database_integrity": info["integrity"],
         "signer_key_ids": list(info["signer_key_ids"]),
-        "local_layer": LOCAL_LAYER_NONE,
+        "local_layer": local_layer_words(getattr(guide, "data_dir", None)),
         "operating_system": platform.platform(terse=True),
         "python": platform.python_version(),
     }
+
+
+def local_layer_words(data_dir: Any) -> str:
+    """The installed local layer in one line (hospital, layer, date, signers), or ``none``."""
+    from app.services.local_layer import summary
+
+    found = summary(data_dir)
+    if found is None:
+        return LOCAL_LAYER_NONE
+    if "error" in found:
+        return str(found["error"])
+    return (f"{found['hospital']}, layer {found['sequence']}, built {found['created']}, signed by "
+            f"{', '.join(found['signers'])}")
 
 
 def info_with_versions(guide: Any) -> dict[str, Any]:
@@ -130,7 +143,7 @@ def compose_report(
         if key == "signer_key_ids":
             value = ", ".join(value) if value else "none (the bundled database is not a signed update)"
         if key == "local_layer" and value == LOCAL_LAYER_NONE:
-            value = "none (this version has no hospital local layer)"
+            value = "none (no hospital local layer is installed)"
         lines.append(f"  {label}: {value}")
     lines += [
         "",
