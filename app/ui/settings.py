@@ -22,7 +22,7 @@ THEMES: dict[str, str] = {
     "dark": "Dark",
     "high-contrast": "High contrast",
 }
-#: Default unit system of the calculators (the key and values ``app.ui.calc_form`` reads).
+#: Default unit system of the calculators (the key and values ``app.ui.calc.units`` reads).
 UNITS: dict[str, str] = {"SI": "SI units (g/L, µmol/L)", "conventional": "Conventional units (g/dL, mg/dL)"}
 FONT_SCALE_MIN, FONT_SCALE_MAX, FONT_SCALE_STEP = 0.7, 2.5, 1.1
 

@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt
 from app.cli.main import main as cli_main
 from app.core.calculators.all import ORDER, grouped
 from app.core.calculators.base import REGISTRY
-from app.ui.calc_form import CalculatorPanel, result_plain_text
+from app.ui.calc.panel import CalculatorPanel
+from app.ui.calc.report import result_plain_text
 from app.ui.screens.calculators import CalculatorsScreen
 from app.ui.widgets import screen_words
 from tests.core.boundary_vectors import VECTORS

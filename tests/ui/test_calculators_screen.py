@@ -7,7 +7,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit
 
-from app.ui.calc_form import UNIT_SYSTEM_KEY
+from app.ui.calc.units import UNIT_SYSTEM_KEY
 from app.ui.printing import export_pdf
 from app.ui.screens.calculators import CalculatorsScreen
 

@@ -10,7 +10,7 @@ import subprocess
 import pytest
 from PySide6.QtGui import QGuiApplication
 
-from app.ui.calc_form import CalculatorPanel
+from app.ui.calc.panel import CalculatorPanel
 from app.ui.dosing_card import card_html
 from app.ui.printing import export_pdf
 from app.ui.screens.regimens import RegimensScreen

@@ -10,7 +10,8 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
 
-from app.ui.calc_form import plain_message, result_plain_text
+from app.ui.calc.form import plain_message
+from app.ui.calc.report import result_plain_text
 from app.ui.screens.calculators import CalculatorsScreen
 from app.ui.screens.toxicity import ToxicityScreen
 

@@ -22,13 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.calculators.all import grouped
-from app.ui.calc_form import (
-    CalculatorPanel,
-    chain_tab_order,
-    muted_style,
-    read_unit_system,
-    write_unit_system,
-)
+from app.ui.calc.form import chain_tab_order
+from app.ui.calc.panel import CalculatorPanel
+from app.ui.calc.styles import muted_style
+from app.ui.calc.units import read_unit_system, write_unit_system
 from app.ui.context import UiContext
 from app.ui.screens.base import Screen
 from app.ui.theme import current_colours, relative_font, styled
