@@ -14,7 +14,7 @@ from typing import Any
 from app.core.case.derive import DERIVED_NAMES, CaseEvaluation
 from app.core.case.fact import Fact
 from app.services.case_session import fact_why
-from app.services.flow_words import reason_text, short_text
+from app.services.flow_words import STATUSES, reason_text, short_text
 
 __all__ = ["Item", "Section", "case_sections", "long_lines", "short_lines"]
 
@@ -99,9 +99,10 @@ def _figure_section(result: CaseEvaluation) -> Section:
     items = [head]
     flow = result.flow
     if flow is not None:
-        for rec in flow.recommendations:
+        ranked = sorted(flow.recommendations, key=lambda r: STATUSES.index(r.status) if r.status in STATUSES else 99)
+        for rec in ranked:
             reason = reason_text(rec) or ""
-            evidence = f" [{rec.evidence.text}]" if rec.evidence else ""
+            evidence = f" {rec.evidence.text}" if rec.evidence else ""
             items.append(Item(f"{rec.regimen}{evidence}", short_text(rec.status),
                               f"{reason}; " * bool(reason) + f"source: {rec.source.section}"))
         if flow.missing:

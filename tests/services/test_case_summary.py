@@ -36,7 +36,9 @@ def test_the_figure_section_lists_each_regimen_with_its_status_and_source(sessio
     assert leads.items[0].value.startswith("Fig. 2 — 1 prior line") and "ROUTE" in leads.items[0].why
     cilta = next(i for i in leads.items if i.label.startswith("cilta-cel"))
     assert "not available" in cilta.value and "source: Relapsed/refractory" in cilta.why
-    assert "[I, A]" in cilta.label
+    assert cilta.label == "cilta-cel [I, A]"
+    statuses = [i.value for i in leads.items[1:] if i.label != "Still open in the figure"]
+    assert statuses[0] == "✓ applies" and statuses[-1].endswith("excluded")  # what applies first
 
 
 def test_dose_values_are_shown_as_entered_and_missing_ones_named(session):
