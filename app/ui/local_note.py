@@ -119,3 +119,34 @@ class LocalNoteBox(QFrame):
         self.setAccessibleName("Local notes of this hospital")
         self.label.setAccessibleName("; ".join(names))
         self.setVisible(bool(parts))
+
+
+def leaf_notes(context: Any, leaf: Any) -> list[dict[str, Any]]:
+    """The hospital's notes on one regimen of one box: on that recommendation, on its box, on the regimen."""
+    view = view_of(context)
+    if view is None:
+        return []
+    fig, node, regimen = leaf.figure_id, leaf.node_id, leaf.regimen
+    return [
+        *view.notes("recommendation", f"{fig}:{node}:{regimen}"),
+        *view.notes("figure-node", f"{fig}:{node}"),
+        *view.notes("regimen", regimen),
+    ]
+
+
+def leaf_html(context: Any, leaf: Any) -> str:
+    """HTML of a flowchart leaf's local notes (for the regimen detail), or ""."""
+    notes = leaf_notes(context, leaf)
+    if not notes:
+        return ""
+    return "<h3>Local notes of this hospital (not the guideline)</h3>" + notes_html(notes)
+
+
+def with_leaf_text(text: str, context: Any, leaf: Any) -> str:
+    """A leaf's copied text with its local notes, marked LOCAL, before the closing stamp paragraph."""
+    lines = notes_text(leaf_notes(context, leaf))
+    if not lines:
+        return text
+    body, sep, stamp = text.rpartition("\n\n")
+    block = "\n".join(["Local notes of this hospital (not the guideline):", *lines])
+    return f"{body}\n\n{block}\n\n{stamp}" if sep else f"{text}\n\n{block}"

@@ -19,6 +19,7 @@ from app.services.flow_leaf import Leaf
 from app.services.flow_leaf import leaf_from_figure as leaf_from_figure  # re-exported for older callers
 from app.services.flow_leaf import leaf_from_rec as leaf_from_rec
 from app.services.regimen_dossier import LeafDossier, leaf_dossier
+from app.ui import local_note
 from app.ui.widgets import approvals_html, trials_html
 
 
@@ -148,7 +149,7 @@ class RegimenDetailDialog(QDialog):
         self.content = leaf_dossier(self.context.guide, leaf)
         self.setWindowTitle(f"{leaf.regimen} — {leaf.figure_label}")
         self.heading.setText(f"<b>{_e(leaf.regimen)}</b> · {_e(leaf.evidence_text)} · {_e(leaf.tier_text)}")
-        self.browser.setHtml(detail_html(self.content))
+        self.browser.setHtml(local_note.leaf_html(self.context, leaf) + detail_html(self.content))
         self.status.clear()
         self.show()
         self.raise_()
@@ -156,7 +157,8 @@ class RegimenDetailDialog(QDialog):
     def plain_text(self) -> str:
         if self.content is None:
             return ""
-        return summary_text(self.content, self.context.stamp())
+        text = summary_text(self.content, self.context.stamp())
+        return local_note.with_leaf_text(text, self.context, self.content.leaf)
 
     def open_card(self) -> None:
         """The regimen's dosing card (the Regimens & dosing screen shows it as the regimen's main content)."""

@@ -111,3 +111,21 @@ def test_fig2_shows_cilta_cel_unavailable_with_the_local_reason_and_copies_it(qt
     assert cilta.status == "unavailable"
     assert cilta.reason.startswith(f"not on the local formulary ({HOSPITAL}, layer 3, approved 2026-10-02)")
     assert "not on the local formulary" in screen.sources_text()
+
+
+def test_fig2_regimen_detail_shows_recommendation_and_box_notes_with_status_and_copies_them(qtbot, local_context):
+    from tests.ui.windows import shown_flowchart_screen
+
+    screen = shown_flowchart_screen(qtbot, local_context, "fig2", size=(1366, 768))
+    screen.set_facts(FIG2_C)
+    detail = screen.open_regimen("r-c-len-cd38-ref", "BelaPd")
+    qtbot.addWidget(detail)
+    shown = detail.browser.toPlainText()
+    assert f"Local — {HOSPITAL}, approved 2025-01-10 · review overdue" in shown
+    assert "Belantamab: eye review booked by the pharmacy." in shown
+    assert "Discuss every box C patient at the MDT." in shown
+    copied = detail.plain_text()
+    assert f"LOCAL — {HOSPITAL}, approved 2025-01-10 [review overdue]: Belantamab: eye review" in copied
+    assert copied.rstrip().endswith(local_context.stamp())
+    other = screen.open_regimen("r-c-len-cd38-ref", "SelVd")
+    assert "Belantamab: eye review" not in other.browser.toPlainText()
