@@ -11,6 +11,8 @@ from app import __version__
 
 if TYPE_CHECKING:
     from app.services.case_session import CaseSession
+    from app.services.guide import Guide
+    from app.ui.settings import Settings
 
 
 class UiContext(QObject):
@@ -20,10 +22,11 @@ class UiContext(QObject):
     navigate = Signal(str, object)  # screen id, optional payload (e.g. a statement id)
     carry_facts = Signal(str, dict)  # figure id, facts to apply (calculator → flowchart)
 
-    def __init__(self, settings: Any = None, parent: QObject | None = None) -> None:
+    def __init__(self, settings: Settings | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.guide: Any = None
-        self.settings = settings
+        self.guide: Guide | None = None
+        #: the UI preferences (None in tests and the self-test, which neither read nor write them)
+        self.settings: Settings | None = settings
         #: facts carried from calculators, per figure, kept in memory only, so that a figure
         #: screen created after the carry (opened for the first time) still receives them
         self.carried: dict[str, dict[str, Any]] = {}
@@ -34,7 +37,7 @@ class UiContext(QObject):
     def _remember_carry(self, figure_id: str, facts: dict[str, Any]) -> None:
         self.carried[figure_id] = {**self.carried.get(figure_id, {}), **facts}
 
-    def set_guide(self, guide: Any) -> None:
+    def set_guide(self, guide: Guide) -> None:
         self.guide = guide
         if self.case is None:
             from app.services.case_session import CaseSession
