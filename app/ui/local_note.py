@@ -150,3 +150,41 @@ def with_leaf_text(text: str, context: Any, leaf: Any) -> str:
     body, sep, stamp = text.rpartition("\n\n")
     block = "\n".join(["Local notes of this hospital (not the guideline):", *lines])
     return f"{body}\n\n{block}\n\n{stamp}" if sep else f"{text}\n\n{block}"
+
+
+def flow_notes(context: Any, evaluation: Any) -> list[tuple[str, dict[str, Any]]]:
+    """(where, note) of every local note on a reached box or on one of its listed regimens."""
+    view = view_of(context)
+    if view is None or evaluation is None:
+        return []
+    fig = evaluation.figure
+    out: list[tuple[str, dict[str, Any]]] = []
+    nodes = list(dict.fromkeys([*evaluation.path, *evaluation.possible_nodes]))
+    for node in nodes:
+        out += [(f"box {node}", n) for n in view.notes("figure-node", f"{fig}:{node}")]
+        for rec in evaluation.recommendations:
+            if rec.node == node:
+                anchor = f"{fig}:{node}:{rec.regimen}"
+                out += [(f"{rec.regimen} in box {node}", n) for n in view.notes("recommendation", anchor)]
+    return out
+
+
+def with_flow_text(text: str, context: Any, evaluation: Any) -> str:
+    """A flowchart copy with the local notes of the reached boxes, marked LOCAL, before the closing stamp."""
+    found = flow_notes(context, evaluation)
+    if not found:
+        return text
+    lines = [f"{line} (at {where})" for where, note in found for line in notes_text([note])]
+    block = "\n".join(["Local notes of this hospital (not the guideline):", *lines])
+    body, sep, stamp = text.rpartition("\n\n")
+    return f"{body}\n\n{block}\n\n{stamp}" if sep else f"{text}\n\n{block}"
+
+
+def flow_html(context: Any, evaluation: Any) -> str:
+    """The printable block of the reached boxes' local notes, or ""."""
+    found = flow_notes(context, evaluation)
+    if not found:
+        return ""
+    return "<h3>Local notes of this hospital (not the guideline)</h3>" + "".join(
+        note_html(note, where) for where, note in found
+    )

@@ -129,3 +129,20 @@ def test_fig2_regimen_detail_shows_recommendation_and_box_notes_with_status_and_
     assert copied.rstrip().endswith(local_context.stamp())
     other = screen.open_regimen("r-c-len-cd38-ref", "SelVd")
     assert "Belantamab: eye review" not in other.browser.toPlainText()
+
+
+def test_fig2_copy_and_pdf_carry_the_boxes_local_notes_marked_local(qtbot, local_context):
+    from tests.ui.windows import shown_flowchart_screen
+
+    screen = shown_flowchart_screen(qtbot, local_context, "fig2", size=(1366, 768))
+    screen.set_facts(FIG2_C)
+    for text in (screen.plain_text(), screen.sources_text()):
+        assert "Local notes of this hospital (not the guideline):" in text
+        assert f"LOCAL — {HOSPITAL}, approved 2026-10-01: Discuss every box C patient at the MDT. " \
+               "(HAEM-PROT-12 v3) (at box r-c-len-cd38-ref)" in text
+        assert "[review overdue]: Belantamab: eye review" in text
+        assert text.rstrip().endswith(local_context.stamp())
+    html = screen.report_html()
+    assert f"Local — {HOSPITAL}, approved 2026-10-01" in html and "border-style:dashed" in html
+    screen.set_facts({"lenalidomide_status": "sensitive"})
+    assert "LOCAL —" not in screen.plain_text()

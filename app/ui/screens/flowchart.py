@@ -57,7 +57,7 @@ from app.services.flow_answers import option_answers as option_answers  # re-exp
 from app.services.flow_leaf import leaf_from_figure, leaf_from_rec
 from app.services.flow_questions import StillNeeded, still_needed
 from app.services.flow_steps import Card, build_steps, note_label
-from app.ui import flow_status
+from app.ui import flow_status, local_note
 from app.ui.context import UiContext
 from app.ui.flow_panel import ENUM_LABELS, FlowPanel
 from app.ui.flow_scene import REC_WIDTH, FlowScene, RegimenEntryItem, legible_zoom
@@ -719,6 +719,7 @@ class FlowchartScreen(Screen):
         if ev is None or self.figure is None:
             return ""
         text = flow_text.short_text(self.figure, ev, self.still or StillNeeded(), self.context.stamp())
+        text = local_note.with_flow_text(text, self.context, ev)
         self._copies[text] = "the short recommendation"
         return text
 
@@ -728,6 +729,7 @@ class FlowchartScreen(Screen):
         if ev is None or self.figure is None:
             return ""
         text = flow_text.long_text(self.figure, ev, self.still or StillNeeded(), self.context.stamp())
+        text = local_note.with_flow_text(text, self.context, ev)
         self._copies[text] = "the recommendation with its sources"
         return text
 
@@ -836,6 +838,7 @@ class FlowchartScreen(Screen):
                 label = note_label(n)
                 evidence = f" {badge_html(n.evidence)}" if n.evidence is not None else ""
                 parts.append(f"<p><b>{e(label)}:</b> {e(n.text)}{evidence}</p>")
+        parts.append(local_note.flow_html(self.context, ev))
         parts.append(f"<h3>About this diagram</h3><p><small>{e(fig.reconstruction)}</small></p>")
         return "".join(parts)
 
