@@ -107,6 +107,7 @@ class FlowchartScreen(Screen):
         self.still: StillNeeded | None = None
         self.facts: dict[str, Any] = {}
         self.carried: dict[str, Any] = {}
+        self.case_fill: Any = None
         self.detail: RegimenDetailDialog | None = None
         self.last_apply_ms = 0.0
         self.last_eval_ms = 0.0
@@ -137,6 +138,11 @@ class FlowchartScreen(Screen):
         self.panel.set_facts(self.facts)  # anything carried over before the guide loaded
         self._show_carried()
         self.evaluate()
+        if self.context.case is not None:
+            from app.ui.flow_case import CaseFill
+
+            self.case_fill = CaseFill(self, self.context.case)
+            self.case_fill.refresh()
 
     def _build(self) -> None:
         fig = self.figure
@@ -381,6 +387,8 @@ class FlowchartScreen(Screen):
     # -- facts ----------------------------------------------------------------------------
     def _on_panel(self, facts: dict[str, Any]) -> None:
         self.facts = dict(facts)
+        if self.case_fill is not None:
+            self.case_fill.on_panel(self.facts)
         self.carried = {k: v for k, v in self.carried.items() if self.facts.get(k) == v}
         self._show_carried()
         self.evaluate()
@@ -522,11 +530,13 @@ class FlowchartScreen(Screen):
     def _show_carried(self) -> None:
         if self.panel is None:
             return
-        if not self.carried:
-            self.panel.set_carried(None)
-            return
-        parts = [f"{self._prompt(k)}: {self.panel.label_of(k, v)}" for k, v in self.carried.items()]
-        self.panel.set_carried("Carried over from calculator: " + "; ".join(parts))
+        texts = [self.case_fill.text(self._prompt)] if self.case_fill is not None else []
+        self.panel.carried.setToolTip(self.case_fill.why(self._prompt) if self.case_fill is not None else "")
+        self.panel.carried.setAccessibleDescription(self.panel.carried.toolTip())
+        if self.carried:
+            parts = [f"{self._prompt(k)}: {self.panel.label_of(k, v)}" for k, v in self.carried.items()]
+            texts.append("Carried over from calculator: " + "; ".join(parts))
+        self.panel.set_carried("\n".join(t for t in texts if t) or None)
 
     def _prompt(self, name: str) -> str:
         if self.figure is not None:
