@@ -7,10 +7,10 @@ Nothing is guessed: unreadable text is passed on for the calculator to reject wi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QRegularExpression, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -26,10 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.calculators.presentation import NOT_TESTED, enum_label
+from app.ui.calc.field_widgets import CheckList, FieldMessage
 from app.ui.calc.schema import FieldSpec
-from app.ui.calc.styles import error_style, needed_style
 from app.ui.calc.units import default_unit
-from app.ui.theme import current_colours
 
 CHOOSE = "— choose —"
 
@@ -40,98 +39,6 @@ _NUMBER_RE = QRegularExpression(r"^[+-]?[0-9]*(?:[.,][0-9]*)?$")
 # enough reads ("deallocating None").
 NULL_DATA = "\u0000null"
 MISSING_DATA = "\u0000missing"
-
-
-class FieldMessage(QLabel):
-    """The line under a field that holds its message: always there, so nothing moves when a message
-    appears. A long message is cut with "…" in the line; the whole of it is the tooltip, what a
-    screen reader reads, and the result pane's status."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._full = ""
-        self.kind = ""
-        self.setWordWrap(False)
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self._fit_height()
-
-    def full_text(self) -> str:
-        return self._full
-
-    def set_message(self, text: str, kind: str) -> None:
-        if text == self._full and kind == self.kind:
-            return
-        self._full, self.kind = text, kind
-        self.setProperty("kind", kind)
-        shown = f"⚠ {text}" if kind == "error" else text
-        self.setToolTip(shown)
-        self.setAccessibleName(shown or "No message")
-        self.setAccessibleDescription(shown)
-        colours = current_colours()
-        self.setStyleSheet(error_style(colours) if kind == "error" else needed_style(colours))
-        self._elide()
-
-    def _fit_height(self) -> None:
-        self.setFixedHeight(self.fontMetrics().height() + 2)
-
-    def _elide(self) -> None:
-        shown = f"⚠ {self._full}" if self.kind == "error" else self._full
-        width = max(10, self.width())
-        super().setText(self.fontMetrics().elidedText(shown, Qt.TextElideMode.ElideRight, width))
-
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        return QSize(10, self.fontMetrics().height() + 2)
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        return self.sizeHint()
-
-    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
-        super().resizeEvent(event)
-        self._elide()
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.FontChange:
-            self._fit_height()
-            self._elide()
-        elif event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange) and self.kind:
-            colours = current_colours()
-            sheet = error_style(colours) if self.kind == "error" else needed_style(colours)
-            if sheet != self.styleSheet():
-                self.setStyleSheet(sheet)
-
-
-class CheckList(QWidget):
-    """A list answered by ticking: one check box per choice, all in view (no list that scrolls
-    inside a scrolling form), each named by its choice for screen readers."""
-
-    changed = Signal()
-
-    def __init__(self, label: str, choices: Sequence[Any], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        self.boxes: list[QCheckBox] = []
-        for value in choices:
-            box = QCheckBox(enum_label(value), self)
-            box.setProperty("choice", value)
-            box.setAccessibleName(enum_label(value))
-            box.setAccessibleDescription(label)
-            box.toggled.connect(lambda _c: self.changed.emit())
-            layout.addWidget(box)
-            self.boxes.append(box)
-        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        if self.boxes:
-            self.setFocusProxy(self.boxes[0])
-
-    def values(self) -> list[Any]:
-        return [box.property("choice") for box in self.boxes if box.isChecked()]
-
-    def clear(self) -> None:
-        for box in self.boxes:
-            box.setChecked(False)
 
 
 class FormField:
@@ -153,10 +60,20 @@ class FormField:
         #: set while the form itself changes the field (clear, units, totals): not an edit
         self.quiet = False
         self._inner: QWidget | None = None
+        #: where a value put in from outside came from (e.g. "From the patient case"); shown in the
+        #: message line while the field has no message, gone when the user changes the value
+        self.provenance = ""
+        #: told the path of a field whose value came from outside when the user changes it
+        self.left_provenance: Callable[[str], None] | None = None
 
         def edited(typing: bool) -> None:
             if not self.quiet:
                 self.touched = True
+                if self.provenance:
+                    self.provenance = ""
+                    self.show_message(None)
+                    if self.left_provenance is not None:
+                        self.left_provenance(self.spec.path)
                 on_edit(typing)
 
         self._build(edited, parent)
@@ -333,6 +250,7 @@ class FormField:
             self.show_message(None)
 
     def clear(self) -> None:
+        self.provenance = ""
         self.quiet = True
         try:
             self._clear()
@@ -374,8 +292,72 @@ class FormField:
             child.apply_unit_system(system)
 
     def show_message(self, text: str | None, *, error: bool = False) -> None:
-        """The field's message in its reserved line (nothing moves), or an empty line."""
-        self.message.set_message(text or "", "error" if error and text else ("needed" if text else ""))
+        """The field's message in its reserved line (nothing moves); with none, where its value came
+        from (if it came from outside), or an empty line."""
+        if text:
+            self.message.set_message(text, "error" if error else "needed")
+        else:
+            self.message.set_message(self.provenance, "origin" if self.provenance else "")
+
+    def set_value(self, value: Any) -> None:
+        """Put ``value`` into the widgets as the calculator input takes it (not a user edit): a
+        quantity as "70 kg" or ``{"value": 70, "unit": "kg"}`` in one of the field's units, null for
+        "not tested" where the field allows it, a list for ticked choices, a dict of item answers.
+        ValueError, naming the field and what it accepts, for anything else."""
+        self.quiet = True
+        try:
+            self._set_value(value)
+        finally:
+            self.quiet = False
+
+    def _refuse(self, value: Any, accepted: str) -> ValueError:
+        return ValueError(f"{self.spec.label}: {value!r} cannot be set; accepted: {accepted}")
+
+    def _set_value(self, value: Any) -> None:
+        s, w = self.spec, self.editor
+        if isinstance(w, QLineEdit):
+            if value is None:
+                w.clear()
+            elif s.kind == "quantity":
+                assert self.unit is not None
+                number, unit = _quantity_parts(value)
+                index = next((i for i in range(self.unit.count()) if unit.casefold() == str(
+                    self.unit.itemData(i)).casefold()), -1)
+                if number is None or index < 0:
+                    raise self._refuse(value, f"a number with one of the units {', '.join(s.units)}")
+                self.unit.setCurrentIndex(index)
+                w.setText(f"{number:g}")
+            elif isinstance(value, bool) or (s.kind in ("int", "number") and not isinstance(value, int | float)):
+                raise self._refuse(value, "a number")
+            else:
+                w.setText(f"{value:g}" if isinstance(value, float) else str(value))
+        elif isinstance(w, QCheckBox):
+            if not isinstance(value, bool):
+                raise self._refuse(value, "true or false")
+            w.setChecked(value)
+        elif isinstance(w, QComboBox):
+            index = w.findData(NULL_DATA) if value is None else _find_choice(w, value)
+            if index < 0:
+                offered = [enum_label(w.itemData(i)) for i in range(w.count()) if w.itemData(i) != MISSING_DATA]
+                raise self._refuse(value, ", ".join(offered))
+            w.setCurrentIndex(index)
+        elif isinstance(w, CheckList):
+            chosen = list(value or [])
+            unknown = [v for v in chosen if v not in [b.property("choice") for b in w.boxes]]
+            if unknown:
+                raise self._refuse(unknown, ", ".join(str(b.property("choice")) for b in w.boxes))
+            for box in w.boxes:
+                box.setChecked(box.property("choice") in chosen)
+        elif isinstance(w, QGroupBox):
+            if not isinstance(value, dict):
+                raise self._refuse(value, "the item answers as an object")
+            children = {c.spec.name: c for c in self.children}
+            unknown = sorted(set(value) - set(children))
+            if unknown:
+                raise self._refuse(unknown, ", ".join(children))
+            w.setChecked(True)
+            for name, item in value.items():
+                children[name].set_value(item)
 
     def show_total(self, value: Any) -> None:
         """Show the total computed from the item answers in this (disabled) total field."""
@@ -464,3 +446,29 @@ def add_row(grid: QGridLayout, f: FormField, labels_above: bool = False) -> None
     else:
         grid.addWidget(f.editor, row, 1)
     grid.addWidget(f.message, row + 1, 1)
+
+
+def _quantity_parts(value: Any) -> tuple[float | None, str]:
+    """(number, unit) of "70 kg" or {"value": 70, "unit": "kg"}; (None, "") when it is neither."""
+    if isinstance(value, dict) and set(value) == {"value", "unit"}:
+        number, unit = value["value"], str(value["unit"])
+    elif isinstance(value, str) and " " in value.strip():
+        text, unit = value.strip().split(" ", 1)
+        try:
+            number = float(text.replace(",", "."))
+        except ValueError:
+            return None, ""
+    else:
+        return None, ""
+    if isinstance(number, bool) or not isinstance(number, int | float):
+        return None, ""
+    return float(number), unit.strip()
+
+
+def _find_choice(combo: QComboBox, value: Any) -> int:
+    """The index of the choice whose data is ``value`` (True is not 1, False not 0)."""
+    for i in range(combo.count()):
+        data = combo.itemData(i)
+        if data == value and isinstance(data, bool) == isinstance(value, bool):
+            return i
+    return -1

@@ -53,9 +53,14 @@ def plain_message(message: str, labels: dict[str, str], path: str = "") -> str:
 
 
 class CalcForm(QWidget):
-    """A form built from a calculator's input schema. ``edited(typing)`` on every change."""
+    """A form built from a calculator's input schema. ``edited(typing)`` on every change.
+
+    A field can be filled from outside with a mark of where its value came from
+    (:meth:`set_from_case`); ``case_value_edited(path)`` says when the user changes such a value
+    (its mark is then gone)."""
 
     edited = Signal(bool)
+    case_value_edited = Signal(str)
 
     def __init__(
         self,
@@ -104,6 +109,8 @@ class CalcForm(QWidget):
                 column += 1
             add_row(grids[column], f, labels_above)
             used += w
+        for f in self._all_fields():
+            f.left_provenance = self.case_value_edited.emit
         self._chain_tab_order()
         self._sync_alternatives()
 
@@ -189,6 +196,42 @@ class CalcForm(QWidget):
                 return f
         return None
 
+    def set_from_case(self, path: str, value: Any, provenance_text: str) -> None:
+        """Fill the field at ``path`` with ``value`` (as the calculator input takes it, see
+        :meth:`FormField.set_value`) and show ``provenance_text`` (e.g. "From the patient case")
+        in its message line while it has no message. An item answer ticks its group; a total
+        unticks the item answers that replace it. KeyError for an unknown path, ValueError (naming
+        the field and what it accepts) for a value the field cannot hold: the field is left as it
+        was (in an item group, the answers before the refused one are kept)."""
+        target = self.field(path)
+        blocked = self.blockSignals(True)
+        try:
+            target.set_value(value)
+            for group_path, total_name in self._alternatives.items():
+                group = self.fields[group_path]
+                holder = target in group.children
+                if (holder or path == total_name) and isinstance(group.editor, QGroupBox):
+                    group.quiet = True
+                    group.editor.setChecked(holder)
+                    group.quiet = False
+            target.provenance = provenance_text
+            target.show_message(None)
+            self._sync_alternatives()
+        finally:
+            self.blockSignals(blocked)
+        self.edited.emit(False)
+
+    def case_marks(self) -> dict[str, str]:
+        """Every field still holding a value from outside: path → its provenance text."""
+        return {f.spec.path: f.provenance for f in self._all_fields() if f.provenance}
+
+    def clear_case_marks(self) -> None:
+        """Forget where the values came from (the values stay, as if typed)."""
+        for f in self._all_fields():
+            if f.provenance:
+                f.provenance = ""
+                f.show_message(None)
+
     def collect(self) -> tuple[dict[str, Any], list[FormField]]:
         """(raw calculator input, fields still needed)."""
         raw: dict[str, Any] = {}
@@ -237,7 +280,8 @@ class CalcForm(QWidget):
         self.revealed = True
 
     def shows_messages_of(self, f: FormField) -> bool:
-        return self.revealed or f.touched
+        """Whether the field's messages show: once edited, once filled from outside, or revealed."""
+        return self.revealed or f.touched or bool(f.provenance)
 
     def clear_messages(self) -> None:
         for f in self._all_fields():

@@ -34,6 +34,8 @@ class CalculatorPanel(QWidget):
     """
 
     result_changed = Signal(object)  # CalcResult or None
+    #: the user changed a value that came from the patient case (its path; the mark is gone)
+    case_value_edited = Signal(str)
     TYPING_DELAY_MS = 120
 
     def __init__(
@@ -178,9 +180,16 @@ class CalculatorPanel(QWidget):
         )
         self.form.setAccessibleName(f"{self.title} form")
         self.form.edited.connect(self._on_edited)
+        self.form.case_value_edited.connect(self.case_value_edited)
         self.form_layout.insertWidget(0, self.form)
         chain_tab_order(self.focus_order())
         self.recompute()
+
+    def set_from_case(self, path: str, value: Any, provenance_text: str) -> None:
+        """Fill a field from the patient case with its mark, and recompute (:meth:`CalcForm.set_from_case`)."""
+        if self.form is None:
+            raise KeyError(path)
+        self.form.set_from_case(path, value, provenance_text)
 
     def focus_order(self) -> list[QWidget]:
         """The form's inputs, then the buttons, then the result pane (to scroll it by keyboard)."""
@@ -262,7 +271,7 @@ class CalculatorPanel(QWidget):
         self.form.reveal_all()
         self.recompute()
         for f in self.form._all_fields():
-            if f.message.kind and f.is_active():
+            if f.message.kind in ("error", "needed") and f.is_active():
                 f.focus_widgets()[0].setFocus(Qt.FocusReason.OtherFocusReason)
                 break
 
