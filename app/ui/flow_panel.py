@@ -55,6 +55,7 @@ from app.ui.accessible import install_accessible_names
 from app.ui.flow_status import VALUE_WORDS, plain_words
 
 NONE_KEY = "__none__"
+LOCAL_AVAILABLE = "local_available"
 UNKNOWN = "Unknown"
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -576,6 +577,29 @@ class FlowPanel(QWidget):
             layout.addWidget(control)
         layout.addStretch(1)
         self._missing: list[str] = []
+
+    def set_local_formulary(self, unavailable: Sequence[tuple[str, str]], hospital: str) -> None:
+        """The per-patient override of the hospital's local formulary (fact ``local_available``): a list of
+        the regimens the installed local layer marks as not available, (regimen, reason); kept in memory
+        only, like every answer. Nothing is shown when the layer lists none."""
+        old = self.controls.pop(LOCAL_AVAILABLE, None)
+        if old is not None:
+            old.setParent(None)
+            old.deleteLater()
+        if not unavailable:
+            return
+        spec = FactSpec(
+            name=LOCAL_AVAILABLE, type="regimen_list",
+            prompt=f"Local formulary override (this patient only): offer although not available at {hospital}",
+            help="The hospital's local layer marks these regimens as not on its formulary; tick one to list it "
+                 "again for this patient. Nothing is saved. " + " ".join(f"{r}: {why}" for r, why in unavailable),
+        )
+        control = FactControl(spec, [(r, r) for r, _why in unavailable])
+        control.changed.connect(self._emit)
+        self.controls[LOCAL_AVAILABLE] = control
+        layout = self.layout()
+        if isinstance(layout, QVBoxLayout):
+            layout.insertWidget(layout.count() - 1, control)  # before the closing stretch
 
     def _emit(self) -> None:
         self.facts_changed.emit(self.facts())

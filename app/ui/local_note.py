@@ -172,9 +172,13 @@ def flow_notes(context: Any, evaluation: Any) -> list[tuple[str, dict[str, Any]]
 def with_flow_text(text: str, context: Any, evaluation: Any) -> str:
     """A flowchart copy with the local notes of the reached boxes, marked LOCAL, before the closing stamp."""
     found = flow_notes(context, evaluation)
-    if not found:
+    override = (evaluation.facts or {}).get("local_available") if evaluation is not None else None
+    if not found and not override:
         return text
     lines = [f"{line} (at {where})" for where, note in found for line in notes_text([note])]
+    if override:
+        lines.insert(0, "LOCAL — formulary override for this patient: offered although not on the local formulary: "
+                     + ", ".join(override))
     block = "\n".join(["Local notes of this hospital (not the guideline):", *lines])
     body, sep, stamp = text.rpartition("\n\n")
     return f"{body}\n\n{block}\n\n{stamp}" if sep else f"{text}\n\n{block}"
@@ -188,3 +192,16 @@ def flow_html(context: Any, evaluation: Any) -> str:
     return "<h3>Local notes of this hospital (not the guideline)</h3>" + "".join(
         note_html(note, where) for where, note in found
     )
+
+
+def offer_override(panel: Any, context: Any) -> None:
+    """Give a flowchart's question panel the per-patient override of the local formulary, if any."""
+    view = view_of(context)
+    if view is None:
+        return
+    listed = set()
+    for node in panel.figure.nodes:
+        for item in getattr(node, "items", []):
+            listed |= {item.regimen.casefold(), *(sub.regimen.casefold() for sub in item.substitutes)}
+    entries = [(e.regimen, e.reason) for e in view.layer.source.unavailable if e.regimen.casefold() in listed]
+    panel.set_local_formulary(entries, view.hospital)

@@ -146,3 +146,26 @@ def test_fig2_copy_and_pdf_carry_the_boxes_local_notes_marked_local(qtbot, local
     assert f"Local — {HOSPITAL}, approved 2026-10-01" in html and "border-style:dashed" in html
     screen.set_facts({"lenalidomide_status": "sensitive"})
     assert "LOCAL —" not in screen.plain_text()
+
+
+def test_fig2_override_for_one_patient_offers_cilta_cel_again(qtbot, local_context):
+    from tests.ui.windows import shown_flowchart_screen
+
+    screen = shown_flowchart_screen(qtbot, local_context, "fig2", size=(1366, 768))
+    screen.set_facts(FIG2_C)
+    control = screen.panel.controls["local_available"]
+    assert HOSPITAL in control.spec.prompt and CILTA_REASON in (control.spec.help or "")
+    control.set_value(["cilta-cel"], emit=True)
+    qtbot.waitUntil(lambda: screen.facts.get("local_available") == ["cilta-cel"])
+    cilta = next(r for r in screen.evaluation.recommendations
+                 if r.node == "r-c-len-cd38-ref" and r.regimen == "cilta-cel")
+    assert cilta.status == "applies"
+    assert "LOCAL — formulary override for this patient: offered although not on the local formulary: " \
+           "cilta-cel" in screen.plain_text()
+
+
+def test_fig1_has_no_override_when_its_regimens_are_all_on_the_formulary(qtbot, local_context):
+    from tests.ui.windows import shown_flowchart_screen
+
+    screen = shown_flowchart_screen(qtbot, local_context, "fig1", size=(1366, 768))
+    assert "local_available" not in screen.panel.controls

@@ -177,6 +177,7 @@ class FlowchartScreen(Screen):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 4, 0)
         self.panel = FlowPanel(fig, regimens=self._glossary_regimens())
+        local_note.offer_override(self.panel, self.context)
         self.panel.facts_changed.connect(self._on_panel)
         heading = QLabel("&Questions")
         heading.setObjectName("questionsHeading")
