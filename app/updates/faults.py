@@ -40,17 +40,18 @@ APPLY_STEPS: tuple[str, ...] = (
 )
 
 
-def step_number(name: str) -> int:
-    return APPLY_STEPS.index(name) + 1
+def step_number(name: str, steps: tuple[str, ...] = APPLY_STEPS) -> int:
+    return steps.index(name) + 1
 
 
-def step(name: str) -> None:
+def step(name: str, steps: tuple[str, ...] = APPLY_STEPS) -> None:
     """Kill this process (``MMGUIDE_FAULT_STEP``) or raise a disk-full ``OSError``
-    (``MMGUIDE_FAULT_ERROR``) if the variable names this step's number."""
+    (``MMGUIDE_FAULT_ERROR``) if the variable names this step's number in ``steps`` (the
+    update's :data:`APPLY_STEPS`, or ``local apply``'s own list)."""
     kill_at, error_at = os.environ.get(ENV), os.environ.get(ERROR_ENV)
     if not (kill_at or error_at):
         return
-    number = str(step_number(name))
+    number = str(step_number(name, steps))
     if kill_at and kill_at.strip() == number:
         kill = getattr(signal, "SIGKILL", signal.SIGTERM)  # Windows has no SIGKILL; SIGTERM terminates
         os.kill(os.getpid(), kill)

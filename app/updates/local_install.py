@@ -22,7 +22,7 @@ import json
 import os
 import secrets
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from app.updates import UpdateRejected, UpdateUsageError
 from app.updates.active import Layout, read_history
 from app.updates.audit import append_history, try_append_history
 from app.updates.datadir import io_failure, locked
+from app.updates.faults import step
 from app.updates.install import atomic_write, init_trust, load_root
 from app.updates.keys import PrivateKey, PublicKey
 from app.updates.local_package import LOCAL_CHANNEL, CheckedLocalPackage, check_local_package
@@ -38,6 +39,22 @@ from app.updates.trust import TrustRoot
 
 STATE_FORMAT = 1
 LOG_PREFIX = "local_"
+#: the steps of :func:`apply`, for the fault hooks of :mod:`app.updates.faults`
+LOCAL_APPLY_STEPS: tuple[str, ...] = (
+    "start",              # 1  nothing done yet
+    "locked",             # 2  the update lock is held
+    "package_verified",   # 3  the offered package passed every check
+    "staging_written",    # 4  a byte copy in local/, fsynced
+    "staging_checked",    # 5  the copy passed every check again
+    "layer_replaced",     # 6  os.replace(copy, local/layer.zip): the commit point
+    "state_written",      # 7  local/state.json holds the new floor
+    "history_appended",   # 8  the audit line written
+    "done",               # 9  before the result is printed
+)
+
+
+def _step(name: str) -> None:
+    step(name, LOCAL_APPLY_STEPS)
 
 
 @dataclass(frozen=True)
@@ -114,9 +131,13 @@ def _state_floor(layout: LocalLayout) -> int:
 
 
 def sequence_floor(data_dir: Path) -> int:
-    """The highest local sequence ever accepted here (state, audit log)."""
+    """The highest local sequence ever accepted here (state, the installed layer, audit log): an
+    apply killed after its commit point but before the state was written still raised it."""
     layout = _layout(data_dir)
     seqs = [_state_floor(layout)]
+    installed = installed_layer(data_dir).checked
+    if installed is not None:
+        seqs.append(installed.manifest.sequence)
     for record in read_history(layout):
         if record.get("action") == f"{LOG_PREFIX}apply" and type(record.get("sequence")) is int:
             seqs.append(record["sequence"])
@@ -156,8 +177,16 @@ def apply(package: Path, data_dir: Path) -> CheckedLocalPackage:
     layout = _layout(data_dir)
     package = Path(package)
     try:
+        _step("start")
         with locked(layout):
-            return _apply_locked(layout, package)
+            _step("locked")
+            result = _apply_locked(layout, package)
+        try:
+            _step("done")
+        except OSError as exc:
+            result = replace(result, warnings=(*result.warnings, f"the layer is installed, but finishing failed "
+                                               f"({exc.strerror or exc})"))
+        return result
     except (UpdateRejected, UpdateUsageError) as exc:
         kind = "reject" if isinstance(exc, UpdateRejected) else "failed"
         problem = try_append_history(layout, {"action": f"{LOG_PREFIX}{kind}", "code": exc.code,
@@ -174,30 +203,48 @@ def _apply_locked(layout: LocalLayout, package: Path) -> CheckedLocalPackage:
     root = require_local_root(layout.root)
     floor = sequence_floor(layout.root)
     _check_file(package, root, floor)
+    _step("package_verified")
     layout.local_dir.mkdir(parents=True, exist_ok=True)
+    for leftover in layout.local_dir.glob(".*.tmp-*"):  # of an apply that was killed
+        with contextlib.suppress(OSError):
+            leftover.unlink()
     staging = layout.local_dir / f".layer.zip.tmp-{os.getpid()}-{secrets.token_hex(4)}"
     try:
         with open_regular(package) as src, staging.open("xb") as dst:
             shutil.copyfileobj(src, dst)
             dst.flush()
             os.fsync(dst.fileno())
+        _step("staging_written")
         checked = _check_file(staging, root, floor)  # what is installed is exactly what was verified
+        _step("staging_checked")
         os.replace(staging, layout.layer_file)
     except BaseException:
         with contextlib.suppress(OSError):
             staging.unlink()
         raise
-    checked = CheckedLocalPackage(path=package, manifest=checked.manifest, source=checked.source,
-                                  signers=checked.signers, signer_names=checked.signer_names, size=checked.size)
+    checked = replace(checked, path=package)
     m = checked.manifest
-    state = {"format": STATE_FORMAT, "sequence_floor": max(floor, m.sequence)}
-    atomic_write(layout.local_state_file, (json.dumps(state, indent=2) + "\n").encode())
-    append_history(layout, {
+    warnings: list[str] = []
+    try:  # the layer is installed whatever happens here: a failure is a warning, not a failure
+        _step("layer_replaced")
+        state = {"format": STATE_FORMAT, "sequence_floor": max(floor, m.sequence)}
+        atomic_write(layout.local_state_file, (json.dumps(state, indent=2) + "\n").encode())
+        _step("state_written")
+    except OSError as exc:
+        warnings.append(f"local/state.json could not be updated ({exc.strerror or exc}); the floor is still "
+                        "enforced from the installed layer")
+    problem = try_append_history(layout, {
         "action": f"{LOG_PREFIX}apply", "package": package.name, "hospital": m.hospital, "sequence": m.sequence,
         "created": m.created, "layer_sha256": m.layer_sha256, "content_version": m.content_version,
         "signers": list(checked.signers),
     })
-    return checked
+    if problem is not None:
+        warnings.append(problem)
+    try:
+        _step("history_appended")
+    except OSError as exc:
+        warnings.append(f"the layer is installed, but a later step failed ({exc.strerror or exc})")
+    return replace(checked, warnings=tuple(warnings))
 
 
 def remove(data_dir: Path) -> dict[str, Any]:

@@ -145,6 +145,7 @@ class CheckedLocalPackage:
     signers: tuple[str, ...]
     signer_names: dict[str, str]
     size: int
+    warnings: tuple[str, ...] = ()
 
     def layer(self) -> InstalledLayer:
         m = self.manifest
@@ -163,6 +164,7 @@ class CheckedLocalPackage:
             "layer_sha256": m.layer_sha256, "notes": len(self.source.notes),
             "unavailable": [u.regimen for u in self.source.unavailable],
             "signers": [{"keyid": k, "name": self.signer_names.get(k, "")} for k in self.signers],
+            "warnings": list(self.warnings),
         }
 
 
