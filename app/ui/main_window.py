@@ -293,6 +293,8 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_menus(self) -> None:
+        from app.ui.local_dialog import open_local_dialog
+
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         self.copy_action = self._action(
@@ -310,6 +312,10 @@ class MainWindow(QMainWindow):
             "&Install update…",
             self.install_update,
             tip="Check a signed guideline update package (.zip) and install it",
+        )
+        self.install_local_action = self._action(
+            file_menu, "Install &local layer…", lambda: open_local_dialog(self),
+            tip="Check the hospital's signed local layer (.zip): hospital, signers, what it adds; then install it",
         )
         file_menu.addSeparator()
         self._action(file_menu, "Pre&ferences…", self.open_preferences, QKeySequence("Ctrl+,"))
