@@ -62,8 +62,27 @@ def load_installed(data_dir: Path | None) -> InstalledLayer | None:
     return None if checked is None else checked.layer()
 
 
+_status_cache: dict[tuple[Any, ...], dict[str, NoteStatus]] = {}
+
+
 def note_statuses(guide: Guide, layer: InstalledLayer, today: date) -> dict[str, NoteStatus]:
-    """Note id → its status against the active guide on ``today``."""
+    """Note id → its status against the active guide on ``today`` (cached per database, layer and day)."""
+    try:
+        st = os.stat(guide.active.path)
+        db: tuple[Any, ...] = (str(guide.active.path), st.st_size, st.st_mtime_ns)
+    except OSError:
+        db = (str(guide.active.path),)
+    key = (db, layer.model_dump_json(), today)
+    hit = _status_cache.get(key)
+    if hit is None:
+        hit = _statuses(guide, layer, today)
+        if len(_status_cache) > 32:
+            _status_cache.clear()
+        _status_cache[key] = hit
+    return dict(hit)
+
+
+def _statuses(guide: Guide, layer: InstalledLayer, today: date) -> dict[str, NoteStatus]:
     from app.services.local_anchors import Fingerprints
 
     prints = Fingerprints(guide)
