@@ -143,8 +143,14 @@ def forget(guide: Any) -> None:
 
 
 def formulary_for(guide: Any) -> LocalFormulary | None:
-    view = local_view(guide)
-    return None if view is None else view.formulary()
+    """The installed layer's formulary (no note statuses needed: the flowcharts ask on every answer)."""
+    cached = _VIEWS.get(guide)
+    if cached is not None:
+        return cached.formulary()
+    from app.services.local_layer import load_installed
+
+    layer = load_installed(getattr(guide, "data_dir", None))
+    return None if layer is None else formulary_of(layer)
 
 
 # -- JSON of each command ------------------------------------------------------------------------------
