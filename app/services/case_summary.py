@@ -104,7 +104,7 @@ def _figure_section(result: CaseEvaluation) -> Section:
             reason = reason_text(rec) or ""
             evidence = f" {rec.evidence.text}" if rec.evidence else ""
             items.append(Item(f"{rec.regimen}{evidence}", short_text(rec.status),
-                              f"{reason}; " * bool(reason) + f"source: {rec.source.section}"))
+                              f"{reason.rstrip('.;')}; " * bool(reason) + f"source: {rec.source.section}"))
         if flow.missing:
             unknown = {n: result.derived[n] for n in flow.missing if n in result.derived}
             needs = [p for f in unknown.values() for p in (f.missing or [])]
