@@ -110,7 +110,7 @@ class CalcForm(QWidget):
             add_row(grids[column], f, labels_above)
             used += w
         for f in self._all_fields():
-            f.left_provenance = self.case_value_edited.emit
+            f.left_provenance = self._left_case
         self._chain_tab_order()
         self._sync_alternatives()
 
@@ -206,7 +206,8 @@ class CalcForm(QWidget):
         target = self.field(path)
         blocked = self.blockSignals(True)
         try:
-            target.set_value(value)
+            if target.value() != (True, value):  # the same value again keeps the cursor where it is
+                target.set_value(value)
             for group_path, total_name in self._alternatives.items():
                 group = self.fields[group_path]
                 holder = target in group.children
@@ -216,10 +217,15 @@ class CalcForm(QWidget):
                     group.quiet = False
             target.provenance = provenance_text
             target.show_message(None)
+            _describe(target)
             self._sync_alternatives()
         finally:
             self.blockSignals(blocked)
         self.edited.emit(False)
+
+    def value_of(self, path: str) -> tuple[bool, Any]:
+        """(present, value) of the field at ``path``, as the calculator input takes it ("72 kg")."""
+        return self.field(path).value()
 
     def case_marks(self) -> dict[str, str]:
         """Every field still holding a value from outside: path → its provenance text."""
@@ -231,6 +237,11 @@ class CalcForm(QWidget):
             if f.provenance:
                 f.provenance = ""
                 f.show_message(None)
+                _describe(f)
+
+    def _left_case(self, path: str) -> None:
+        _describe(self.field(path))
+        self.case_value_edited.emit(path)
 
     def collect(self) -> tuple[dict[str, Any], list[FormField]]:
         """(raw calculator input, fields still needed)."""
@@ -272,6 +283,7 @@ class CalcForm(QWidget):
             for f in self._all_fields():
                 f.quiet = False
                 f.touched = False
+                _describe(f)
         self.revealed = False
         self.show_general(None)
 
@@ -359,6 +371,15 @@ def chain_tab_order(widgets: Sequence[QWidget]) -> None:
     """Tab visits ``widgets`` in this order."""
     for a, b in itertools.pairwise(widgets):
         QWidget.setTabOrder(a, b)
+
+
+def _describe(f: FormField) -> None:
+    """The field's accessible description and tooltip: where its value came from, then what it is."""
+    description = f.spec.description or f.spec.label
+    if f.provenance:
+        description = f"{f.provenance}. {description}"
+    f.editor.setAccessibleDescription(description)
+    f.editor.setToolTip(description)
 
 
 def _spec_dict(s: FieldSpec) -> dict[str, Any]:
