@@ -239,6 +239,13 @@ class CalcForm(QWidget):
                 f.show_message(None)
                 _describe(f)
 
+    def clear_field(self, path: str) -> None:
+        """Empty the field at ``path`` and forget its mark (not a user edit; the caller recomputes)."""
+        target = self.field(path)
+        target.clear()
+        _describe(target)
+        self._sync_alternatives()
+
     def _left_case(self, path: str) -> None:
         _describe(self.field(path))
         self.case_value_edited.emit(path)
