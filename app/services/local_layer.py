@@ -13,15 +13,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from app.core.local.model import InstalledLayer, LocalNote, NoteStatus
+from app.core.local.model import NOTE_STATUSES, InstalledLayer, NoteStatus
+from app.core.local.words import STATUS_WORDS, label, layer_label, note_json
 from app.services.guide import Guide
-
-STATUS_WORDS: dict[str, str] = {
-    "ok": "ok",
-    "review-overdue": "review overdue: past its review-by date",
-    "anchor-changed": "the guideline changed under this note — review",
-    "anchor-missing": "the guideline content this note is anchored to is gone — review",
-}
 
 _cache: dict[str, tuple[tuple[Any, ...], Any]] = {}
 
@@ -100,21 +94,6 @@ def _statuses(guide: Guide, layer: InstalledLayer, today: date) -> dict[str, Not
     return out
 
 
-def label(layer: InstalledLayer) -> str:
-    """The label every local note carries: "Local — <hospital>, layer N, built DATE"."""
-    return f"Local — {layer.hospital}, layer {layer.sequence}, built {layer.created.isoformat()}"
-
-
-def note_json(layer: InstalledLayer, note: LocalNote, status: NoteStatus) -> dict[str, Any]:
-    """One note as it appears under a ``local`` key (contract: id, text, hospital, approved, review_by, status)."""
-    return {
-        "id": note.id, "text": note.text, "hospital": layer.hospital, "approved": note.approved.isoformat(),
-        "review_by": note.review_by.isoformat(), "status": status, "anchor": note.anchor.key,
-        "author": note.author, "approver": note.approver, "reference": note.reference,
-        "layer_sequence": layer.sequence,
-    }
-
-
 def summary(data_dir: Path | None) -> dict[str, Any] | None:
     """What ``mmguide info`` reports: hospital, sequence, signers, date (or the problem), None if none."""
     loaded = load_checked(data_dir)
@@ -132,13 +111,15 @@ def status(guide: Guide, data_dir: Path, today: date) -> dict[str, Any]:
         return {"installed": False, "problem": loaded.problem}
     layer = loaded.checked.layer()
     statuses = note_statuses(guide, layer, today)
-    notes = [{**note_json(layer, n, statuses[n.id]), "status_text": STATUS_WORDS[statuses[n.id]]}
-             for n in layer.source.notes]
-    counts = {s: sum(1 for n in notes if n["status"] == s) for s in STATUS_WORDS}
+    notes = []
+    for n in layer.source.notes:
+        note = note_json(layer, n, statuses[n.id])
+        notes.append({**note, "status_text": STATUS_WORDS[statuses[n.id]], "label": label(note)})
+    counts = {s: sum(1 for n in notes if n["status"] == s) for s in NOTE_STATUSES}
     return {
         "installed": True, "hospital": layer.hospital, "sequence": layer.sequence, "signers": list(layer.signers),
         "created": layer.created.isoformat(), "built_against": layer.content_version,
-        "active_content_version": guide.version()["content_version"], "label": label(layer),
+        "active_content_version": guide.version()["content_version"], "label": layer_label(layer),
         "counts": counts, "notes": notes,
         "unavailable": [{"regimen": u.regimen, "reason": u.reason} for u in layer.source.unavailable],
     }

@@ -3,29 +3,24 @@
 
 Local material is always added under its own ``local`` key — a list of notes with ``id``, ``text``,
 ``hospital``, ``approved``, ``review_by`` and ``status`` — and never mixed into the guideline's own
-fields. Its one-line text form starts with "LOCAL — <hospital>, approved <date>" so that copied text,
-prints and ``--text`` output can never pass it off as the guideline.
+fields. Its words — the JSON of a note, its label "Local — <hospital>, approved <date>" and its one-line
+text form "LOCAL — …" for copies, prints and ``--text`` — come from :mod:`app.core.local.words`, the one
+place they are made.
 """
 
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from app.core.flowchart.local import LocalFormulary
 from app.core.local.model import AnchorKind, InstalledLayer, LocalNote, NoteStatus
+from app.core.local.words import STATUS_WORDS, label, note_json, text_line, text_lines
 
-#: what a note's status adds to its label (issue 13: "review overdue"; "the guideline changed under this
-#: note — review" for a changed or vanished anchor)
-STATUS_WORDS: dict[str, str] = {
-    "review-overdue": "review overdue",
-    "anchor-changed": "the guideline changed under this note — review",
-    "anchor-missing": "the guideline changed under this note — review",
-}
-
+__all__ = ["STATUS_WORDS", "LocalView", "label", "local_view", "note_json", "text_line", "text_lines"]
 
 @dataclass(frozen=True)
 class LocalView:
@@ -51,18 +46,7 @@ class LocalView:
         return [self.note_json(n) for n in self.layer.notes_at(kind, anchor_id)]
 
     def note_json(self, note: LocalNote) -> dict[str, Any]:
-        return {
-            "id": note.id,
-            "text": note.text,
-            "hospital": self.hospital,
-            "approved": note.approved.isoformat(),
-            "review_by": note.review_by.isoformat(),
-            "status": self.status(note),
-            "anchor": note.anchor.key,
-            "author": note.author,
-            "approver": note.approver,
-            "reference": note.reference,
-        }
+        return note_json(self.layer, note, self.status(note))
 
     def formulary(self) -> LocalFormulary:
         return formulary_of(self.layer)
@@ -93,27 +77,6 @@ def formulary_of(layer: InstalledLayer) -> LocalFormulary:
         approved=layer.created,
         reasons={e.regimen: e.reason for e in layer.source.unavailable},
     )
-
-
-# -- labels and text ---------------------------------------------------------------------------------
-
-def label(note: Mapping[str, Any]) -> str:
-    """The GUI label: "Local — <hospital>, approved <date>" and what its status asks for."""
-    text = f"Local — {note['hospital']}, approved {note['approved']}"
-    extra = STATUS_WORDS.get(str(note.get("status")))
-    return f"{text} · {extra}" if extra else text
-
-
-def text_line(note: Mapping[str, Any]) -> str:
-    """One line for ``--text``, copied text and PDFs: "LOCAL — <hospital>, approved <date>: <text>"."""
-    extra = STATUS_WORDS.get(str(note.get("status")))
-    flag = f" [{extra}]" if extra else ""
-    ref = f" ({note['reference']})" if note.get("reference") else ""
-    return f"LOCAL — {note['hospital']}, approved {note['approved']}{flag}: {note['text']}{ref}"
-
-
-def text_lines(notes: Iterable[Mapping[str, Any]] | None) -> list[str]:
-    return [text_line(n) for n in notes or []]
 
 
 # -- the installed layer, per guide ----------------------------------------------------------------------

@@ -1,0 +1,74 @@
+"""The one place a local note's words are made: its JSON under a ``local`` key, its GUI label and its
+LOCAL text line (issue 13; contract shared/contracts/local.md, "Where local material appears").
+
+Every command, screen, copy and export reads these, so a note is labelled the same everywhere:
+"Local — <hospital>, approved <date>", followed by what its status asks for ("review overdue";
+"the guideline changed under this note — review" when the guideline content under it changed or
+disappeared, issue 13 "Survives guideline updates").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from app.core.local.model import InstalledLayer, LocalNote, NoteStatus
+
+#: a note's status in words (issue 13: "review overdue"; a changed or vanished anchor is "flagged
+#: 'the guideline changed under this note — review'")
+STATUS_WORDS: dict[str, str] = {
+    "ok": "ok",
+    "review-overdue": "review overdue",
+    "anchor-changed": "the guideline changed under this note — review",
+    "anchor-missing": "the guideline changed under this note — review",
+}
+
+
+def note_json(layer: InstalledLayer, note: LocalNote, status: NoteStatus) -> dict[str, Any]:
+    """One note as it appears under a ``local`` key: the contract's ``id``, ``text``, ``hospital``,
+    ``approved``, ``review_by``, ``status``, then where it attaches, who wrote and approved it, its
+    local reference and the layer's sequence number."""
+    return {
+        "id": note.id,
+        "text": note.text,
+        "hospital": layer.hospital,
+        "approved": note.approved.isoformat(),
+        "review_by": note.review_by.isoformat(),
+        "status": status,
+        "anchor": note.anchor.key,
+        "author": note.author,
+        "approver": note.approver,
+        "reference": note.reference,
+        "layer_sequence": layer.sequence,
+    }
+
+
+def status_flag(note: Mapping[str, Any]) -> str:
+    """What the note's status adds to its label ("" when it stands)."""
+    status = str(note.get("status"))
+    return "" if status == "ok" else STATUS_WORDS.get(status, "")
+
+
+def label(note: Mapping[str, Any]) -> str:
+    """The label every note carries: "Local — <hospital>, approved <date>" (· its status flag)."""
+    text = f"Local — {note['hospital']}, approved {note['approved']}"
+    flag = status_flag(note)
+    return f"{text} · {flag}" if flag else text
+
+
+def text_line(note: Mapping[str, Any]) -> str:
+    """One line for ``--text``, copied text and PDFs: "LOCAL — <hospital>, approved <date>: <text>"."""
+    flag = status_flag(note)
+    shown = f" [{flag}]" if flag else ""
+    ref = f" ({note['reference']})" if note.get("reference") else ""
+    return f"LOCAL — {note['hospital']}, approved {note['approved']}{shown}: {note['text']}{ref}"
+
+
+def text_lines(notes: Iterable[Mapping[str, Any]] | None) -> list[str]:
+    return [text_line(n) for n in notes or []]
+
+
+def layer_label(layer: InstalledLayer) -> str:
+    """The layer as a whole, in the words the formulary reasons use: "Local — <hospital>, layer N,
+    approved <date the package was signed>"."""
+    return f"Local — {layer.hospital}, layer {layer.sequence}, approved {layer.created.isoformat()}"
