@@ -380,7 +380,7 @@ class PatientFields(QWidget):
         self.region.setAccessibleName("Label for the doses")
         self.region.setToolTip("The label whose doses are computed below; both labels are shown side by side")
         self.weight, self.weight_unit = self._quantity("Weight", ("kg", "lb"))
-        self.height, self.height_unit = self._quantity("Height", ("cm", "m", "in"))
+        self.height_edit, self.height_unit = self._quantity("Height", ("cm", "m", "in"))
         self.age = QLineEdit(self)
         self.age.setAccessibleName("Age in years")
         self.age.setPlaceholderText("years")
@@ -412,7 +412,7 @@ class PatientFields(QWidget):
         title = QLabel("Doses for:", self)
         relative_font(title, bold=True)
         rows: list[list[QWidget | str]] = [
-            [title, self.region, "Weight", self.weight, self.weight_unit, "Height", self.height, self.height_unit],
+            [title, self.region, "Weight", self.weight, self.weight_unit, "Height", self.height_edit, self.height_unit],
             ["Age", self.age, self.sex, "Creatinine", self.creatinine, self.creatinine_unit, "or CrCl", self.crcl],
             [self.dialysis, self.bsa, self.use_calc, self.clear_button],
         ]
@@ -424,7 +424,7 @@ class PatientFields(QWidget):
             line.addStretch(1)
             grid.addLayout(line, r, 0)
         grid.addWidget(self.message, len(rows), 0)
-        for edit in (self.weight, self.height, self.age, self.creatinine, self.crcl):
+        for edit in (self.weight, self.height_edit, self.age, self.creatinine, self.crcl):
             edit.setMaximumWidth(self.fontMetrics().horizontalAdvance("0000.00") + 24)
             edit.textChanged.connect(self.changed)
         for combo in (self.region, self.weight_unit, self.height_unit, self.sex, self.creatinine_unit, self.bsa):
@@ -449,7 +449,7 @@ class PatientFields(QWidget):
         out: dict[str, Any] = {}
         for key, edit, unit in (
             ("weight", self.weight, self.weight_unit),
-            ("height", self.height, self.height_unit),
+            ("height", self.height_edit, self.height_unit),
             ("creatinine", self.creatinine, self.creatinine_unit),
         ):
             if edit.text().strip():
@@ -470,7 +470,7 @@ class PatientFields(QWidget):
         return out
 
     def clear(self) -> None:
-        for edit in (self.weight, self.height, self.age, self.creatinine, self.crcl):
+        for edit in (self.weight, self.height_edit, self.age, self.creatinine, self.crcl):
             edit.blockSignals(True)
             edit.clear()
             edit.blockSignals(False)
@@ -488,7 +488,7 @@ class PatientFields(QWidget):
         taken: list[str] = []
         for key, edit, unit in (
             ("weight", self.weight, self.weight_unit),
-            ("height", self.height, self.height_unit),
+            ("height", self.height_edit, self.height_unit),
             ("creatinine", self.creatinine, self.creatinine_unit),
         ):
             q = values.get(key)

@@ -84,7 +84,8 @@ class HistoryEditor(QWidget):
         self.up_button = QPushButton("Move &up", self)
         self.down_button = QPushButton("Move do&wn", self)
         for button, slot in ((self.add_button, self.add_episode), (self.remove_button, self.remove_episode),
-                             (self.up_button, lambda: self.move(-1)), (self.down_button, lambda: self.move(1))):
+                             (self.up_button, lambda: self.move_episode(-1)),
+                             (self.down_button, lambda: self.move_episode(1))):
             button.clicked.connect(slot)
             buttons.addWidget(button)
         buttons.addStretch(1)
@@ -178,7 +179,7 @@ class HistoryEditor(QWidget):
         self.current = min(self.current, len(episodes) - 1)
         self.session.update("treatment_history", episodes or None)
 
-    def move(self, step: int) -> None:
+    def move_episode(self, step: int) -> None:
         episodes = self._episodes()
         i, j = self.current, self.current + step
         if not (0 <= i < len(episodes) and 0 <= j < len(episodes)):

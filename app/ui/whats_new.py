@@ -159,7 +159,7 @@ class WhatsNewDialog(QDialog):
 
     def __init__(self, result: dict[str, Any], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.result = result
+        self.diff = result
         self.setWindowTitle("What's new in this content")
         self.setAccessibleName("What's new in this content")
         self.resize(880, 680)
@@ -195,7 +195,7 @@ class WhatsNewDialog(QDialog):
     def plain_text(self) -> str:
         from app.services.content_diff_text import diff_text
 
-        return diff_text(self.result)
+        return diff_text(self.diff)
 
     def copy_text(self) -> str:
         text = self.plain_text()

@@ -30,7 +30,7 @@ def screen(qtbot, context):
 def fill(screen, **values):
     f = screen.card_area.fields
     for key, value in values.items():
-        getattr(f, key).setText(str(value))
+        getattr(f, {"height": "height_edit"}.get(key, key)).setText(str(value))
 
 
 def html(screen) -> str:
@@ -100,7 +100,7 @@ def test_values_from_the_calculators(qtbot, screen, context):
     screen.open_item("KRd")
     screen.card_area.fields.use_calc.click()
     f = screen.card_area.fields
-    assert (f.weight.text(), f.height.text(), f.age.text(), f.creatinine.text()) == ("90", "180", "70", "1")
+    assert (f.weight.text(), f.height_edit.text(), f.age.text(), f.creatinine.text()) == ("90", "180", "70", "1")
     assert f.creatinine_unit.currentText() == "mg/dL" and f.sex.currentData() == "male"
     assert "Taken from the calculators" in f.message.text()
 

@@ -306,15 +306,15 @@ class GradePanel(QWidget):
         scroll.setAccessibleName(f"{short} grade {self.grade} management text")
         scroll.setAccessibleDescription("Use the arrow keys to scroll")
         outer.addWidget(scroll, 1)
-        self.scroll = scroll
-        follow_theme(self, self.render)
+        self.scroll_area = scroll
+        follow_theme(self, self.render_lists)
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         if self.banner is not None:  # in view, but never more than two fifths of the tab
             self.banner.setMaximumHeight(max(self.banner.minimumHeight(), self.height() * 2 // 5))
 
-    def render(self) -> None:
+    def render_lists(self) -> None:
         """The statement lists in the current theme's colours (again after a theme change)."""
         self.box3.setText(self._list_html(self.panel.get("box3", [])))
         self.recommendations.setText(self._list_html(self.panel.get("recommendations", [])))
@@ -565,7 +565,7 @@ class ToxicityScreen(Screen):
         """Tab: grader → grade tabs and the shown panel → copy/print → helpers."""
         panels: list[QWidget] = []
         for panel in self.panels.values():
-            panels += [panel.scroll, panel.doses]
+            panels += [panel.scroll_area, panel.doses]
         chain_tab_order(
             [
                 *self.grader.focus_order(),
