@@ -14,6 +14,7 @@ from app.cli.errors import EXIT_OK, CliError
 from app.cli.io import _emit, _read_json
 from app.services.case import CaseInputError, case_schema, evaluate
 from app.services.guide import Guide
+from app.services.local_notes import add_to_flow, local_view
 
 
 def add_subcommand(sub: Any) -> None:
@@ -43,5 +44,7 @@ def run(guide: Guide, args: argparse.Namespace, as_text: bool) -> int:
         result = evaluate(guide, raw).model_dump(mode="json")
     except CaseInputError as err:
         raise CliError(err.code, err.message, field=err.field) from None
+    if result.get("flow"):
+        add_to_flow(result["flow"], local_view(guide))  # the local notes, as `mmguide flow` gives them
     _emit(result, case_text(result) if as_text else None)
     return EXIT_OK

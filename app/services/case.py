@@ -18,9 +18,12 @@ __all__ = ["CaseInputError", "case_schema", "evaluate"]
 
 
 def evaluate(guide: Guide, raw: Any, today: date | None = None) -> CaseEvaluation:
-    """Every derived fact, calculator result and the routed figure for ``raw`` (the JSON input);
-    raises :class:`CaseInputError` naming the offending input path."""
-    return evaluate_case(raw, guide.repo.glossary(), guide.figure, today or date.today())
+    """Every derived fact, calculator result and the routed figure for ``raw`` (the JSON input), the figure
+    judged with the installed local layer's formulary; raises :class:`CaseInputError` naming the offending
+    input path."""
+    from app.services.local_notes import formulary_for  # the installed local layer's formulary, as in `flow`
+
+    return evaluate_case(raw, guide.repo.glossary(), guide.figure, today or date.today(), formulary_for(guide))
 
 
 def case_schema() -> dict[str, Any]:

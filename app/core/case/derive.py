@@ -28,6 +28,7 @@ from app.core.flowchart.conditions import Condition
 from app.core.flowchart.engine import Evaluation, FactsError, evaluate
 from app.core.flowchart.exposure import Names
 from app.core.flowchart.facts import FACT_MODELS
+from app.core.flowchart.local import LocalFormulary
 from app.core.flowchart.model import Figure
 
 #: the names ``derived`` always holds (contract §5), then the pass-through facts
@@ -43,6 +44,7 @@ PASS_THROUGH = {
     "asct_eligible": "patient.asct_eligible",
     "car_t_eligible": "patient.car_t_eligible",
     "unavailable": "context.unavailable",
+    "local_available": "context.local_available",
     "first_option_available": "context.first_option_available",
     "limited_access_to_novel_regimens": "context.limited_access_to_novel_regimens",
     "anti_cd38_retreatment_only_option": "context.anti_cd38_retreatment_only_option",
@@ -75,11 +77,18 @@ def parse_case(raw: Any) -> CaseInput:
 
 
 def _check_unavailable(case: CaseInput, names: Names) -> None:
-    for i, name in enumerate(case.context.unavailable or []):
+    """``context.unavailable`` and ``context.local_available`` name regimens, drugs, brands or classes."""
+    given = [("unavailable", case.context.unavailable), ("local_available", case.context.local_available)]
+    for key, values in given:
+        _check_names(f"context.{key}", values or [], names)
+
+
+def _check_names(path: str, values: list[str], names: Names) -> None:
+    for i, name in enumerate(values):
         if names.resolve(name) is None:
             raise CaseInputError(
-                f"context.unavailable.{i}",
-                f"context.unavailable.{i}: unknown name {name!r}; accepted: the guideline's regimen abbreviations "
+                f"{path}.{i}",
+                f"{path}.{i}: unknown name {name!r}; accepted: the guideline's regimen abbreviations "
                 "(e.g. cilta-cel, BelaVd), drug or brand names (e.g. daratumumab, Carvykti) or classes (anti-CD38, PI, "
                 "IMiD, car-t, adc, bispecific)",
                 "unknown_regimen",
@@ -161,7 +170,8 @@ def _derived(case: CaseInput, history: History, lines: lot.Lines,
     context, patient = case.context, case.patient
     values = {
         "age": patient.age, "asct_eligible": patient.asct_eligible, "car_t_eligible": patient.car_t_eligible,
-        "unavailable": context.unavailable, "first_option_available": context.first_option_available,
+        "unavailable": context.unavailable, "local_available": context.local_available,
+        "first_option_available": context.first_option_available,
         "limited_access_to_novel_regimens": context.limited_access_to_novel_regimens,
         "anti_cd38_retreatment_only_option": context.anti_cd38_retreatment_only_option,
     }
@@ -228,9 +238,9 @@ def figure_facts(figure: Figure, derived: Mapping[str, Fact], warnings: list[str
     return out
 
 
-def _flow(figure: Figure, facts: dict[str, Any], glossary: Glossary) -> Evaluation:
+def _flow(figure: Figure, facts: dict[str, Any], glossary: Glossary, local: LocalFormulary | None) -> Evaluation:
     try:
-        return evaluate(figure, facts, glossary)
+        return evaluate(figure, facts, glossary, local)
     except FactsError as err:
         top = err.field.split(".")[0]
         path = PASS_THROUGH.get(top, f"derived.{top}")
@@ -245,8 +255,14 @@ def _warnings(case: CaseInput, history: History, lines: lot.Lines) -> list[str]:
     return out
 
 
-def evaluate_case(raw: Any, glossary: Glossary, figure_of: Callable[[str], Figure], today: date) -> CaseEvaluation:
-    """The whole evaluation of one case; raises :class:`CaseInputError` (exit 2 on the CLI)."""
+def evaluate_case(
+    raw: Any, glossary: Glossary, figure_of: Callable[[str], Figure], today: date, local: LocalFormulary | None = None
+) -> CaseEvaluation:
+    """The whole evaluation of one case; raises :class:`CaseInputError` (exit 2 on the CLI).
+
+    ``local`` is the installed local layer's formulary (None: no layer), passed to the figure exactly as
+    ``mmguide flow`` passes it, with ``context.local_available`` as the figure's ``local_available``
+    (contract shared/contracts/local.md, "Where local material appears")."""
     case = parse_case(raw)
     warnings: list[str] = []
     if case.assessment_date is None:
@@ -266,7 +282,10 @@ def evaluate_case(raw: Any, glossary: Glossary, figure_of: Callable[[str], Figur
     if choice.id is not None:
         figure = figure_of(choice.id)
         _settle_ranges(figure, derived)
-        flow = _flow(figure, figure_facts(figure, derived, warnings), glossary)
+        facts = figure_facts(figure, derived, warnings)
+        if case.context.local_available:
+            facts["local_available"] = list(case.context.local_available)
+        flow = _flow(figure, facts, glossary, local)
     return CaseEvaluation(
         case_version=case.case_version,
         assessment_date=assessment.isoformat(),

@@ -202,6 +202,11 @@ class Episode(_Strict):
 
 class Context(_Strict):
     unavailable: list[Annotated[str, Field(min_length=1, max_length=60)]] | None = None
+    local_available: list[Annotated[str, Field(min_length=1, max_length=60)]] | None = Field(
+        default=None,
+        description="regimens (or drugs, brands, classes) to offer for this patient although the installed local "
+        "layer lists them as not on the local formulary; names as for unavailable",
+    )
     limited_access_to_novel_regimens: StrictBool | None = None
     first_option_available: StrictBool | None = None
     anti_cd38_retreatment_only_option: StrictBool | None = None
