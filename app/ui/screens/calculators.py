@@ -1,7 +1,8 @@
 """Calculators: a list of every calculator, its generated form and its live result.
 
-Inputs live only in the widgets: nothing typed is written anywhere (the default-unit preference,
-SI or conventional, is the one setting this screen stores).
+Inputs live only in the widgets and the window's in-memory patient case, which fills the form
+(``app.ui.calc_case``): nothing typed is written anywhere (the default-unit preference, SI or
+conventional, is the one setting this screen stores).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QColor, QFont, QTextDocument
+from PySide6.QtGui import QColor, QFont, QHideEvent, QShowEvent, QTextDocument
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -26,6 +27,7 @@ from app.ui.calc.form import chain_tab_order
 from app.ui.calc.panel import CalculatorPanel
 from app.ui.calc.styles import muted_style
 from app.ui.calc.units import read_unit_system, write_unit_system
+from app.ui.calc_case import CalcCaseFill
 from app.ui.context import UiContext
 from app.ui.screens.base import Screen
 from app.ui.theme import current_colours, relative_font, styled
@@ -63,6 +65,9 @@ class CalculatorsScreen(Screen):
         units_label.setBuddy(self.units)
 
         self.panel = CalculatorPanel(context, arrangement="wide", parent=self)
+        #: the form filled from the window's patient case (None until the services load)
+        self.case_fill: CalcCaseFill | None = None
+        self._clear_hooked = False
 
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
@@ -99,6 +104,11 @@ class CalculatorsScreen(Screen):
     def on_guide_ready(self) -> None:
         if self.list.count():
             return
+        if self.context.case is not None and self.case_fill is None:
+            self.case_fill = CalcCaseFill(self.panel, self.context.case)
+            panel_layout = self.panel.layout()
+            assert isinstance(panel_layout, QVBoxLayout)
+            panel_layout.insertWidget(2, self.case_fill.line)  # under the calculator's title and reference
         calculators = {c["id"]: c for c in self.context.guide.calculators()}
         placed: set[str] = set()
         groups = [(name, [i for i in ids if i in calculators]) for name, ids in grouped()]
@@ -129,6 +139,25 @@ class CalculatorsScreen(Screen):
             header.setForeground(colour)
             header.setFont(font)
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        action = getattr(self.window(), "clear_patient_action", None)
+        if action is not None and not self._clear_hooked:
+            # Clear patient empties the form even when no case was entered (typed values are the patient's too)
+            action.triggered.connect(self._clear_patient)
+            self._clear_hooked = True
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
+        if self.case_fill is not None:
+            self.case_fill.send_back(typing_done=True)  # a number still being typed goes back to the case
+        super().hideEvent(event)
+
+    def _clear_patient(self) -> None:
+        if self.case_fill is not None:
+            self.case_fill.clear_all()
+        else:
+            self.panel.clear()
+
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.PaletteChange):
@@ -147,6 +176,8 @@ class CalculatorsScreen(Screen):
         calc_id = current.data(_ID_ROLE)
         if calc_id and calc_id != self.panel.calc_id:
             self.panel.set_calculator(calc_id)
+            if self.case_fill is not None:
+                self.case_fill.refresh()
             chain_tab_order([self.list, self.units, *self.panel.focus_order()])
 
     def _on_units(self, _index: int) -> None:
