@@ -235,7 +235,9 @@ class DrugView(Screen):
             self._following = True
             follow_theme(self, self._rerender)
         self.chooser.clear()
-        for drug in self.context.guide.repo.drugs():
+        guide = self.context.guide
+        assert guide is not None  # the drug page is built after the guide has loaded
+        for drug in guide.repo.drugs():
             self.chooser.addItem(drug.name, drug.id)
         if self.info is not None:
             self.show_drug(self.info.drug.id)

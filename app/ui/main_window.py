@@ -12,7 +12,7 @@ import contextlib
 import traceback
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QMargins, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -73,6 +73,9 @@ SCREEN_LABELS: dict[str, tuple[str, str]] = {
     "patient": ("Patient", "The one patient case, entered once, kept in memory only (F4)"),
     "case": ("Case summary", "Where the patient case leads, each value with its provenance (F5)"),
 }
+
+if TYPE_CHECKING:
+    from app.ui.drug_view import DrugView
 
 
 def screen_label(screen_id: str) -> str:
@@ -185,7 +188,7 @@ class MainWindow(QMainWindow):
         self.screen_errors: dict[str, str] = {}
         self.current_screen_id: str | None = None
         self.search_palette: Any = None
-        self.drug_page: Any = None
+        self.drug_page: DrugView | None = None
         self._banner_dismissed = False
         #: the data dir the services were loaded from (installed updates, trust root)
         self.data_dir: Path | None = None
@@ -676,6 +679,8 @@ class MainWindow(QMainWindow):
         current = self.stack.currentWidget()
         for i in range(self.stack.count()):
             page = self.stack.widget(i)
+            if page is None:
+                continue
             policy = QSizePolicy.Policy.Preferred if page is current else QSizePolicy.Policy.Ignored
             page.setSizePolicy(policy, policy)
 
@@ -723,27 +728,28 @@ class MainWindow(QMainWindow):
 
     def show_drug(self, payload: Any) -> QWidget:
         """The drug page (not in the navigation): what the guide records about one drug."""
-        if self.drug_page is None:
+        page = self.drug_page
+        if page is None:
             from app.ui.drug_view import DrugView
 
-            self.drug_page = DrugView(self.context)
-            self.drug_page.setObjectName("screen-drug")
-            self.stack.addWidget(self.drug_page)
+            page = self.drug_page = DrugView(self.context)
+            page.setObjectName("screen-drug")
+            self.stack.addWidget(page)
         try:
-            self.drug_page.open_item(payload)
+            page.open_item(payload)
         except KeyError as exc:
             self.statusBar().showMessage(f"There is no drug {payload!r} in the guide: {exc}", 10000)
-        self.stack.setCurrentWidget(self.drug_page)
+        self.stack.setCurrentWidget(page)
         self.nav.blockSignals(True)
         self.nav.setCurrentRow(-1)  # not a navigation screen; any row click leaves it
         self.nav.blockSignals(False)
-        info = self.drug_page.info
+        info = page.info
         name = info.drug.name if info is not None else "drug"
         self.current_screen_id = "drug"
         self.setWindowTitle(f"{name} — Drug — {APP_TITLE}")
         self.screen_changed.emit("drug")
         self.focus_screen()
-        return self.drug_page
+        return page
 
     # -- search ---------------------------------------------------------------------------
     def open_search(self, text: str | None = None) -> Any:

@@ -645,8 +645,8 @@ class FocusRing(QWidget):
                 watched.removeEventFilter(self)
         self._watched = []
         self.target = None
-        while widget is not None and widget.parentWidget() is not None and widget.parentWidget().focusProxy() is widget:
-            widget = widget.parentWidget()  # ring the whole spin box, not its inner line edit
+        while widget is not None and (outer := widget.parentWidget()) is not None and outer.focusProxy() is widget:
+            widget = outer  # ring the whole spin box, not its inner line edit
         if (
             widget is None
             or widget.isWindow()
@@ -672,10 +672,11 @@ class FocusRing(QWidget):
             self.hide()
             return
         visible = target.visibleRegion().boundingRect()
-        if visible.isEmpty():
+        parent = self.parentWidget()
+        if visible.isEmpty() or parent is None:
             self.hide()
             return
-        visible.translate(target.mapTo(self.parentWidget(), QPoint(0, 0)))
+        visible.translate(target.mapTo(parent, QPoint(0, 0)))
         self.setGeometry(visible)
         self.raise_()
         self.show()

@@ -67,7 +67,8 @@ class WrapLayout(QLayout):
         rows: list[list[QLayoutItem]] = [[]]
         x = 0
         for item in self._items:
-            if item.widget() is not None and not item.widget().isVisibleTo(self.parentWidget() or item.widget()):
+            widget = item.widget()
+            if widget is not None and not widget.isVisibleTo(self.parentWidget() or widget):
                 continue
             w = item.sizeHint().width()
             if rows[-1] and x + w > area.width():
