@@ -4,7 +4,8 @@ What the Guideline screen shows beside each statement, and where its links lead:
 as a tree, the statements of each section, where the same bullet appears again (Box 2 and the
 text), the errata and conflicts a statement is part of, the boxes of Figs. 1–3 and the regimens
 that rest on it, what an erratum applies to, and which page a name (statement, section,
-erratum, conflict, Table 1 row, Box 1 criterion) opens. The screen turns these into HTML.
+erratum, conflict, Table 1 row, Box 1 criterion) opens; and the hospital's local notes anchored to
+each statement (issue 13: shown beside the statement, never inside it). The screen turns these into HTML.
 """
 
 from __future__ import annotations
@@ -34,6 +35,19 @@ SPECIAL_SECTIONS = ("table1", "box1", "box2", "box3")
 PAGES = ("table1", "box2", "box3", "evidence", "errata", "conflicts")
 FIGURE_NAMES = {"fig1": "Fig. 1", "fig2": "Fig. 2", "fig3": "Fig. 3"}
 _CONFLICT_IN_NOTE = re.compile(r"\bconflict ([a-z0-9][a-z0-9-]*[a-z0-9])")
+
+
+def _local_notes(guide: Guide) -> dict[str, list[dict[str, Any]]]:
+    from app.services.local_notes import local_view
+
+    view = local_view(guide)
+    if view is None:
+        return {}
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for note in view.layer.source.notes:
+        if note.anchor.kind == "statement":
+            out[note.anchor.id.casefold()].append(view.note_json(note))
+    return dict(out)
 
 
 def page_for_section(section_id: str) -> str:
@@ -84,6 +98,8 @@ class GuidelineIndex:
     meta: Meta
     uses: dict[str, tuple[StatementUse, ...]]
     trial_regimens: dict[str, list[str]] = field(default_factory=dict)
+    #: statement id (case-folded, as anchors are compared) → its local notes (``local`` note objects)
+    local_by_statement: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     section_by_id: dict[str, Section] = field(default_factory=dict)
     statement_by_id: dict[str, Statement] = field(default_factory=dict)
     erratum_by_id: dict[str, Erratum] = field(default_factory=dict)
@@ -113,6 +129,7 @@ class GuidelineIndex:
             meta=repo.meta(),
             uses=uses_by_statement(guide),
             trial_regimens={t.id: list(t.regimens) for t in repo.trials()},
+            local_by_statement=_local_notes(guide),
         )
         index._index()
         return index
@@ -158,6 +175,10 @@ class GuidelineIndex:
                 if cid in self.conflict_by_id and cid not in found:
                     found.append(cid)
         return found
+
+    def local_of(self, statement_id: str) -> list[dict[str, Any]]:
+        """The hospital's local notes anchored to the statement (empty without a layer or a note)."""
+        return self.local_by_statement.get(statement_id.casefold(), [])
 
     def used_in(self, statement_id: str) -> tuple[BoxUses, ...]:
         """The boxes of Figs. 1–3 that rest on the statement, each with its regimens."""

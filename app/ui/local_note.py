@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from app.services import local_notes
@@ -54,6 +55,18 @@ def notes_html(notes: Sequence[Note], where: str = "") -> str:
 def notes_text(notes: Sequence[Note], indent: str = "") -> list[str]:
     """Plain-text lines for copies: "LOCAL — <hospital>, approved <date>: <text>"."""
     return [indent + line for line in local_notes.text_lines(notes)]
+
+
+def mark_local(text: str, notes: Sequence[Note]) -> str:
+    """``text`` (a page's ``toPlainText``) with each note's rendered block (:func:`note_html`) replaced by its
+    LOCAL line, so that a copy of the page marks every note as local."""
+    doc = QTextDocument()
+    for note in notes:
+        doc.setHtml(note_html(note))
+        shown = doc.toPlainText().strip()
+        if shown:
+            text = text.replace(shown, local_notes.text_line(note))
+    return text
 
 
 def unavailable_html(reason: str) -> str:

@@ -3,7 +3,8 @@
 A section tree on the left, a reading pane on the right. Every statement shows its evidence
 badges (the printed tag, on a colour), its kind and place, notes, errata (printed wording and
 the reading the guide follows), the conflicts it is part of, where the same bullet appears
-again (Box 2 and the text), and links to the flowchart nodes and regimens that rest on it.
+again (Box 2 and the text), and links to the flowchart nodes and regimens that rest on it; the
+hospital's local notes on a statement follow it in their own style, and a copy marks them LOCAL.
 What links to what is computed by :class:`app.services.guideline_index.GuidelineIndex`; this
 screen draws it.
 """
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from app.services.guideline_index import SPECIAL_SECTIONS, GuidelineIndex, page_for_section
 from app.ui.context import UiContext
+from app.ui.local_note import mark_local, notes_html
 from app.ui.models import REQUIREMENT_WORDS, Table1Model, cell_words
 from app.ui.screens.base import Screen
 from app.ui.theme import current_colours, print_colours
@@ -333,7 +335,8 @@ class GuidelineScreen(Screen):
             return ""
         if self.current_page == "table1":
             return self.table1_text()
-        return self.browser.toPlainText()
+        notes = [n for found in self.content.local_by_statement.values() for n in found]
+        return mark_local(self.browser.toPlainText(), notes)
 
     def document(self) -> QTextDocument | None:
         """The page as printed: rendered again in the light colours (paper is white)."""
@@ -455,6 +458,7 @@ class GuidelineScreen(Screen):
             f'<a name="s-{escape(s.id)}"></a>'
             '<table width="100%" cellspacing="0" cellpadding="4" style="margin-top:6px; margin-bottom:6px;">'
             f'<tr><td width="{width}" bgcolor="{bar}"></td><td>{body}</td></tr></table>'
+            + notes_html(c.local_of(s.id))
         )
 
     def _statements_html(self, statements: list[Any], focus: str | None) -> str:
