@@ -86,7 +86,7 @@ class PatientPanel(Screen):
         self.summary_button = QPushButton("Case &summary (F5)", buttons)
         self.summary_button.clicked.connect(lambda: self.context.navigate.emit("case", None))
         self.open_button = QPushButton("&Open case file…", buttons)
-        self.open_button.clicked.connect(self.open_case_file)
+        self.open_button.clicked.connect(lambda: self.open_case_file())  # not clicked(checked) as the path
         self.clear_button = QPushButton("&Clear patient", buttons)
         self.clear_button.clicked.connect(self.clear_patient)
         for button in (self.go_to_error, self.summary_button, self.open_button, self.clear_button):

@@ -239,3 +239,12 @@ def test_the_case_line_follows_the_theme(window, qapp):
     apply_theme(qapp, "light")
     qapp.processEvents()
     assert LIGHT.alternate in line.styleSheet()
+
+
+def test_the_panels_open_case_file_button_reads_the_chosen_file(window, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(NEWLY_DIAGNOSED), ""))
+    window.show_screen("patient").open_button.click()  # clicked(checked) must not be taken for the path
+    assert window.context.case.get("patient.weight") == "58 kg"
+    assert calculator(window, "tocilizumab-dose").panel.form.case_marks() == {"weight": "From the patient case: weight"}
