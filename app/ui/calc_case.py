@@ -17,6 +17,7 @@ emptied too: every value, typed or filled, since every value in it is the patien
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
@@ -39,9 +40,15 @@ def case_line_style(c: Colours) -> str:
     )
 
 
-def mark_text(provenance: str) -> str:
-    """"from the patient case: labs_at_diagnosis.b2m" → "From the patient case: β2-microglobulin at diagnosis"."""
+def mark_text(provenance: str, label: str = "") -> str:
+    """A field's mark: "from the patient case: labs_at_diagnosis.b2m" → "From the patient case: β2-microglobulin
+    at diagnosis", or beside the field labelled "β2-microglobulin" → "From the patient case: at diagnosis"."""
     text = words_in(provenance)
+    head, _, where = text.partition(": ")
+    name = re.sub(r"\s+\(.*?\)$", "", label).casefold()
+    if name and re.match(re.escape(name) + r"(?![\w(])", where.casefold()):
+        rest = where[len(name):].strip(" ,;")
+        text = f"{head}: {rest}" if rest else head
     return text[:1].upper() + text[1:]
 
 
@@ -128,7 +135,8 @@ class CalcCaseFill:
                 self._forget(path)
             for path, given in new.items():
                 try:
-                    form.set_from_case(path, self._in_form_units(path, given.value), mark_text(given.provenance))
+                    mark = mark_text(given.provenance, form.field(path).spec.label)
+                    form.set_from_case(path, self._in_form_units(path, given.value), mark)
                 except KeyError:
                     continue
                 except ValueError as exc:
@@ -155,11 +163,11 @@ class CalcCaseFill:
         if given:
             for name, path in ran.get("from_case", {}).items():
                 if name not in given and path.startswith(UNTESTED_PREFIXES) and self._nullable(name):
-                    given[name] = CaseValue(None, f"{FROM_CASE}: {path} {_untested_word(path)}")
+                    given[name] = CaseValue(None, f"{FROM_CASE}: {path}, {_untested_word(path)}")
         if calc_id in ("crcl", "egfr") and "creatinine" in given and result is not None:
             rule = next((w.split(": ", 1)[1] for w in result.warnings if w.startswith("crcl/egfr:")), None)
             if rule is not None:
-                given["creatinine"] = CaseValue(given["creatinine"].value, f"{given['creatinine'].provenance} ({rule})")
+                given["creatinine"] = CaseValue(given["creatinine"].value, f"{given['creatinine'].provenance}; {rule}")
         return {name: value for name, value in given.items() if name not in self.own}
 
     def _in_form_units(self, path: str, value: Any) -> Any:
