@@ -274,10 +274,10 @@ class CalcCaseFill:
                 return f"The patient case does not fill this calculator ({reason})."
             return "The patient case has none of this calculator's values (F4 to enter them)."
         labels = self._labels()
-        filled = [f"{labels.get(p, p)} {value_text(v.provenance, v.value)}"
+        filled = [f"{labels.get(p, p)}: {value_text(v.provenance, v.value)}"
                   for p, v in self.values.items() if v.value is not None]
         untested = [labels.get(p, p) for p, v in self.values.items() if v.value is None]
-        parts = [CASE_LINE + " · ".join(filled)] if filled else [CASE_LINE.rstrip(": ") + "."]
+        parts = [CASE_LINE + " · ".join(filled) + "."] if filled else [CASE_LINE.rstrip(": ") + "."]
         if untested:
             parts.append(f"Not tested in the case: {', '.join(untested)}; the result says what they could change.")
         missing = [p for p in ran.get("missing", []) if not p.startswith(UNTESTED_PREFIXES)]

@@ -70,7 +70,7 @@ def test_a_case_fills_crcl_with_its_marks_and_the_right_result(window):
     line = screen.case_fill.line
     assert line.isVisibleTo(screen)
     assert line.text().startswith("From the patient case (F4 to edit): ")
-    assert "Weight 58 kg" in line.text() and "Sex female" in line.text()
+    assert "Weight: 58 kg" in line.text() and "Sex: female" in line.text()
     assert "Weight — From the patient case: weight" in line.accessibleDescription()
 
 
@@ -88,7 +88,7 @@ def test_editing_the_weight_goes_back_to_the_case_and_the_case_summary(window, q
     qtbot.keyClick(weight, Qt.Key.Key_Return)
     assert session.get("patient.weight") == "72 kg"
     assert screen.panel.form.case_marks()["weight"] == "From the patient case"
-    assert "Weight 72 kg" in screen.case_fill.line.text()
+    assert "Weight: 72 kg" in screen.case_fill.line.text()
     summary = window.show_screen("case")
     assert "72 kg" in summary.text(False) and "58 kg" not in summary.text(False)
     # a choice goes back at once
@@ -184,7 +184,7 @@ def test_iss_and_r_iss_with_untested_markers(window):
     case_result = window.context.case.result.calculators["r-iss"]["result"]
     assert result["stage"] is None and result["possible_stages"] == case_result["possible_stages"] == ["II", "III"]
     line = r_iss.case_fill.line.text()
-    assert "del(17p) absent" in line
+    assert "del(17p): absent" in line
     assert "Not tested in the case: LDH above the upper limit of normal, t(14;16)" in line
     # answering a marker in the calculator goes into the case
     t1416 = form.editor("t_14_16")
