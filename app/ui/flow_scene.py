@@ -58,7 +58,8 @@ from app.core.evidence import evidence_from_short
 from app.core.flowchart.model import Figure, Option, QuestionNode, RecItem, RecommendationNode
 from app.services.flow_steps import chosen_option
 from app.ui.flow_status import GLYPH, LINE_STYLE, MEANING, NOT_OFFERED, STATUSES, badge_text, reason_text
-from app.ui.theme import FLOW_LIGHT, FlowColours
+from app.ui.local_note import MARK, MARK_WORDS, NO_MARKS, LocalMarks
+from app.ui.theme import FLOW_LIGHT, FlowColours, current_local_colours
 from app.ui.widgets import GRADE_COLOURS
 
 # ------------------------------------------------------------------------------- palette
@@ -307,6 +308,19 @@ def paint_badge(
 
 
 # ------------------------------------------------------------------------------- items
+def local_mark_width(font: QFont, words: str) -> float:
+    return QFontMetricsF(font).horizontalAdvance(words) + 8
+
+
+def paint_local_mark(painter: QPainter, rect: QRectF, font: QFont, words: str) -> None:
+    """The local mark in the local notes' own style (teal box, dashed frame: ``app.ui.theme.LOCAL_NOTES``)."""
+    box, label = current_local_colours()
+    outline(painter, rect, 3, QPen(QColor(box.border), 1.2, Qt.PenStyle.DashLine), QColor(box.bg))
+    painter.setPen(QPen(QColor(label)))
+    painter.setFont(font)
+    painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), words)
+
+
 class _Activatable(QGraphicsItem):
     """A focusable, clickable item: Enter/Space or a click activates it; focus is drawn."""
 
@@ -387,7 +401,9 @@ class RegimenEntryItem(_Activatable):
         self.badges = list(self.default_badges)
         self.state = "neutral"
         self.reason: str | None = None
-        self._geometries: dict[tuple[str, tuple[BadgeSpec, ...]], _EntryGeometry] = {}
+        self.local = False  # the hospital's local notes on this recommendation or regimen (its detail shows them)
+        self.box_local = False  # … on its box
+        self._geometries: dict[tuple[str, tuple[BadgeSpec, ...], bool], _EntryGeometry] = {}
         self.pill_width = max(QFontMetricsF(fonts.tier).horizontalAdvance(badge_text(s)) for s in STATUSES) + 12
         self._badge_rows = self._rows_needed(self.default_badges, self.pill_width)
         extra_line = QFontMetricsF(fonts.badge).height() + 2 if substitute_of is not None else 0  # "instead of …"
@@ -433,6 +449,8 @@ class RegimenEntryItem(_Activatable):
             text += f", {MEANING[self.state]}"
         elif self.state == "ruled-out":
             text += ", not applicable to these answers"
+        if self.local or self.box_local:
+            text += f", {MARK_WORDS}" if self.local else f", its box {MARK_WORDS}"
         return text + (f". {self.reason}" if self.reason else "")
 
     @property
@@ -452,6 +470,8 @@ class RegimenEntryItem(_Activatable):
             tip += f"\nNamed for use if {self.substitutes_for} is unavailable"
         if self.interpretive:
             tip += "\n* The tier is this guide's reading of the text"
+        if self.local:
+            tip += f"\n{MARK} Local notes of this hospital: open its details to read them"
         return tip + "\nOpen its details: Enter or click"
 
     def _rows_needed(self, badges: Sequence[BadgeSpec], tail: float = 0.0) -> int:
@@ -477,6 +497,15 @@ class RegimenEntryItem(_Activatable):
             self.badges = list(badges)
             looks = told = True
         if told:
+            self.setToolTip(self._tooltip())
+        if looks:
+            refresh_cache(self)
+
+    def set_local(self, local: bool, box_local: bool) -> None:
+        """Mark the entry (⌂ after its name) when its detail has local notes; say so when its box has some."""
+        looks = local != self.local
+        if looks or box_local != self.box_local:
+            self.local, self.box_local = local, box_local
             self.setToolTip(self._tooltip())
         if looks:
             refresh_cache(self)
@@ -555,10 +584,12 @@ class RegimenEntryItem(_Activatable):
             painter.setFont(self.fonts.badge)
             painter.setPen(QPen(QColor(pal.muted)))
             painter.drawText(geo.instead, int(Qt.AlignmentFlag.AlignVCenter), geo.instead_text)
+        if geo.local is not None:
+            paint_local_mark(painter, geo.local, self.fonts.tier, MARK)
 
     def _geometry(self) -> _EntryGeometry:
         """Where everything goes for the current status and badges (measured once, drawn often)."""
-        key = (self.state, tuple(self.badges))
+        key = (self.state, tuple(self.badges), self.local)
         found = self._geometries.get(key)
         if found is not None:
             return found
@@ -569,9 +600,13 @@ class RegimenEntryItem(_Activatable):
         tier_text = TIER_TEXT[self.tier] + ("*" if self.interpretive else "")
         tier_w = QFontMetricsF(fonts.tier).horizontalAdvance(tier_text) + 2
         name_room = self.width - tier_w - 12 - x
+        local_w = local_mark_width(fonts.tier, MARK) if self.local else 0.0
         name_font = QFont(fonts.name)
         name_font.setStrikeOut(not_offered)
-        name_text = QFontMetricsF(name_font).elidedText(self.regimen, Qt.TextElideMode.ElideRight, name_room)
+        fm_name = QFontMetricsF(name_font)
+        name_text = fm_name.elidedText(self.regimen, Qt.TextElideMode.ElideRight, name_room - local_w - 4 * self.local)
+        local = QRectF(x + fm_name.horizontalAdvance(name_text) + 4, 5 + (line - fonts.badge_height) / 2, local_w,
+                       fonts.badge_height) if self.local else None
         badges = []
         bx, by = x, 5 + line + 3
         for badge in self.badges:
@@ -605,6 +640,7 @@ class RegimenEntryItem(_Activatable):
             pill=pill,
             instead=instead,
             instead_text=instead_text or "",
+            local=local,
         )
         self._geometries[key] = geo
         return geo
@@ -624,6 +660,7 @@ class _EntryGeometry:
     pill: QRectF | None
     instead: QRectF | None
     instead_text: str
+    local: QRectF | None = None
 
 
 class ChipItem(_Activatable):
@@ -719,6 +756,7 @@ class NodeItem(QGraphicsItem):
         self.width = width
         self.fonts = fonts
         self.state = "neutral"  # neutral | path | possible | faded
+        self.local = False  # the box has local notes of the hospital (⌂ LOCAL on its caption line)
         self.entries: list[RegimenEntryItem] = []
         self.setZValue(1)
         inner = width - 2 * PAD
@@ -745,10 +783,22 @@ class NodeItem(QGraphicsItem):
                 )
                 y += _wrapped_height(fonts.body, self.empty_text, inner) + 6
         self.height = y + PAD - (ENTRY_GAP if self.entries else 0)
+        self.setToolTip(self._tooltip())
+
+    def _tooltip(self) -> str:
         tip = self.text
-        if isinstance(node, QuestionNode) and node.source is not None:
-            tip += f"\n\nSource ({node.source.location}):\n“{node.source.quote}”"
-        self.setToolTip(tip)
+        if isinstance(self.node, QuestionNode) and self.node.source is not None:
+            tip += f"\n\nSource ({self.node.source.location}):\n“{self.node.source.quote}”"
+        if self.local:
+            tip += (f"\n\n{MARK} This box {MARK_WORDS} of this hospital (not the guideline): they show in its "
+                    "regimens' details and in copies")
+        return tip
+
+    def set_local(self, local: bool) -> None:
+        if local != self.local:
+            self.local = local
+            self.setToolTip(self._tooltip())
+            refresh_cache(self)
 
     def _caption(self) -> str:
         if isinstance(self.node, QuestionNode):
@@ -808,10 +858,16 @@ class NodeItem(QGraphicsItem):
                 int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
                 state_text,
             )
+        caption_left = PAD + indent
+        if self.local:
+            words = f"{MARK} LOCAL"
+            mark_w = local_mark_width(self.fonts.caption, words)
+            paint_local_mark(painter, QRectF(caption_left, PAD - 1, mark_w, self.caption_h), self.fonts.caption, words)
+            caption_left += mark_w + 6
         painter.setPen(QPen(QColor(pal.muted)))
-        caption_room = inner - 2 * indent - state_w
+        caption_room = inner - indent - state_w - (caption_left - PAD)
         caption = fm.elidedText(self.caption, Qt.TextElideMode.ElideRight, caption_room)
-        caption_rect = QRectF(PAD + indent, PAD - 1, caption_room, self.caption_h)
+        caption_rect = QRectF(caption_left, PAD - 1, caption_room, self.caption_h)
         painter.drawText(caption_rect, int(Qt.AlignmentFlag.AlignVCenter), caption)
         painter.setFont(self.fonts.title)
         painter.setPen(QPen(QColor(pal.ink)))
@@ -1061,8 +1117,17 @@ class FlowScene(QGraphicsScene):
         self.focus_chain: list[_Activatable] = []
         self.last_focused: _Activatable | None = None
         self.evaluation: Any = None
+        self.local_marks: LocalMarks = NO_MARKS
         self.setBackgroundBrush(QBrush(QColor(colours.paper)))
         self._build()
+
+    def set_local_marks(self, marks: LocalMarks) -> None:
+        """Mark the boxes and regimen entries that have the hospital's local notes (⌂)."""
+        self.local_marks = marks
+        for node_id, node in self.nodes.items():
+            node.set_local(marks.node(node_id))
+        for entry in self.entries.values():
+            entry.set_local(marks.entry(entry.node_id, entry.regimen), marks.node(entry.node_id))
 
     # -- building ---------------------------------------------------------------------------
     def _build(self) -> None:

@@ -36,7 +36,8 @@ from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemD
 from app.services.flow_steps import TIER_WORDS, Card
 from app.services.flow_words import GLYPH, LINE_STYLE, NOT_OFFERED
 from app.ui.flow_scene import PEN_STYLE, BadgeSpec, badge_width, outline, paint_badge, short_label
-from app.ui.theme import current_colours, current_flow_colours
+from app.ui.local_note import MARK, MARK_WORDS, NO_MARKS, LocalMarks
+from app.ui.theme import current_colours, current_flow_colours, current_local_colours
 
 _Index = QModelIndex | QPersistentModelIndex
 CardRole = Qt.ItemDataRole.UserRole + 1
@@ -55,6 +56,7 @@ class StepModel(QAbstractListModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.cards: list[Card] = []
+        self.marks: LocalMarks = NO_MARKS
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt API
         return 0 if parent.isValid() else len(self.cards)
@@ -66,9 +68,10 @@ class StepModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return card.title
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return card.accessible
+            return card.accessible + (f" This {_what(card)} {MARK_WORDS} of this hospital." if local_mark(
+                card, self.marks) else "")
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _hint(card)
+            return "\n".join(filter(None, [_hint(card), _local_hint(card) if local_mark(card, self.marks) else ""]))
         if role == CardRole:
             return card
         return None
@@ -82,6 +85,22 @@ class StepModel(QAbstractListModel):
         self.beginResetModel()
         self.cards = list(cards)
         self.endResetModel()
+
+
+def local_mark(card: Card, marks: LocalMarks) -> bool:
+    """A box card whose box, or a regimen card whose detail, has the hospital's local notes."""
+    if card.kind == "box":
+        return marks.node(card.node)
+    return card.kind == "rec" and marks.entry(card.node, card.title)
+
+
+def _what(card: Card) -> str:
+    return "box" if card.kind == "box" else "regimen"
+
+
+def _local_hint(card: Card) -> str:
+    where = "its regimens' details" if card.kind == "box" else "its detail"
+    return f"{MARK} Local notes of this hospital (not the guideline): in {where} and in copies"
 
 
 def _hint(card: Card) -> str:
@@ -115,13 +134,17 @@ class StepDelegate(QStyledItemDelegate):
         super().__init__(parent)
         # (card, width, font, theme) → (operations, height): cards are immutable values, and most of
         # them (answers, notes, the regimens an answer did not touch) come back unchanged
-        self._layouts: OrderedDict[tuple[Card, int, str, str], tuple[list[_Op], float]] = OrderedDict()
+        self._layouts: OrderedDict[tuple[Card, int, str, str, bool], tuple[list[_Op], float]] = OrderedDict()
+
+    def _marked(self, card: Card) -> bool:
+        view = self.parent()
+        return isinstance(view, StepView) and local_mark(card, view.steps.marks)
 
     def clear(self) -> None:
         self._layouts.clear()
 
     def laid_out(self, card: Card, width: float, font: QFont) -> tuple[list[_Op], float]:
-        key = (card, int(width), font.key(), current_flow_colours().paper)
+        key = (card, int(width), font.key(), current_flow_colours().paper, self._marked(card))
         found = self._layouts.get(key)
         if found is None:
             found = self.layout(card, int(width), font)
@@ -188,6 +211,11 @@ class StepDelegate(QStyledItemDelegate):
         elif card.kind == "box":
             text(card.lines[0].upper() if card.lines else "", caps, flow.path if card.state == "path" else muted)
             text(card.title, bold, ink)
+            if self._marked(card):
+                words = f"{MARK} LOCAL — this box {MARK_WORDS} (in its regimens' details)"
+                ops.append(_Op("local", QRectF(left, y, QFontMetricsF(caps).horizontalAdvance(words) + 12,
+                                               fm.height() + 4), words, caps))
+                y += fm.height() + 6
         elif card.kind == "rec":
             status = flow.status.get(card.state)
             status_ink = status.ink if status is not None else muted
@@ -226,6 +254,11 @@ class StepDelegate(QStyledItemDelegate):
                 x, y = left, y + badge_h + 3
             ops.append(_Op("pill", QRectF(x, y, pill_w, badge_h), words, bold, status_ink))
             y += badge_h + 4
+            if self._marked(card):
+                words = f"{MARK} LOCAL — {MARK_WORDS} (open its detail)"
+                ops.append(_Op("local", QRectF(left, y, QFontMetricsF(caps).horizontalAdvance(words) + 12,
+                                               badge_h), words, caps))
+                y += badge_h + 4
             if card.reason:
                 text(f"Why: {card.reason}", normal, ink)
             for line in card.lines:
@@ -309,6 +342,12 @@ class StepDelegate(QStyledItemDelegate):
                         op.rect.height(),
                     )
                 painter.setOpacity(opacity)
+            elif op.kind == "local":
+                box, label = current_local_colours()
+                outline(painter, op.rect, 3, QPen(QColor(box.border), 1.2, Qt.PenStyle.DashLine), QColor(box.bg))
+                painter.setFont(op.font or option.font)
+                painter.setPen(QColor(label))
+                painter.drawText(op.rect, int(Qt.AlignmentFlag.AlignCenter), op.text)
             elif op.kind == "pill":
                 status = flow.status.get(card.state)
                 pen = QPen(QColor(op.colour), 1.2, PEN_STYLE[LINE_STYLE.get(card.state, "solid")])
@@ -427,6 +466,13 @@ class StepView(QListView):
         if cards:
             self.setCurrentIndex(self.steps.index(row))
             self.scrollTo(self.steps.index(row), QAbstractItemView.ScrollHint.EnsureVisible)
+
+    def set_local_marks(self, marks: LocalMarks) -> None:
+        """Mark the box and regimen cards that have the hospital's local notes (⌂ LOCAL)."""
+        self.steps.marks = marks
+        self.delegate.clear()
+        self.scheduleDelayedItemsLayout()
+        self.viewport().update()
 
     def first_actionable_row(self) -> int:
         """The row to start on: the next question, else the first regimen, else the top."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -218,3 +219,42 @@ def offer_override(panel: Any, context: Any) -> None:
             listed |= {item.regimen.casefold(), *(sub.regimen.casefold() for sub in item.substitutes)}
     entries = [(e.regimen, e.reason) for e in view.layer.source.unavailable if e.regimen.casefold() in listed]
     panel.set_local_formulary(entries, view.hospital)
+
+
+#: the mark a diagram box, a regimen entry or a step card carries when it has local notes (with the words)
+MARK = "⌂"
+MARK_WORDS = "has local notes"
+
+
+@dataclass(frozen=True)
+class LocalMarks:
+    """Which boxes and regimen entries of one figure have local notes: a box its ``figure-node`` notes,
+    an entry the notes its detail shows (on that recommendation or on the regimen)."""
+
+    nodes: frozenset[str] = frozenset()
+    entries: frozenset[tuple[str, str]] = frozenset()
+
+    def node(self, node_id: str | None) -> bool:
+        return node_id in self.nodes
+
+    def entry(self, node_id: str | None, regimen: str | None) -> bool:
+        return (node_id or "", (regimen or "").casefold()) in self.entries
+
+
+NO_MARKS = LocalMarks()
+
+
+def flow_marks(context: Any, figure: Any) -> LocalMarks:
+    """The local marks of ``figure`` for the installed layer (none without a layer)."""
+    view = view_of(context)
+    if view is None:
+        return NO_MARKS
+    fig = figure.id
+    nodes = {n.id for n in figure.nodes if view.notes("figure-node", f"{fig}:{n.id}")}
+    entries: set[tuple[str, str]] = set()
+    for node in figure.nodes:
+        for item in getattr(node, "items", []):
+            for regimen in (item.regimen, *(sub.regimen for sub in item.substitutes)):
+                if view.notes("recommendation", f"{fig}:{node.id}:{regimen}") or view.notes("regimen", regimen):
+                    entries.add((node.id, regimen.casefold()))
+    return LocalMarks(frozenset(nodes), frozenset(entries))

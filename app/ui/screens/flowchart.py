@@ -134,6 +134,7 @@ class FlowchartScreen(Screen):
             return
         self.figure = self.context.guide.figure(self.figure_id)
         self._build()
+        self._show_local_marks()
         assert self.panel is not None
         self.panel.set_facts(self.facts)  # anything carried over before the guide loaded
         self._show_carried()
@@ -143,6 +144,13 @@ class FlowchartScreen(Screen):
 
             self.case_fill = CaseFill(self, self.context.case)
             self.case_fill.refresh()
+
+    def _show_local_marks(self) -> None:
+        """⌂ on the boxes and regimens that have the hospital's local notes, in the diagram and the steps."""
+        marks = local_note.flow_marks(self.context, self.figure)
+        if self.scene is not None:
+            self.scene.set_local_marks(marks)
+        self.steps.set_local_marks(marks)
 
     def _build(self) -> None:
         fig = self.figure
