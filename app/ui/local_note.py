@@ -58,6 +58,16 @@ def notes_text(notes: Sequence[Note], indent: str = "") -> list[str]:
     return [indent + line for line in local_notes.text_lines(notes)]
 
 
+def local_unavailable(context: Any) -> dict[str, str]:
+    """Case-folded regimen id → why the installed layer has it off the local formulary (the flowcharts'
+    words), for the screens that list regimens; empty without a layer."""
+    view = view_of(context)
+    if view is None:
+        return {}
+    formulary = view.formulary()
+    return {key: formulary.reason(entry.reason) for key, entry in view.layer.unavailable_regimens().items()}
+
+
 def mark_local(text: str, notes: Sequence[Note]) -> str:
     """``text`` (a page's ``toPlainText``) with each note's rendered block (:func:`note_html`) replaced by its
     LOCAL line, so that a copy of the page marks every note as local."""

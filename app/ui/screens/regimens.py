@@ -47,6 +47,7 @@ from app.services.regimen_dossier import RegimenDossier, regimen_dossier
 from app.ui.calc_form import export_pdf_dialog, html_document, html_table
 from app.ui.context import UiContext
 from app.ui.dosing_card import CardArea, CardController
+from app.ui.local_note import MARK, local_unavailable
 from app.ui.screens.base import Screen
 from app.ui.theme import Colours, current_colours, follow_theme, print_colours, relative_font, styled
 from app.ui.widgets import approvals_html, badge_html, muted_html, name_clear_button, screen_words, trials_html
@@ -54,6 +55,7 @@ from app.ui.widgets import approvals_html, badge_html, muted_html, name_clear_bu
 Index = QModelIndex | QPersistentModelIndex
 ABBR_ROLE = Qt.ItemDataRole.UserRole
 NOT_RECOMMENDED = "Discussed in the guideline but not recommended"
+LOCAL_UNAVAILABLE = f"{MARK} not on the local formulary"
 
 
 def banner_style(c: Colours) -> str:
@@ -81,6 +83,22 @@ class RegimenTableModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._regimens: list[Any] = []
+        #: case-folded regimen id → why it is not on the installed local layer's formulary
+        self.local_unavailable: dict[str, str] = {}
+
+    def set_local_unavailable(self, reasons: dict[str, str]) -> None:
+        """The regimens the hospital's local layer marks as not on its formulary (⌂ in the Status column)."""
+        if reasons != self.local_unavailable:
+            self.local_unavailable = dict(reasons)
+            if self._regimens:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(self._regimens) - 1, len(self.HEADERS) - 1))
+
+    def local_reason(self, regimen: Any) -> str | None:
+        for name in (regimen.abbr, *regimen.aliases):
+            reason = self.local_unavailable.get(name.casefold())
+            if reason is not None:
+                return reason
+        return None
 
     def set_regimens(self, regimens: list[Any]) -> None:
         self.beginResetModel()
@@ -115,10 +133,13 @@ class RegimenTableModel(QAbstractTableModel):
                 return r.name
             if column == 2:
                 return ", ".join(r.classes)
-            return "recommended" if r.recommended else "⚠ not recommended"
+            status = "recommended" if r.recommended else "⚠ not recommended"
+            return f"{status} · {LOCAL_UNAVAILABLE}" if self.local_reason(r) else status
         if role == Qt.ItemDataRole.ToolTipRole:
             status = "recommended in the guideline" if r.recommended else NOT_RECOMMENDED.lower()
-            return f"{r.abbr}: {r.name}\nClasses: {', '.join(r.classes) or '—'}\n{status}"
+            reason = self.local_reason(r)
+            local = f"\n{MARK} Local formulary: {reason[:1].upper() + reason[1:]}" if reason else ""
+            return f"{r.abbr}: {r.name}\nClasses: {', '.join(r.classes) or '—'}\n{status}{local}"
         if role == ABBR_ROLE:
             return r.abbr
         if role == Qt.ItemDataRole.ForegroundRole and column == 3 and not r.recommended:
@@ -647,6 +668,7 @@ class RegimensScreen(Screen):
 
     # -- filling ----------------------------------------------------------------------------
     def on_guide_ready(self) -> None:
+        self.model.set_local_unavailable(local_unavailable(self.context))
         if self.model.rowCount():
             return
         repo = self.context.guide.repo
