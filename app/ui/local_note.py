@@ -222,6 +222,7 @@ def offer_override(panel: Any, context: Any) -> None:
     """Give a flowchart's question panel the per-patient override of the local formulary, if any."""
     view = view_of(context)
     if view is None:
+        panel.set_local_formulary([], "")  # none (any more): no override question
         return
     listed = set()
     for node in panel.figure.nodes:

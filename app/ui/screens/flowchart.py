@@ -130,6 +130,9 @@ class FlowchartScreen(Screen):
 
     # -- building -------------------------------------------------------------------------
     def on_guide_ready(self) -> None:
+        if self.scene is not None and self.context.guide is not None:
+            self._refresh_local()
+            return
         if self.scene is not None or self.context.guide is None:
             return
         self.figure = self.context.guide.figure(self.figure_id)
@@ -144,6 +147,13 @@ class FlowchartScreen(Screen):
 
             self.case_fill = CaseFill(self, self.context.case)
             self.case_fill.refresh()
+
+    def _refresh_local(self) -> None:
+        """A new guide (a local layer installed or removed): the override question, marks and statuses anew."""
+        if self.panel is not None:
+            local_note.offer_override(self.panel, self.context)
+        self._show_local_marks()
+        self.evaluate()
 
     def _show_local_marks(self) -> None:
         """⌂ on the boxes and regimens that have the hospital's local notes, in the diagram and the steps."""

@@ -212,6 +212,10 @@ class GuidelineScreen(Screen):
             self.open_item(pending)
         elif not self.current_page:
             self.show_page(page_for_section(self.content.sections[0].id) if self.content.sections else "evidence")
+        else:  # a new guide (an update, a local layer installed or removed): the page shown, read anew
+            position = self.browser.verticalScrollBar().value()
+            self.show_page(self.current_page)
+            self.browser.verticalScrollBar().setValue(position)
 
     def _fill_tree(self) -> None:
         assert self.content is not None

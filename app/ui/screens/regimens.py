@@ -670,6 +670,8 @@ class RegimensScreen(Screen):
     def on_guide_ready(self) -> None:
         self.model.set_local_unavailable(local_unavailable(self.context))
         if self.model.rowCount():
+            if self.detail is not None:  # a new guide: the regimen shown, with the local layer now installed
+                self.show_regimen(self.detail.regimen.abbr)
             return
         repo = self.context.guide.repo
         self._statements = repo.statements()

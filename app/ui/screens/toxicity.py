@@ -319,6 +319,15 @@ class GradePanel(QWidget):
         self.box3.setText(self._list_html(self.panel.get("box3", [])))
         self.recommendations.setText(self._list_html(self.panel.get("recommendations", [])))
 
+    def set_local(self, view: Any) -> None:
+        """The notes of ``view`` (the installed layer, or None) in place of the ones shown."""
+        self.panel.pop("local", None)
+        for key in ("box3", "recommendations"):
+            for statement in self.panel.get(key) or []:
+                statement.pop("local", None)
+        local_notes.add_to_toxicity([self.panel], view)
+        self.local_box.set_notes(self.local_notes())
+
     def local_notes(self) -> list[dict[str, Any]]:
         """The hospital's notes on this grade's panel, then on its statements (issue 13)."""
         notes = list(self.panel.get("local") or [])
@@ -538,8 +547,17 @@ class ToxicityScreen(Screen):
             self.on_guide_ready()
 
     # -- filling ----------------------------------------------------------------------------
+    def _refresh_local(self) -> None:
+        """A local layer installed or removed (a new guide): every panel's and helper's local notes anew."""
+        view = local_notes.local_view(self.context.guide)
+        for widget in self.panels.values():
+            widget.set_local(view)
+        self.stepup_local.set_notes(view.notes("calculator", "bispecific-step-up") if view else [])
+        self.toco_local.set_notes(view.notes("calculator", "tocilizumab-dose") if view else [])
+
     def on_guide_ready(self) -> None:
         if self.panels:
+            self._refresh_local()
             return
         guide = self.context.guide
         view = local_notes.local_view(guide)
