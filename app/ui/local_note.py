@@ -160,20 +160,27 @@ def leaf_notes(context: Any, leaf: Any) -> list[dict[str, Any]]:
 
 def leaf_html(context: Any, leaf: Any) -> str:
     """HTML of a flowchart leaf's local notes (for the regimen detail), or ""."""
-    notes = leaf_notes(context, leaf)
-    if not notes:
-        return ""
-    return "<h3>Local notes of this hospital (not the guideline)</h3>" + notes_html(notes)
+    return notes_block_html(leaf_notes(context, leaf))
 
 
-def with_leaf_text(text: str, context: Any, leaf: Any) -> str:
-    """A leaf's copied text with its local notes, marked LOCAL, before the closing stamp paragraph."""
-    lines = notes_text(leaf_notes(context, leaf))
-    if not lines:
+def with_notes_text(text: str, notes: Sequence[Note]) -> str:
+    """Copied text with ``notes``, marked LOCAL, before its closing stamp paragraph."""
+    lines = notes_text(notes)
+    if not lines or not text:
         return text
     body, sep, stamp = text.rpartition("\n\n")
     block = "\n".join(["Local notes of this hospital (not the guideline):", *lines])
     return f"{body}\n\n{block}\n\n{stamp}" if sep else f"{text}\n\n{block}"
+
+
+def notes_block_html(notes: Sequence[Note]) -> str:
+    """The printable block of ``notes`` under its heading, or ""."""
+    return "<h3>Local notes of this hospital (not the guideline)</h3>" + notes_html(notes) if notes else ""
+
+
+def with_leaf_text(text: str, context: Any, leaf: Any) -> str:
+    """A leaf's copied text with its local notes, marked LOCAL, before the closing stamp paragraph."""
+    return with_notes_text(text, leaf_notes(context, leaf))
 
 
 def flow_notes(context: Any, evaluation: Any) -> list[tuple[str, dict[str, Any]]]:

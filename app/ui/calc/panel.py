@@ -21,6 +21,7 @@ from app.ui.calc.report import export_pdf_dialog, html_document, result_html, re
 from app.ui.calc.result_view import ResultPane
 from app.ui.calc.styles import muted_style
 from app.ui.calc.units import read_unit_system
+from app.ui.local_note import notes_block_html, with_notes_text
 from app.ui.theme import print_colours, relative_font, styled
 
 
@@ -59,6 +60,8 @@ class CalculatorPanel(QWidget):
         self.reference = ""
         self.form: CalcForm | None = None
         self.result: Any = None
+        #: the hospital's local notes on this calculator (set by the screen showing them): Copy and PDF carry them
+        self.local_notes: list[dict[str, Any]] = []
         self.last_compute_ms: float = 0.0
         self.form_columns = form_columns
         self._timer = QTimer(self)
@@ -294,12 +297,13 @@ class CalculatorPanel(QWidget):
     def plain_text(self) -> str:
         if self.result is None or self.calc_id is None:
             return ""
-        return result_plain_text(self.title, self.calc_id, self.result, self._stamp())
+        text = result_plain_text(self.title, self.calc_id, self.result, self._stamp())
+        return with_notes_text(text, self.local_notes)
 
     def html(self) -> str:
         if self.result is None or self.calc_id is None:
             return ""
-        return result_html(self.title, self.calc_id, self.result)
+        return result_html(self.title, self.calc_id, self.result) + notes_block_html(self.local_notes)
 
     def document(self) -> QTextDocument | None:
         with print_colours():

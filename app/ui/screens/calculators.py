@@ -29,6 +29,7 @@ from app.ui.calc.styles import muted_style
 from app.ui.calc.units import read_unit_system, write_unit_system
 from app.ui.calc_case import CalcCaseFill
 from app.ui.context import UiContext
+from app.ui.local_note import LocalNoteBox, notes_at
 from app.ui.screens.base import Screen
 from app.ui.theme import current_colours, relative_font, styled
 
@@ -65,6 +66,8 @@ class CalculatorsScreen(Screen):
         units_label.setBuddy(self.units)
 
         self.panel = CalculatorPanel(context, arrangement="wide", parent=self)
+        #: the hospital's local notes on the calculator shown (issue 13), above its title
+        self.local_box = LocalNoteBox(self.panel)
         #: the form filled from the window's patient case (None until the services load)
         self.case_fill: CalcCaseFill | None = None
         self._clear_hooked = False
@@ -101,14 +104,24 @@ class CalculatorsScreen(Screen):
             self.on_guide_ready()
 
     # -- filling ----------------------------------------------------------------------------
+    def _show_local(self) -> None:
+        """The local notes anchored to the calculator shown; its Copy and PDF carry them as LOCAL."""
+        notes = notes_at(self.context, "calculator", self.panel.calc_id) if self.panel.calc_id else []
+        self.local_box.set_notes(notes)
+        self.panel.local_notes = notes
+
     def on_guide_ready(self) -> None:
         if self.list.count():
+            self._show_local()  # a new guide: a local layer installed or removed
             return
         if self.context.case is not None and self.case_fill is None:
             self.case_fill = CalcCaseFill(self.panel, self.context.case)
             panel_layout = self.panel.layout()
             assert isinstance(panel_layout, QVBoxLayout)
             panel_layout.insertWidget(2, self.case_fill.line)  # under the calculator's title and reference
+        panel_layout = self.panel.layout()
+        if isinstance(panel_layout, QVBoxLayout) and panel_layout.indexOf(self.local_box) < 0:
+            panel_layout.insertWidget(0, self.local_box)
         calculators = {c["id"]: c for c in self.context.guide.calculators()}
         placed: set[str] = set()
         groups = [(name, [i for i in ids if i in calculators]) for name, ids in grouped()]
@@ -176,6 +189,7 @@ class CalculatorsScreen(Screen):
         calc_id = current.data(_ID_ROLE)
         if calc_id and calc_id != self.panel.calc_id:
             self.panel.set_calculator(calc_id)
+            self._show_local()
             if self.case_fill is not None:
                 self.case_fill.refresh()
             chain_tab_order([self.list, self.units, *self.panel.focus_order()])

@@ -554,6 +554,7 @@ class ToxicityScreen(Screen):
             widget.set_local(view)
         self.stepup_local.set_notes(view.notes("calculator", "bispecific-step-up") if view else [])
         self.toco_local.set_notes(view.notes("calculator", "tocilizumab-dose") if view else [])
+        self.stepup.local_notes, self.toco.local_notes = self.stepup_local.notes, self.toco_local.notes
 
     def on_guide_ready(self) -> None:
         if self.panels:
@@ -565,6 +566,7 @@ class ToxicityScreen(Screen):
         if view is not None:
             self.stepup_local.set_notes(view.notes("calculator", "bispecific-step-up"))
             self.toco_local.set_notes(view.notes("calculator", "tocilizumab-dose"))
+            self.stepup.local_notes, self.toco.local_notes = self.stepup_local.notes, self.toco_local.notes
         banner = tocilizumab_caution(panels) if self.syndrome == "icans" else None
         try:
             titles = {c.id: c.title for c in guide.repo.conflicts()}
