@@ -1,5 +1,5 @@
 """Installing a local layer from the GUI dialog (or removing it) shows in every screen already open, with no
-restart: the CRS panels and step-up helper, Fig. 2, the regimens, the guideline (issue 13, H7 item 6)."""
+restart: the CRS panels and step-up helper, Fig. 2, the regimens, the calculators, the guideline (issue 13, H7 item 6)."""
 
 from __future__ import annotations
 
@@ -38,9 +38,11 @@ def _open_screens(window):
     fig2.set_facts(FIG2_B)
     regimens = window.show_screen("regimens")
     regimens.open_item("cilta-cel")
+    calcs = window.show_screen("calculators")
+    calcs.open_item("bispecific-step-up")
     guideline = window.show_screen("guideline")
     guideline.open_item("ndmm-te-maintenance-lenalidomide")
-    return crs, fig2, regimens, guideline
+    return crs, fig2, regimens, guideline, calcs
 
 
 def _cilta(fig2):
@@ -53,10 +55,11 @@ def test_install_from_the_dialog_then_every_open_screen_shows_the_layer(qtbot, p
 
     package, data = package_and_data
     window = shown_main_window(qtbot, data_dir=str(data), size=(1366, 768))
-    crs, fig2, regimens, guideline = _open_screens(window)
+    crs, fig2, regimens, guideline, calcs = _open_screens(window)
     assert not crs.panels[2].local_box.isVisibleTo(crs.panels[2])
     assert _cilta(fig2).status != "unavailable"
     assert LEN_NOTE not in guideline.browser.toPlainText()
+    assert not calcs.local_box.notes and calcs.panel.local_notes == []
 
     dialog = show_local_dialog(window, package, data)
     qtbot.waitUntil(lambda: dialog.state == dialog.ACCEPTED, timeout=10000)
@@ -75,6 +78,7 @@ def test_install_from_the_dialog_then_every_open_screen_shows_the_layer(qtbot, p
     assert "⌂ not on the local formulary" in regimens.model.index(row, 3).data()
     assert "Local formulary" in regimens.browser.toPlainText() + regimens.card.text()
     assert LEN_NOTE in guideline.browser.toPlainText()
+    assert calcs.local_box.notes and STEP_UP_NOTE in calcs.local_box.label.text()
 
     from app.updates.local_install import remove
 
@@ -86,3 +90,4 @@ def test_install_from_the_dialog_then_every_open_screen_shows_the_layer(qtbot, p
     assert "local_available" not in fig2.panel.controls
     assert "local formulary" not in regimens.model.index(row, 3).data()
     assert LEN_NOTE not in guideline.browser.toPlainText()
+    assert not calcs.local_box.notes and calcs.panel.local_notes == []
