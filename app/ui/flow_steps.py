@@ -88,18 +88,19 @@ class StepModel(QAbstractListModel):
 
 
 def local_mark(card: Card, marks: LocalMarks) -> bool:
-    """A box card whose box, or a regimen card whose detail, has the hospital's local notes."""
-    if card.kind == "box":
+    """A box card (or a possible box's summary) whose box, or a regimen card whose detail, has the hospital's
+    local notes."""
+    if card.kind in ("box", "summary"):
         return marks.node(card.node)
     return card.kind == "rec" and marks.entry(card.node, card.title)
 
 
 def _what(card: Card) -> str:
-    return "box" if card.kind == "box" else "regimen"
+    return "regimen" if card.kind == "rec" else "box"
 
 
 def _local_hint(card: Card) -> str:
-    where = "its regimens' details" if card.kind == "box" else "its detail"
+    where = "its detail" if card.kind == "rec" else "its regimens' details"
     return f"{MARK} Local notes of this hospital (not the guideline): in {where} and in copies"
 
 
@@ -189,6 +190,14 @@ class StepDelegate(QStyledItemDelegate):
             ops.append(_Op("text", QRectF(x, y, room, h + 1), value, font, colour, wrap, static=static))
             y += h + 2
 
+        def local_mark_op(words: str) -> None:
+            """The ⌂ LOCAL mark, drawn in the local notes' style (see paint)."""
+            nonlocal y
+            height = fm.height() + 4
+            ops.append(_Op("local", QRectF(left, y, QFontMetricsF(caps).horizontalAdvance(words) + 12, height),
+                           words, caps))
+            y += height + 3
+
         ink, muted = "text", flow.muted
         if card.kind in ("needed", "error"):
             ink_of = NEEDED[1] if card.kind == "needed" else ERROR[1]
@@ -212,10 +221,7 @@ class StepDelegate(QStyledItemDelegate):
             text(card.lines[0].upper() if card.lines else "", caps, flow.path if card.state == "path" else muted)
             text(card.title, bold, ink)
             if self._marked(card):
-                words = f"{MARK} LOCAL — this box {MARK_WORDS} (in its regimens' details)"
-                ops.append(_Op("local", QRectF(left, y, QFontMetricsF(caps).horizontalAdvance(words) + 12,
-                                               fm.height() + 4), words, caps))
-                y += fm.height() + 6
+                local_mark_op(f"{MARK} LOCAL — this box {MARK_WORDS} (in its regimens' details)")
         elif card.kind == "rec":
             status = flow.status.get(card.state)
             status_ink = status.ink if status is not None else muted
@@ -255,10 +261,7 @@ class StepDelegate(QStyledItemDelegate):
             ops.append(_Op("pill", QRectF(x, y, pill_w, badge_h), words, bold, status_ink))
             y += badge_h + 4
             if self._marked(card):
-                words = f"{MARK} LOCAL — {MARK_WORDS} (open its detail)"
-                ops.append(_Op("local", QRectF(left, y, QFontMetricsF(caps).horizontalAdvance(words) + 12,
-                                               badge_h), words, caps))
-                y += badge_h + 4
+                local_mark_op(f"{MARK} LOCAL — {MARK_WORDS} (open its detail)")
             if card.reason:
                 text(f"Why: {card.reason}", normal, ink)
             for line in card.lines:
@@ -267,6 +270,8 @@ class StepDelegate(QStyledItemDelegate):
             text(card.title, bold, ink)
             for line in card.lines:
                 text(line, normal, muted)
+            if self._marked(card):
+                local_mark_op(f"{MARK} LOCAL — this box {MARK_WORDS} (in its regimens' details)")
         elif card.kind == "empty":
             italic = QFont(normal)
             italic.setItalic(True)

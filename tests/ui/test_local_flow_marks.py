@@ -78,6 +78,9 @@ def test_the_steps_mark_the_box_and_regimen_cards(qtbot, local_context):  # noqa
         local = [op for op in ops if op.kind == "local"]
         assert bool(local) is marked and all(op.text.startswith("⌂ LOCAL") for op in local)
     # the notes themselves stay in the detail, not on the cards
+    screen.set_facts({"lenalidomide_status": "refractory"})  # an open question: box C only possible
+    summary = next(c for c in steps.cards() if c.kind == "summary" and c.node == BOX_C)
+    assert [op.kind for op in steps.delegate.layout(summary, 600, font)[0]].count("local") == 1
     assert not any("Belantamab: eye review" in " ".join(c.lines) for c in cards)
 
 
