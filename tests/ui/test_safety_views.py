@@ -64,7 +64,7 @@ def test_installed_update_shows_what_is_new_once(qtbot, packaged):
     w = _window(qtbot, data)
     qtbot.waitUntil(lambda: _whats_new(w) is not None, timeout=5000)
     dialog = _whats_new(w)
-    assert dialog.result["from"]["label"] == "bundled" and dialog.result["to"]["content_version"] == cc.NEW_VERSION
+    assert dialog.diff["from"]["label"] == "bundled" and dialog.diff["to"]["content_version"] == cc.NEW_VERSION
     text = dialog.browser.toPlainText()
     for expected in (
         "What's new in this content", f"content {cc.NEW_VERSION}", "Statements: 1 added, 1 changed, 1 removed",
@@ -91,7 +91,7 @@ def test_help_whats_new_on_the_bundled_content_says_nothing_changed(qtbot, tmp_p
     assert _whats_new(w) is None  # the bundled content is never announced
     w.whats_new_action.trigger()
     dialog = _whats_new(w)
-    assert dialog is not None and dialog.result["identical"] is True
+    assert dialog is not None and dialog.diff["identical"] is True
     assert "nothing changed" in dialog.browser.toPlainText()
 
 
