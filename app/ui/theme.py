@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
     QApplication,
@@ -471,6 +471,7 @@ def apply_theme(app: QApplication, theme: str, font_scale: float = 1.0) -> str:
     apply_font_scale(app, font_scale)
     install_focus_ring(app)
     _watch_system_scheme(app)
+    theme_notifier().changed.emit()
     return chosen
 
 
@@ -542,6 +543,23 @@ class BorderedStyle(QProxyStyle):
 # ------------------------------------------------------------------------------- following the theme
 
 
+class _ThemeNotifier(QObject):
+    """Says that :func:`apply_theme` applied a theme. Palette events alone do not reach every
+    widget: one with its own style sheet is not sent the application's palette change."""
+
+    changed = Signal()
+
+
+_NOTIFIER: _ThemeNotifier | None = None
+
+
+def theme_notifier() -> _ThemeNotifier:
+    global _NOTIFIER
+    if _NOTIFIER is None:
+        _NOTIFIER = _ThemeNotifier()
+    return _NOTIFIER
+
+
 class _ThemeFollower(QObject):
     """Calls back when the theme of the application changes (re-render colours baked into HTML)."""
 
@@ -550,6 +568,13 @@ class _ThemeFollower(QObject):
         self._callback = callback
         self._theme = _theme_key()
         widget.installEventFilter(self)
+        theme_notifier().changed.connect(self._check)
+
+    def _check(self) -> None:
+        key = _theme_key()
+        if key != self._theme:
+            self._theme = key
+            self._callback()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if watched is self.parent() and event.type() in (
@@ -557,10 +582,7 @@ class _ThemeFollower(QObject):
             QEvent.Type.ApplicationPaletteChange,
             QEvent.Type.StyleChange,
         ):
-            key = _theme_key()
-            if key != self._theme:
-                self._theme = key
-                self._callback()
+            self._check()
         return False
 
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from app.core.calculators.presentation import enum_label
 from app.ui.calc.styles import error_style, muted_style, needed_style
-from app.ui.theme import Colours, current_colours
+from app.ui.theme import Colours, current_colours, follow_theme
 
 
 def _sheet(kind: str, colours: Colours) -> str:
@@ -41,6 +41,7 @@ class FieldMessage(QLabel):
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self._fit_height()
+        follow_theme(self, self._restyle)
 
     def full_text(self) -> str:
         return self._full
@@ -80,10 +81,15 @@ class FieldMessage(QLabel):
         if event.type() == QEvent.Type.FontChange:
             self._fit_height()
             self._elide()
-        elif event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange) and self.kind:
-            sheet = _sheet(self.kind, current_colours())
-            if sheet != self.styleSheet():
-                self.setStyleSheet(sheet)
+        elif event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._restyle()
+
+    def _restyle(self) -> None:
+        if not self.kind:
+            return
+        sheet = _sheet(self.kind, current_colours())
+        if sheet != self.styleSheet():
+            self.setStyleSheet(sheet)
 
 
 class CheckList(QWidget):
