@@ -21,7 +21,7 @@ def version(d: dict[str, Any]) -> str:
 
 
 def info(d: dict[str, Any]) -> str:
-    lines = [f"{k}: {v}" for k, v in d.items() if k != "text_followed"]
+    lines = [f"{k}: {v}" for k, v in d.items() if k not in ("text_followed", "local_layer")]
     lines.append("text followed:")
     lines.append(_wrap(str(d.get("text_followed", ""))))
     return "\n".join(lines)
