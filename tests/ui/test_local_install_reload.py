@@ -1,5 +1,6 @@
 """Installing a local layer from the GUI dialog (or removing it) shows in every screen already open, with no
-restart: the CRS panels and step-up helper, Fig. 2, the regimens, the calculators, the guideline (issue 13, H7 item 6)."""
+restart: the CRS panels and step-up helper, Fig. 2, the regimens, the calculators, the guideline (issue 13,
+H7 item 6)."""
 
 from __future__ import annotations
 
