@@ -10,7 +10,10 @@ not give stay as the user left them; a value the case gave before and no longer 
 away unless the user changed it.
 
 An edit of a filled field goes back to the case in the unit typed: a typed number when the field
-is left or Enter is pressed, a choice at once. A derived value the user changes becomes the
+is left or Enter is pressed, a choice at once. While a case is open, a value typed into a field the
+case had not filled goes to the case the same way (creatinine typed into CrCl becomes the case's
+current creatinine), so the Calculators, the figures and the Case summary agree; with no case open
+the calculator stays standalone. A derived value the user changes becomes the
 calculator's own (it is no longer filled). When the case is emptied (Clear patient), the form is
 emptied too: every value, typed or filled, since every value in it is the patient's.
 """
@@ -20,7 +23,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
 from app.core.units import normalise_unit_text
 from app.services.case_session import FROM_CASE, CaseSession, CaseValue
@@ -197,6 +200,9 @@ class CalcCaseFill:
             editor = form.fields[path].editor
             if isinstance(editor, QLineEdit):
                 editor.editingFinished.connect(lambda: self.send_back(typing_done=True))
+                editor.editingFinished.connect(lambda p=path: self.typed(p))
+            elif isinstance(editor, QComboBox):
+                editor.activated.connect(lambda _i, p=path: self.typed(p))
 
     def _reset(self) -> None:
         self.values, self.paths, self.known, self.own, self.refused = {}, {}, {}, set(), {}
@@ -241,10 +247,31 @@ class CalcCaseFill:
             if not typing_done and isinstance(editor, QLineEdit) and editor.hasFocus():
                 continue
             self.known[path] = now
-            value = now[1] if now[0] else None
-            if isinstance(value, float) and value.is_integer() and form.field(path).spec.kind in ("int", "number"):
-                value = int(value)
-            self.session.update(case_path, value)
+            self.session.update(case_path, self._case_value(path, now))
+
+    def _case_value(self, path: str, now: tuple[bool, Any]) -> Any:
+        form = self.panel.form
+        assert form is not None
+        value = now[1] if now[0] else None
+        if isinstance(value, float) and value.is_integer() and form.field(path).spec.kind in ("int", "number"):
+            value = int(value)
+        return value
+
+    def typed(self, path: str) -> None:
+        """A value the user typed or chose in a field the case had not filled: while a case is open it
+        goes to the case (the path a filled field's edit takes), so every screen agrees; with no case
+        open the calculator stays standalone."""
+        form, calc_id = self.panel.form, self.panel.calc_id
+        if (self._updating or form is None or form is not self._form or calc_id is None or path in self.paths
+                or path in self.own or self.session.is_empty or self.session.result is None):
+            return
+        now = self.current(path)
+        case_path = self.session.calculator_input_path(calc_id, path)
+        if not now[0] or case_path is None:
+            return
+        self.paths[path] = case_path
+        self.known[path] = now
+        self.session.update(case_path, self._case_value(path, now))
 
     # -- Clear patient -------------------------------------------------------------------------
     def clear_all(self) -> None:

@@ -248,3 +248,35 @@ def test_the_panels_open_case_file_button_reads_the_chosen_file(window, monkeypa
     window.show_screen("patient").open_button.click()  # clicked(checked) must not be taken for the path
     assert window.context.case.get("patient.weight") == "58 kg"
     assert calculator(window, "tocilizumab-dose").panel.form.case_marks() == {"weight": "From the patient case"}
+
+
+SECOND_LINE = ROOT / "docs/examples/case-second-line.json"
+
+
+def test_a_value_typed_into_a_field_the_case_left_empty_goes_to_the_case(window, qtbot):
+    raw = json.loads(SECOND_LINE.read_text(encoding="utf-8"))
+    del raw["labs_current"]  # treated: the creatinine at diagnosis is not used for current renal function
+    load_case(window, raw)
+    session = window.context.case
+    screen = calculator(window, "crcl")
+    form = screen.panel.form
+    assert text_of(screen, "creatinine") == "" and "creatinine" not in form.case_marks()
+    form.unit_combo("creatinine").setCurrentIndex(form.unit_combo("creatinine").findData("µmol/L"))
+    editor = form.editor("creatinine")
+    editor.setFocus()
+    qtbot.keyClicks(editor, "98")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert session.get("labs_current.creatinine") == "98 µmol/L"
+    assert session.result.calculators["crcl"]["headline"] == screen.panel.result.headline
+    assert form.case_marks()["creatinine"].startswith("From the patient case")
+    summary = window.show_screen("case").text(False)
+    assert "Creatinine clearance: CrCl" in summary and "not calculated" not in summary.split("Renal")[1][:80]
+
+
+def test_without_a_case_a_typed_value_stays_in_the_calculator(window, qtbot):
+    screen = calculator(window, "crcl")
+    editor = screen.panel.form.editor("weight")
+    editor.setFocus()
+    qtbot.keyClicks(editor, "70")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert window.context.case.is_empty and text_of(screen, "weight") == "70"

@@ -131,12 +131,12 @@ def test_the_case_summary_shows_the_figure_statuses_and_provenance(qtbot, window
     text = summary.browser.toPlainText()
     assert "Fig. 2 — 1 prior line" in text and "applies" in text and "not available" in text
     assert "ISS stage I" in text and "CrCl 76.8 mL/min" in text and "BSA 2.006" in text
-    assert "Greipp PR" in text and "episode 3 · progression date" in text
+    assert "Greipp PR" in text and "episode 3 · progression date" in text and "References and notes" in text
     short = summary.copy(False)
     assert QApplication.clipboard().text() == short
     assert "source:" not in short and "Fig. 2" in short and "CrCl" in short
     full = summary.copy(True)
-    assert "source: Greipp PR" in full and "treatment_history.2.progression.date" in full
+    assert "] Greipp PR" in full and "episode 3 · progression date" in full
     assert summary.document() is not None
 
 

@@ -14,9 +14,11 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
-from app.services.case_summary import Section, case_sections, long_lines, short_lines
+from app.core.flowchart.model import Figure
+from app.services.case_references import marks
+from app.services.case_summary import Section, Summary, case_summary, long_lines, short_lines
+from app.services.case_words import path_words
 from app.ui.context import UiContext
-from app.ui.patient_words import path_words, words_in
 from app.ui.screens.base import Screen
 from app.ui.theme import current_colours, follow_theme
 from app.ui.widgets import muted_html
@@ -93,24 +95,46 @@ class CaseSummaryScreen(Screen):
         assert result is not None
         out.append(f"<p>Assessed {escape(result.assessment_date)}. "
                    + muted_html("Each value with where it came from; the case holds no identifiers.") + "</p>")
-        out += [self._section_html(s) for s in case_sections(result, case.raw)]
+        summary = case_summary(result, case.raw, self._figure())
+        out += [self._section_html(s, summary) for s in summary.sections]
+        out.append(self._references_html(summary))
+        return "".join(out)
+
+    def _figure(self) -> Figure | None:
+        """The routed figure, so that what it still needs is sorted as the figure screen sorts it."""
+        result = self.context.case.result if self.context.case is not None else None
+        guide = self.context.guide
+        if result is None or result.figure.id is None or guide is None:
+            return None
+        return guide.figure(result.figure.id)
+
+    @staticmethod
+    def _section_html(section: Section, summary: Summary) -> str:
+        """One paragraph per item (a paragraph is kept on one printed page; a table row is not)."""
+        out = [f"<h2>{escape(section.title)}</h2>"]
+        error = current_colours().error
+        for item in section.items:
+            refs = f" <sup>{marks(item.refs)}</sup>" if item.refs else ""
+            extra = ""
+            if item.why:
+                extra += "<br>" + muted_html(escape(item.why))
+            if item.missing:
+                words = escape(item.missing_words)
+                extra += (f"<br><span style='color:{error}'>still missing: {words}</span>" if item.needed
+                          else "<br>" + muted_html(f"optional: {words}"))
+            out.append(f"<p style='margin-top:2px; margin-bottom:4px'><b>{escape(item.label)}:</b> "
+                       f"{escape(item.value)}{refs}{extra}</p>")
+        if section.title == "Lines of therapy" and summary.refractoriness:
+            out.append(f"<p><b>Refractoriness:</b> {escape(summary.refractoriness)}</p>")
         return "".join(out)
 
     @staticmethod
-    def _section_html(section: Section) -> str:
-        rows = [f"<h2>{escape(section.title)}</h2><table cellpadding='3' cellspacing='0' width='100%'>"]
-        error = current_colours().error
-        for item in section.items:
-            extra = ""
-            if item.why:
-                extra += "<br>" + muted_html(escape(words_in(item.why)))
-            if item.missing:
-                missing = ", ".join(f"{escape(path_words(p))} ({escape(p)})" for p in item.missing)
-                extra += f"<br><span style='color:{error}'>still missing: {missing}</span>"
-            rows.append(f"<tr><td valign='top' width='28%'><b>{escape(item.label)}</b></td>"
-                        f"<td valign='top'>{escape(item.value)}{extra}</td></tr>")
-        rows.append("</table>")
-        return "".join(rows)
+    def _references_html(summary: Summary) -> str:
+        if not summary.references:
+            return ""
+        items = "".join(f"<p style='margin-top:0; margin-bottom:3px'>[{n}] {escape(text)}</p>"
+                        for n, text in enumerate(summary.references, 1))
+        return f"<h2>References and notes</h2><small>{items}</small>"
 
     def _anchor(self, url: QUrl) -> None:
         scheme, _, rest = url.toString().partition(":")
@@ -127,7 +151,7 @@ class CaseSummaryScreen(Screen):
         case = self.context.case
         if case is None or case.result is None:
             return ""
-        lines = (long_lines if with_sources else short_lines)(case.result, case.raw)
+        lines = (long_lines if with_sources else short_lines)(case.result, case.raw, self._figure())
         return "\n".join([*lines, "", self.context.stamp()])
 
     def copy(self, with_sources: bool) -> str:
