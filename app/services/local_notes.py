@@ -18,7 +18,7 @@ from typing import Any
 
 from app.core.flowchart.local import LocalFormulary
 from app.core.local.model import AnchorKind, InstalledLayer, LocalNote, NoteStatus
-from app.core.local.words import STATUS_WORDS, label, note_json, text_line, text_lines
+from app.core.local.words import STATUS_WORDS, formulary_reason, label, note_json, text_line, text_lines
 
 __all__ = ["STATUS_WORDS", "LocalView", "label", "local_view", "note_json", "text_line", "text_lines"]
 
@@ -54,7 +54,7 @@ class LocalView:
     def unavailable_reason(self, regimen: str) -> str | None:
         """Why ``regimen`` is not on the local formulary, in the flowcharts' words, or None."""
         entry = self.layer.unavailable_regimens().get(regimen.casefold())
-        return None if entry is None else self.formulary().reason(entry.reason)
+        return None if entry is None else formulary_reason(self.layer, entry)
 
     def summary(self) -> dict[str, Any]:
         """Hospital, sequence, signers and date of the layer, for About and ``info``."""
@@ -69,13 +69,23 @@ class LocalView:
         }
 
 
+@dataclass(frozen=True)
+class LayerFormulary(LocalFormulary):
+    """A layer's formulary whose ``reasons`` are already in :func:`app.core.local.words.formulary_reason`'s
+    words (each entry's own approval date, or the signing date), so ``reason`` adds nothing to them."""
+
+    def reason(self, local_reason: str) -> str:
+        return local_reason
+
+
 def formulary_of(layer: InstalledLayer) -> LocalFormulary:
-    """The layer's formulary for the flowchart engine; "approved" is the date the package was signed."""
-    return LocalFormulary(
+    """The layer's formulary for the flowchart engine: each regimen with its full reason, dated by the
+    entry's ``approved`` date or, without one, "signed <date the package was signed>"."""
+    return LayerFormulary(
         hospital=layer.hospital,
         sequence=layer.sequence,
         approved=layer.created,
-        reasons={e.regimen: e.reason for e in layer.source.unavailable},
+        reasons={e.regimen: formulary_reason(layer, e) for e in layer.source.unavailable},
     )
 
 

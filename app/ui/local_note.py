@@ -64,8 +64,7 @@ def local_unavailable(context: Any) -> dict[str, str]:
     view = view_of(context)
     if view is None:
         return {}
-    formulary = view.formulary()
-    return {key: formulary.reason(entry.reason) for key, entry in view.layer.unavailable_regimens().items()}
+    return {key: view.unavailable_reason(key) or "" for key in view.layer.unavailable_regimens()}
 
 
 def mark_local(text: str, notes: Sequence[Note]) -> str:

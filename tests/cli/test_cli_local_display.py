@@ -25,7 +25,7 @@ def test_flow_marks_cilta_cel_locally_unavailable_and_fallbacks_stay(run):
     box = _recs(out, "r-c-len-cd38-ref")
     assert box["cilta-cel"]["status"] == "unavailable"
     assert box["cilta-cel"]["reason"] == (
-        f"not on the local formulary ({HOSPITAL}, layer 3, approved 2026-10-02): {CILTA_REASON}"
+        f"not on the local formulary ({HOSPITAL}, layer 3, signed 2026-10-02): {CILTA_REASON}"
     )
     assert box["SelVd"]["status"] == "fallback"  # BelaPd is still an option here
 

@@ -12,7 +12,7 @@ from tests.local.helpers import write_source
 from tests.local.test_local_cli import _build
 
 ROOT = Path(__file__).resolve().parents[2]
-REASON = ("not on the local formulary (St Example University Hospital, Haematology, layer 1, approved {date}): "
+REASON = ("not on the local formulary (St Example University Hospital, Haematology, layer 1, approved 2026-10-01): "
           "Not commissioned at this centre; refer to the regional CAR-T centre.")
 
 
@@ -41,8 +41,7 @@ def test_case_offers_no_locally_unavailable_regimen_like_flow(cli, installed, tm
     code, out = cli("--data-dir", installed, "case", "--input", _case(tmp_path))
     assert code == 0, out
     cilta = _cilta(out)
-    created = cli("--data-dir", installed, "local", "status")[1]["created"]
-    assert cilta["status"] == "unavailable" and cilta["reason"] == REASON.format(date=created)
+    assert cilta["status"] == "unavailable" and cilta["reason"] == REASON  # the entry's date, not the signing date
     code, flow = cli("--data-dir", installed, "flow", "fig2", "--facts", json.dumps(out["flow"]["facts"]))
     assert code == 0
     assert next(r for r in flow["recommendations"] if r["regimen"] == "cilta-cel") == cilta

@@ -30,11 +30,11 @@ def test_an_unrated_note_is_judged_by_its_review_by_date():
                                "as inpatients (48 h) on ward 7. (HAEM-PROT-12 v3)")
 
 
-def test_formulary_and_unavailable_reason_use_the_signing_date():
+def test_formulary_and_unavailable_reason_say_signed_on_the_package_date_without_an_approval_date():
     view = LocalView(example_layer(), {}, date(2026, 12, 1))
     assert view.formulary().approved == date(2026, 10, 2)
     assert view.unavailable_reason("CILTA-CEL") == (
-        f"not on the local formulary ({HOSPITAL}, layer 3, approved 2026-10-02): Not commissioned at this centre; "
+        f"not on the local formulary ({HOSPITAL}, layer 3, signed 2026-10-02): Not commissioned at this centre; "
         "refer to the regional CAR-T centre."
     )
     assert view.unavailable_reason("DaraRd") is None

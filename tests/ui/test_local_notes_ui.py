@@ -109,7 +109,7 @@ def test_fig2_shows_cilta_cel_unavailable_with_the_local_reason_and_copies_it(qt
     cilta = next(r for r in screen.evaluation.recommendations
                  if r.node == "r-c-len-cd38-ref" and r.regimen == "cilta-cel")
     assert cilta.status == "unavailable"
-    assert cilta.reason.startswith(f"not on the local formulary ({HOSPITAL}, layer 3, approved 2026-10-02)")
+    assert cilta.reason.startswith(f"not on the local formulary ({HOSPITAL}, layer 3, signed 2026-10-02)")
     assert "not on the local formulary" in screen.sources_text()
 
 

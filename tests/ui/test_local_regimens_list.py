@@ -30,7 +30,7 @@ def test_cilta_cel_is_marked_off_the_local_formulary_with_the_reason(qtbot, loca
     assert status.data() == "recommended · ⌂ not on the local formulary"
     assert status.data(Qt.ItemDataRole.AccessibleTextRole) == status.data()
     tip = model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole)
-    assert f"⌂ Local formulary: Not on the local formulary ({HOSPITAL}, layer 3, approved 2026-10-02): " in tip
+    assert f"⌂ Local formulary: Not on the local formulary ({HOSPITAL}, layer 3, signed 2026-10-02): " in tip
     assert CILTA_REASON in tip
     other = model.index(_row(screen, "DaraRd"), 3)
     assert other.data() == "recommended" and "Local formulary" not in other.data(Qt.ItemDataRole.ToolTipRole)

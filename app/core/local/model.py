@@ -82,10 +82,13 @@ class LocalNote(StrictInput):
 
 
 class LocalUnavailable(StrictInput):
-    """A regimen not on the local formulary, with the hospital's reason."""
+    """A regimen not on the local formulary, with the hospital's reason and, optionally, the date the
+    hospital approved taking it off (shown as "approved <date>"; without it the reason says when the
+    package was signed, never "approved")."""
 
     regimen: AnchorId
     reason: Text
+    approved: date | None = None
 
 
 class LocalLayerSource(StrictInput):

@@ -63,4 +63,5 @@ notes:
 unavailable:
   - regimen: cilta-cel
     reason: "Not commissioned at this centre; refer to the regional CAR-T centre."
+    approved: 2026-10-01             # optional: when the hospital approved this entry
 """

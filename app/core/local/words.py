@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from app.core.local.model import InstalledLayer, LocalNote, NoteStatus
+from app.core.local.model import InstalledLayer, LocalNote, LocalUnavailable, NoteStatus
 
 #: a note's status in words (issue 13: "review overdue"; a changed or vanished anchor is "flagged
 #: 'the guideline changed under this note — review'")
@@ -69,6 +69,20 @@ def text_lines(notes: Iterable[Mapping[str, Any]] | None) -> list[str]:
 
 
 def layer_label(layer: InstalledLayer) -> str:
-    """The layer as a whole, in the words the formulary reasons use: "Local — <hospital>, layer N,
-    approved <date the package was signed>"."""
-    return f"Local — {layer.hospital}, layer {layer.sequence}, approved {layer.created.isoformat()}"
+    """The layer as a whole: "Local — <hospital>, layer N, signed <date the package was signed>" (the
+    package date is when it was signed, not when its notes were approved: each note has its own)."""
+    return f"Local — {layer.hospital}, layer {layer.sequence}, signed {layer.created.isoformat()}"
+
+
+def formulary_when(layer: InstalledLayer, entry: LocalUnavailable) -> str:
+    """"approved <date>" when the entry carries its own approval date, else "signed <package date>"."""
+    if entry.approved is not None:
+        return f"approved {entry.approved.isoformat()}"
+    return f"signed {layer.created.isoformat()}"
+
+
+def formulary_reason(layer: InstalledLayer, entry: LocalUnavailable) -> str:
+    """Why a regimen is off the local formulary, in the flowcharts' words (issue 13): "not on the local
+    formulary (<hospital>, layer N, approved <date>): <reason>" — "signed <date>" without an approval date."""
+    return (f"not on the local formulary ({layer.hospital}, layer {layer.sequence}, "
+            f"{formulary_when(layer, entry)}): {entry.reason}")
