@@ -34,6 +34,9 @@ def add_subcommand(sub: Any) -> None:
     b.add_argument("--sequence", type=int, required=True, metavar="N", help="higher than any layer installed before")
     b.add_argument("--sign", action="append", required=True, metavar="KEY", help="a hospital signing key (repeat)")
     b.add_argument("--out", required=True, metavar="PKG")
+    b.add_argument("--allow-example", action="store_true",
+                   help="build even though the source still holds the template's fictional example texts "
+                        "(for trying the tools out only; never install such a package on clinical machines)")
     action("verify", "what the package is and whether it would be accepted; changes nothing").add_argument(
         "package", metavar="PKG")
     action("apply", "install the local package or reject it (exit 3)").add_argument("package", metavar="PKG")
@@ -176,6 +179,8 @@ def _build(args: argparse.Namespace, data_dir: Path) -> None:
     if args.sequence < 1:
         raise CliError("invalid_sequence", "--sequence must be a positive integer", field="sequence")
     source = _read_source(args.source)
+    if not args.allow_example:
+        _refuse_example(source)
     guide = _guide(data_dir)
     try:
         prints = resolve(guide, source)
@@ -187,6 +192,20 @@ def _build(args: argparse.Namespace, data_dir: Path) -> None:
                                    content_version=version["content_version"],
                                    content_date=version["content_date"], anchor_fingerprints=prints)
     _emit({"package": str(args.out), **manifest.to_json(), "signers": [k.keyid for k in signers]})
+
+
+def _refuse_example(source: Any) -> None:
+    import yaml
+
+    from app.core.local.model import LocalLayerSource
+    from app.core.local.template import TEMPLATE, example_leftover
+
+    found = example_leftover(source, LocalLayerSource.model_validate(yaml.safe_load(TEMPLATE)))
+    if found is not None:
+        where, message = found
+        raise CliError("template_text", f"{where}: {message}. Every text in the template is a fictional example: "
+                       "replace it with your hospital's own (or pass --allow-example to try the tools out, never "
+                       "for a package that clinicians will see)", field=where)
 
 
 def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:

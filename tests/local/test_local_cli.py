@@ -15,8 +15,12 @@ from tests.local.helpers import overdue, write_source
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _build(cli, data_dir: Path, keydir: Path, source: Path, out: Path, *, sequence: int = 1, signers=("h1", "h2")):
+def _build(cli, data_dir: Path, keydir: Path, source: Path, out: Path, *, sequence: int = 1, signers=("h1", "h2"),
+           example: bool = True):
+    """``mmguide local build`` of ``source``; ``example`` passes --allow-example (the template's own texts)."""
     args = ["--data-dir", data_dir, "local", "build", "--source", source, "--sequence", sequence, "--out", out]
+    if example:
+        args.append("--allow-example")
     for name in signers:
         args += ["--sign", keydir / f"{name}.key"]
     return cli(*args)
@@ -32,6 +36,26 @@ def test_template_is_the_documented_example_and_builds(cli, tmp_path, data_dir, 
     assert code == 0, built
     assert built["hospital"] == "St Example University Hospital, Haematology"
     assert set(built["anchor_fingerprints"]) == {n["id"] for n in yaml.safe_load(TEMPLATE)["notes"]}
+
+
+def test_build_refuses_the_unedited_template_naming_the_field(cli, tmp_path, data_dir, keydir, template_source):
+    """h8 tryout: the fictional "St Example" notes must not be signed by following the docs literally."""
+    out = tmp_path / "p.zip"
+    code, err = _build(cli, data_dir, keydir, write_source(tmp_path, template_source), out, example=False)
+    assert code == 2 and err["error"]["code"] == "template_text" and err["error"]["field"] == "hospital"
+    assert "fictional" in err["error"]["message"] and "--allow-example" in err["error"]["message"]
+    assert not out.exists()
+    renamed = {**template_source, "hospital": "Northfield General, Haematology"}
+    code, err = _build(cli, data_dir, keydir, write_source(tmp_path, renamed), out, example=False)
+    assert code == 2 and err["error"]["field"] == "notes.0.text" and "local-dara-sc" in err["error"]["message"]
+    notes = [{**n, "text": f"Our own text {i}."} for i, n in enumerate(template_source["notes"])]
+    code, err = _build(cli, data_dir, keydir, write_source(tmp_path, {**renamed, "notes": notes}), out,
+                       example=False)
+    assert code == 2 and err["error"]["field"] == "unavailable.0.reason"
+    own = {**renamed, "notes": notes, "unavailable": [{"regimen": "cilta-cel", "reason": "Not funded here."}]}
+    code, built = _build(cli, data_dir, keydir, write_source(tmp_path, own), out, example=False)
+    assert code == 0, built
+    assert built["hospital"] == "Northfield General, Haematology" and out.exists()
 
 
 def test_schema_is_the_source_models_schema(cli):
