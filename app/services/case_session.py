@@ -90,6 +90,7 @@ class CaseSession:
         self._raw: dict[str, Any] = {}
         self._result: CaseEvaluation | None = None
         self._error: CaseInputError | None = None
+        self._before: tuple[int, CaseEvaluation] | None = None
         self._observers: list[Observer] = []
 
     # -- state -----------------------------------------------------------------------------------
@@ -115,6 +116,12 @@ class CaseSession:
     @property
     def error(self) -> CaseInputError | None:
         return self._error
+
+    @property
+    def before_error(self) -> tuple[int, CaseEvaluation] | None:
+        """While the input error lies in episode ``n`` (0-based): ``(n, the evaluation of the case without episode n
+        and those after it)``, so a screen can keep showing where the earlier history leads, marked as such."""
+        return self._before
 
     def get(self, path: str | Sequence[PathPart], default: Any = None) -> Any:
         """The entered value at ``path`` (a copy), or ``default`` when absent."""
@@ -190,6 +197,24 @@ class CaseSession:
         self._guide = guide
         self._changed()
 
+    def _without_episodes_from(self, field: str) -> tuple[int, CaseEvaluation] | None:
+        parts = field.split(".")
+        if len(parts) < 2 or parts[0] != "treatment_history" or not parts[1].isdigit():
+            return None
+        index = int(parts[1])
+        raw = copy.deepcopy(self._raw)
+        history = raw.get("treatment_history")
+        if not isinstance(history, list):
+            return None
+        if index == 0:
+            raw.pop("treatment_history")
+        else:
+            raw["treatment_history"] = history[:index]
+        try:
+            return index, evaluate(self._guide, raw, self._today())
+        except CaseInputError:
+            return None
+
     # -- observers -------------------------------------------------------------------------------
 
     def subscribe(self, callback: Observer) -> Callable[[], None]:
@@ -203,12 +228,13 @@ class CaseSession:
         return unsubscribe
 
     def _changed(self) -> None:
-        self._result, self._error = None, None
+        self._result, self._error, self._before = None, None, None
         if self._raw:
             try:
                 self._result = evaluate(self._guide, self._raw, self._today())
             except CaseInputError as err:
                 self._error = err
+                self._before = self._without_episodes_from(err.field)
         for callback in list(self._observers):
             callback(self)
 

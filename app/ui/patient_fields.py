@@ -18,6 +18,11 @@ from app.ui.patient_words import NOT_ENTERED, Choice
 OnEdit = Callable[[str, Any], None]
 
 
+def plain_label(text: str) -> str:
+    """A form label as read on screen: without its mnemonic mark and colon ("&Age (years):" → "Age (years)")."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&").strip().rstrip(":")
+
+
 def _number(text: str, kind: str) -> Any:
     text = text.strip()
     if not text:

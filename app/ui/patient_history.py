@@ -1,6 +1,10 @@
 """The treatment-history editor of the Patient panel: the episodes in a table, the selected one in a
 form below it, and the lines of therapy the case derives from them, shown as you type with their
 "why" (rule, inputs, source; contract case.md §3 LOT-0…LOT-5).
+
+The derived lines and an episode's input problem are shown below the form, so the form keeps its
+place while they change height. While an episode is incomplete or wrong, the lines derived from
+the episodes before it stay visible, marked as not including it.
 """
 
 from __future__ import annotations
@@ -25,7 +29,8 @@ from PySide6.QtWidgets import (
 
 from app.services.case_session import CaseSession, fact_why
 from app.ui import patient_words as words
-from app.ui.patient_fields import ChoiceField, Field, TextField
+from app.ui.patient_fields import ChoiceField, Field, TextField, plain_label
+from app.ui.theme import Colours, styled
 from app.ui.widgets import muted_html
 
 COLUMNS = ("#", "Line", "Regimen / drugs", "Role", "Why it started", "Start", "End", "Why it stopped",
@@ -47,6 +52,14 @@ def progression_words(prog: Any) -> str:
         when = prog.get("date") or ("date unknown" if "date" in prog else "")
         return " · ".join(t for t in (when, timing) if t)
     return str(prog)
+
+
+def _disabled_sheet(c: Colours) -> str:
+    return f"QLineEdit:disabled, QComboBox:disabled {{ background: {c.window}; color: {c.placeholder}; }}"
+
+
+def _note_sheet(c: Colours) -> str:
+    return f"QLabel#episodeNote[error='true'] {{ color: {c.error}; }}"
 
 
 class HistoryEditor(QWidget):
@@ -76,13 +89,13 @@ class HistoryEditor(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setMinimumHeight(120)
         self.table.currentCellChanged.connect(lambda row, *_: self.select(row))
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.table)
 
         buttons = QHBoxLayout()
         self.add_button = QPushButton("&Add episode", self)
-        self.remove_button = QPushButton("Remo&ve episode", self)
-        self.up_button = QPushButton("Move &up", self)
-        self.down_button = QPushButton("Move do&wn", self)
+        self.remove_button = QPushButton("Re&move episode", self)
+        self.up_button = QPushButton("Move up", self)
+        self.down_button = QPushButton("Move down", self)
         for button, slot in ((self.add_button, self.add_episode), (self.remove_button, self.remove_episode),
                              (self.up_button, lambda: self.move_episode(-1)),
                              (self.down_button, lambda: self.move_episode(1))):
@@ -91,6 +104,12 @@ class HistoryEditor(QWidget):
         buttons.addStretch(1)
         layout.addLayout(buttons)
 
+        self.episode_note = QLabel(self)
+        self.episode_note.setObjectName("episodeNote")
+        self.episode_note.setWordWrap(True)
+        self.episode_note.setTextFormat(Qt.TextFormat.RichText)
+        self.episode_note.setAccessibleName("The selected episode: what is missing or wrong")
+        styled(self.episode_note, _note_sheet)
         self.lines_label = QLabel(self)
         self.lines_label.setObjectName("derivedLines")
         self.lines_label.setWordWrap(True)
@@ -99,7 +118,6 @@ class HistoryEditor(QWidget):
                                                  | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.lines_label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.lines_label.setAccessibleName("Lines of therapy derived from the episodes")
-        layout.addWidget(self.lines_label)
 
         self.form_box = QGroupBox("Selected episode", self)
         form = QFormLayout(self.form_box)
@@ -128,19 +146,23 @@ class HistoryEditor(QWidget):
                                           [("none before the next episode", "none"),
                                            ("yes (date and/or timing below)", {})],
                                           "not entered (from why it stopped)")
-        rows = [("Re&gimen:", "regimen"), ("Dr&ugs:", "drugs"), ("&Role:", "role"),
+        self.fields["progression.date"].setToolTip("Typing a date records a progression on this episode")
+        styled(self.form_box, _disabled_sheet)
+        rows = [("&Regimen:", "regimen"), ("Dr&ugs:", "drugs"), ("Ro&le:", "role"),
                 ("Why it &started:", "started_because"), ("S&tart:", "start"), ("&End (last dose):", "end"),
-                ("Duration (months):", "duration_months"), ("C&ycles:", "cycles"),
-                ("Why it st&opped:", "stop_reason"), ("Best res&ponse:", "best_response")]
+                ("Durat&ion (months):", "duration_months"), ("C&ycles:", "cycles"),
+                ("&Why it stopped:", "stop_reason"), ("&Best response:", "best_response"),
+                ("Progressio&n:", "progression"), ("Progression &date:", "progression.date"),
+                ("Progression timing:", "progression.timing"), ("Planned tandem:", "tandem"),
+                ("Line override:", "new_line")]
+        self.labels: dict[str, str] = {}
         for text, key in rows:
-            form.addRow(text, self.fields[key])
-        form.addRow("Progressio&n:", self.no_progression)
-        for text, key in (("Progression date:", "progression.date"), ("Progression timing:", "progression.timing"),
-                          ("Planned tandem:", "tandem"), ("Line o&verride:", "new_line")):
-            form.addRow(text, self.fields[key])
-        for label in self.form_box.findChildren(QLabel):
-            label.setWordWrap(True)
+            self.labels[key] = plain_label(text)
+            form.addRow(text, self.no_progression if key == "progression" else self.fields[key])
         layout.addWidget(self.form_box)
+        layout.addWidget(self.episode_note)
+        layout.addWidget(self.lines_label)
+        layout.addStretch(1)
         session.subscribe(lambda _s: self.refresh())
         self.refresh()
 
@@ -194,8 +216,15 @@ class HistoryEditor(QWidget):
             self._show_form()
 
     # -- showing -----------------------------------------------------------------------------
+    def _derivation(self) -> tuple[Any, int | None]:
+        """The evaluation to show lines from, and the first episode it leaves out (None: it covers all)."""
+        if self.session.result is not None:
+            return self.session.result, None
+        before = self.session.before_error
+        return (before[1], before[0]) if before is not None else (None, None)
+
     def _line_of(self) -> dict[int, str]:
-        result = self.session.result
+        result = self._derivation()[0]
         out: dict[int, str] = {}
         if result is None:
             return out
@@ -233,6 +262,25 @@ class HistoryEditor(QWidget):
         self.table.blockSignals(False)
         self._show_form()
         self.lines_label.setText(self.lines_html())
+        self._show_note()
+
+    def _show_note(self) -> None:
+        err = self.session.error
+        episodes = self._episodes()
+        ep = episodes[self.current] if 0 <= self.current < len(episodes) else {}
+        text, is_error = "", False
+        if err is not None and words.episode_of(err.field) is not None:
+            label, message = words.error_words(err, {f"treatment_history.*.{k}": v for k, v in self.labels.items()})
+            text, is_error = f"<b>{escape(label)}:</b> {escape(message)}", err.code != "missing_field"
+        elif ep.get("stop_reason") == "progression" and ep.get("progression") is None:
+            text = muted_html("Why it stopped = progression: taken as a progression on treatment at the end date "
+                              "(last dose). Enter a progression date or timing below if it was otherwise.",
+                              small=False)
+        self.episode_note.setProperty("error", "true" if is_error else "false")
+        self.episode_note.style().unpolish(self.episode_note)
+        self.episode_note.style().polish(self.episode_note)
+        self.episode_note.setText(text)
+        self.episode_note.setVisible(bool(text))
 
     def _show_form(self) -> None:
         episodes = self._episodes()
@@ -246,7 +294,7 @@ class HistoryEditor(QWidget):
         for key, field in self.fields.items():
             if key.startswith("progression."):
                 value = prog.get(key.split(".")[1]) if isinstance(prog, dict) else None
-                field.setEnabled(isinstance(prog, dict))
+                field.setEnabled(prog != "none")
             else:
                 value = ep.get(key)
             if key == "started_because" and value == "unknown":
@@ -254,15 +302,21 @@ class HistoryEditor(QWidget):
             field.show_value(value)
         self.fields["started_because"].setEnabled(self.current > 0)
         self.no_progression.show_value({} if isinstance(prog, dict) else prog)
+        self.fields["progression.date"].setPlaceholderText(
+            "none recorded (Progression: none)" if prog == "none" else DATE_HINT)
 
     def lines_html(self) -> str:
         """The derived lines of therapy and the line count, each with why."""
-        result = self.session.result
+        result, left_out = self._derivation()
         if not self._episodes():
             return "<b>No episodes:</b> newly diagnosed (Fig. 1)."
         if result is None:
             return "<b>Lines of therapy:</b> " + muted_html("shown once the case has no input error", small=False)
         out = ["<b>Lines of therapy (IMWG, derived):</b><br>"]
+        if left_out is not None:
+            rest = "" if left_out + 1 >= len(self._episodes()) else " onwards"
+            out[0] = (f"<b>Lines of therapy (IMWG, derived) — not including episode {left_out + 1}{rest}</b> "
+                      + muted_html("(until its input is complete)") + "<br>")
         for group in result.lines:
             number = group["line"] if group["line"] is not None else (
                 f"{group['line_range'][0]}–{group['line_range'][1]} (undetermined)")

@@ -32,7 +32,7 @@ from app.core import units
 from app.services.case_session import CaseSession
 from app.ui import patient_words as words
 from app.ui.context import UiContext
-from app.ui.patient_fields import ChoiceField, Field, QuantityField, TextField
+from app.ui.patient_fields import ChoiceField, Field, QuantityField, TextField, plain_label
 from app.ui.patient_history import HistoryEditor
 from app.ui.screens.base import Screen
 from app.ui.theme import Colours, styled
@@ -63,6 +63,7 @@ class PatientPanel(Screen):
         super().__init__(context, parent, **kwargs)
         self.setAccessibleName("Patient panel")
         self.fields: dict[str, Field] = {}
+        self.labels: dict[str, str] = {}
         self.history: HistoryEditor | None = None
         self._unsubscribe: Any = None
         outer = QVBoxLayout(self)
@@ -81,11 +82,11 @@ class PatientPanel(Screen):
         outer.addWidget(self.status)
         buttons = QWidget(self)
         row = WrapLayout(buttons)
-        self.go_to_error = QPushButton("&Go to the field", buttons)
+        self.go_to_error = QPushButton("G&o to the field", buttons)
         self.go_to_error.clicked.connect(self.focus_error_field)
-        self.summary_button = QPushButton("Case &summary (F5)", buttons)
+        self.summary_button = QPushButton("Case summary (F5)", buttons)
         self.summary_button.clicked.connect(lambda: self.context.navigate.emit("case", None))
-        self.open_button = QPushButton("&Open case file…", buttons)
+        self.open_button = QPushButton("Open case file…", buttons)
         self.open_button.clicked.connect(lambda: self.open_case_file())  # not clicked(checked) as the path
         self.clear_button = QPushButton("&Clear patient", buttons)
         self.clear_button.clicked.connect(self.clear_patient)
@@ -142,9 +143,10 @@ class PatientPanel(Screen):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         for text, field in rows:
             self.fields[field.path] = field
+            where = f" ({title[0].lower()}{title[1:]})" if title.startswith("Labs") else ""
+            self.labels[field.path] = plain_label(text) + where
             label = QLabel(text, box)
-            label.setWordWrap(True)
-            label.setBuddy(field)
+            label.setBuddy(field.number if isinstance(field, QuantityField) else field)
             form.addRow(label, field)
         return box
 
@@ -154,6 +156,10 @@ class PatientPanel(Screen):
     def _choice(self, path: str, choices: list[words.Choice], none: str = words.NOT_ENTERED) -> ChoiceField:
         return ChoiceField(path, self._edit, words.LABELS.get(path, path), choices, none)
 
+    def _total(self, path: str) -> TextField:
+        """A score total typed as a number (never a drop-down a stray digit could select), its range shown."""
+        return self._text(path, "int", f"not assessed; {words.RANGE_HINT[path]}")
+
     def _quantity(self, path: str, dim: units.Dimension) -> QuantityField:
         return QuantityField(path, self._edit, words.LABELS.get(path, path), dim.accepted)
 
@@ -161,24 +167,24 @@ class PatientPanel(Screen):
         page = QWidget()
         flow = WrapLayout(page, spacing=10)
         flow.addWidget(self._group("Patient", [
-            ("Assessment &date:", self._text("assessment_date", placeholder="today (YYYY-MM-DD)")),
-            ("Dia&gnosis:", self._choice("diagnosis", words.DIAGNOSIS[1:], "multiple myeloma (default)")),
-            ("&Age (years):", self._text("patient.age", "int", "required, 18–120")),
+            ("A&ssessment date:", self._text("assessment_date", placeholder="today (YYYY-MM-DD)")),
+            ("&Diagnosis:", self._choice("diagnosis", words.DIAGNOSIS[1:], "multiple myeloma (default)")),
+            ("&Age (years):", self._text("patient.age", "int", f"required, {words.RANGE_HINT['patient.age']}")),
             ("Se&x:", self._choice("patient.sex", words.SEX)),
             ("&Weight:", self._quantity("patient.weight", units.WEIGHT)),
-            ("&Height:", self._quantity("patient.height", units.HEIGHT)),
-            ("&ECOG:", self._choice("patient.ecog", words.ECOG)),
+            ("He&ight:", self._quantity("patient.height", units.HEIGHT)),
+            ("&ECOG:", self._text("patient.ecog", "int", words.RANGE_HINT["patient.ecog"])),
             ("BSA formula:", self._choice("patient.bsa_method", words.BSA_METHOD[1:], "Mosteller (default)")),
-            ("Eligible for AS&CT:", self._choice("patient.asct_eligible", words.YES_NO, "not decided")),
+            ("Eligible for ASC&T:", self._choice("patient.asct_eligible", words.YES_NO, "not decided")),
             ("Eligible for CA&R-T:", self._choice("patient.car_t_eligible", words.YES_NO, "not decided")),
         ]))
         flow.addWidget(self._group("Frailty (IMWG)", [
-            ("Charlson &index:", self._choice("patient.frailty.cci", words.CCI, "not assessed")),
-            ("Katz AD&L (0–6):", self._choice("patient.frailty.adl", words.ADL, "not assessed")),
-            ("Lawton &IADL (0–8):", self._choice("patient.frailty.iadl", words.IADL, "not assessed")),
+            ("Charlson comorbidit&y index:", self._total("patient.frailty.cci")),
+            ("&Katz ADL:", self._total("patient.frailty.adl")),
+            ("&Lawton IADL:", self._total("patient.frailty.iadl")),
         ]))
         flow.addWidget(self._group("Labs at diagnosis", [
-            ("&β2-microglobulin:", self._quantity("labs_at_diagnosis.b2m", units.B2M)),
+            ("β2-&microglobulin:", self._quantity("labs_at_diagnosis.b2m", units.B2M)),
             ("Al&bumin:", self._quantity("labs_at_diagnosis.albumin", units.ALBUMIN)),
             ("Creati&nine:", self._quantity("labs_at_diagnosis.creatinine", units.CREATININE)),
             ("LDH above ULN:", self._choice("labs_at_diagnosis.ldh_above_uln", words.YES_NO, words.NOT_TESTED)),
@@ -191,8 +197,9 @@ class PatientPanel(Screen):
     def _cytogenetics_tab(self) -> QWidget:
         page = QWidget()
         flow = WrapLayout(page, spacing=10)
-        cyto = [(f"{words.LABELS['cytogenetics.' + m]}:", self._choice(f"cytogenetics.{m}", words.PRESENT,
-                                                                       words.NOT_TESTED))
+        marks = {"del17p": "&del(17p)", "tp53_mutation": "TP53 &mutation", "t_4_14": "&t(4;14)"}
+        cyto = [(f"{marks.get(m) or words.LABELS['cytogenetics.' + m]}:",
+                 self._choice(f"cytogenetics.{m}", words.PRESENT, words.NOT_TESTED))
                 for m in ("del17p", "tp53_mutation", "t_4_14", "t_14_16", "t_14_20", "gain_1q")]
         cyto.insert(1, ("del(17p) clonal fraction (%):", self._text("cytogenetics.del17p_ccf_pct", "float",
                                                                      "not known")))
@@ -206,8 +213,8 @@ class PatientPanel(Screen):
         ])
         flow.addWidget(self.smm_box)
         flow.addWidget(self._group("Context", [
-            ("Not available here:", self._text("context.unavailable", "list", "regimens, comma-separated")),
-            ("Limited access to novel regimens:", self._choice("context.limited_access_to_novel_regimens",
+            ("&Not available here:", self._text("context.unavailable", "list", "regimens, comma-separated")),
+            ("&Limited access to novel regimens:", self._choice("context.limited_access_to_novel_regimens",
                                                                words.YES_NO)),
             ("First option available:", self._choice("context.first_option_available", words.YES_NO)),
             ("Anti-CD38 retreatment the only option:", self._choice("context.anti_cd38_retreatment_only_option",
@@ -221,31 +228,57 @@ class PatientPanel(Screen):
         for path, field in self.fields.items():
             field.show_value(session.get(path))
         self.smm_box.setVisible(session.get("diagnosis") == "smm" or session.get("smm") is not None)
-        self.status.setProperty("error", "true" if session.error is not None else "false")
+        err = session.error
+        incomplete = err is not None and err.code == "missing_field" and session.before_error is not None
+        self.status.setProperty("error", "true" if err is not None and not incomplete else "false")
         self.status.style().unpolish(self.status)
         self.status.style().polish(self.status)
         self.status.setText(self.status_html())
-        self.go_to_error.setVisible(session.error is not None)
+        self.status.setToolTip(f"{err.field}: {err.message}" if err is not None else "")
+        self.go_to_error.setVisible(err is not None)
         self.clear_button.setEnabled(not session.is_empty)
+
+    def error_label_of(self) -> dict[str, str]:
+        """Case path → the label shown beside its field (episode fields as ``treatment_history.*.key``)."""
+        out = dict(self.labels)
+        if self.history is not None:
+            out.update({f"treatment_history.*.{k}": v for k, v in self.history.labels.items()})
+        return out
+
+    def error_text(self) -> str:
+        """The input error in the screen's words: "Age (years): must be a whole number of years from 18 to 120"."""
+        err = self.session.error
+        if err is None:
+            return ""
+        label, message = words.error_words(err, self.error_label_of())
+        return f"{label}: {message}"
 
     def status_html(self) -> str:
         session = self.session
         if session.is_empty:
             return "No patient entered. Start with the age; everything else is optional."
         if session.error is not None:
-            err = session.error
-            return (f"<b>Check {escape(words.path_words(err.field))}</b> "
-                    f"<span>({escape(err.field)})</span>: {escape(err.message)}")
+            label, message = words.error_words(session.error, self.error_label_of())
+            text = f"<b>{escape(label)}:</b> {escape(message)}"
+            before = session.before_error
+            if before is None:
+                return text
+            index, result = before
+            left_out = f"episode {index + 1}" if index + 1 >= len(session.get("treatment_history") or []) \
+                else f"episodes {index + 1} onwards"
+            return text + "<br>" + self._where(result) + " " + muted_html(f"· not including {escape(left_out)}")
         result = session.result
         assert result is not None
+        return self._where(result) + " " + muted_html(f"· assessed {escape(result.assessment_date)}")
+
+    @staticmethod
+    def _where(result: Any) -> str:
         fig = result.figure
         if fig.id is not None:
-            where = f"<b>{escape(fig.id.replace('fig', 'Fig. '))}</b>: {escape(fig.reason or '')}"
-        elif fig.not_applicable:
-            where = f"No figure: {escape(fig.not_applicable)}"
-        else:
-            where = f"Figure undetermined: {escape(fig.reason or '')}; missing {escape(words.paths_words(fig.missing))}"
-        return where + " " + muted_html(f"· assessed {escape(result.assessment_date)}")
+            return f"<b>{escape(fig.id.replace('fig', 'Fig. '))}</b>: {escape(fig.reason or '')}"
+        if fig.not_applicable:
+            return f"No figure: {escape(fig.not_applicable)}"
+        return f"Figure undetermined: {escape(fig.reason or '')}; missing {escape(words.paths_words(fig.missing))}"
 
     def focus_error_field(self) -> None:
         err = self.session.error

@@ -72,7 +72,8 @@ def test_an_input_error_is_named_in_words_and_go_to_field_focuses_it(qtbot, wind
     qtbot.keyClicks(panel.fields["patient.age"], "64")
     qtbot.keyClicks(panel.fields["labs_at_diagnosis.b2m"].number, "abc")
     text = panel.status.text()
-    assert "β2-microglobulin at diagnosis" in text and "labs_at_diagnosis.b2m" in text
+    assert "β2-microglobulin (labs at diagnosis):" in text and "cannot read" in text
+    assert "labs_at_diagnosis" not in text and "labs_at_diagnosis.b2m" in panel.status.toolTip()
     assert panel.go_to_error.isVisibleTo(panel)
     window.activateWindow()
     panel.focus_error_field()
