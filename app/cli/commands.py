@@ -38,20 +38,19 @@ def _dispatch(guide: Guide, args: argparse.Namespace) -> int:
         from app.services.local_layer import summary
         from app.services.problem_report import info_with_versions
 
-        data = {**info_with_versions(guide), "local_layer": summary(guide.data_dir)}
-        text = render.info(data) + _local_line(data["local_layer"]) if as_text else None
-        _emit(data, text)
+        info = {**info_with_versions(guide), "local_layer": summary(guide.data_dir)}
+        _emit(info, render.info(info) + _local_line(info["local_layer"]) if as_text else None)
     elif cmd == "recs":
-        data = add_to_recs(guide.recs(section=args.section, evidence=args.evidence), local_view(guide))
-        _emit(data, render.recs(data) if as_text else None)
+        statements = add_to_recs(guide.recs(section=args.section, evidence=args.evidence), local_view(guide))
+        _emit(statements, render.recs(statements) if as_text else None)
     elif cmd == "search":
         if args.limit < 1 or args.limit > 500:
             raise CliError("invalid_limit", "--limit must be between 1 and 500", field="limit")
-        data = guide.search(" ".join(args.query), limit=args.limit)
-        _emit(data, render.search(data) if as_text else None)
+        hits = guide.search(" ".join(args.query), limit=args.limit)
+        _emit(hits, render.search(hits) if as_text else None)
     elif cmd == "toxicity":
-        data = add_to_toxicity(guide.toxicity(args.syndrome, args.grade), local_view(guide))
-        _emit(data, render.toxicity(data) if as_text else None)
+        panels = add_to_toxicity(guide.toxicity(args.syndrome, args.grade), local_view(guide))
+        _emit(panels, render.toxicity(panels) if as_text else None)
     elif cmd == "flow":
         return _flow(guide, args, as_text)
     elif cmd == "calc":
@@ -88,8 +87,8 @@ def _flow(guide: Guide, args: argparse.Namespace, as_text: bool) -> int:
     if not args.figure:
         raise CliError("missing_figure", "name a figure (fig1, fig2, fig3) or use --list", field="figure")
     if args.describe:
-        data = guide.describe(args.figure)
-        _emit(data, render.describe(data) if as_text else None)
+        described = guide.describe(args.figure)
+        _emit(described, render.describe(described) if as_text else None)
         return EXIT_OK
     if args.facts is None:
         raise CliError("missing_mode", "use --describe or --facts JSON", field="facts")

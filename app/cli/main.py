@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import NoReturn
+from typing import NoReturn, TypedDict
 
 from app.cli.errors import EXIT_INTERNAL, EXIT_OK, CliError
 
@@ -99,15 +99,23 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
-def _plain_gui_launch(argv: list[str]) -> dict[str, object] | None:
+class _GuiLaunch(TypedDict):
+    data_dir: str | None
+    exit_after_paint: bool
+    self_test: bool
+
+
+def _plain_gui_launch(argv: list[str]) -> _GuiLaunch | None:
     """The launch arguments when ``argv`` only starts the GUI, so the window paints without
     building the whole command-line parser; None when anything else was asked."""
-    options: dict[str, object] = {"data_dir": None, "exit_after_paint": False, "self_test": False}
+    options: _GuiLaunch = {"data_dir": None, "exit_after_paint": False, "self_test": False}
     rest = list(argv)
     while rest:
         token = rest.pop(0)
-        if token in ("--exit-after-paint", "--self-test"):
-            options[token[2:].replace("-", "_")] = True
+        if token == "--exit-after-paint":
+            options["exit_after_paint"] = True
+        elif token == "--self-test":
+            options["self_test"] = True
         elif token == "--data-dir" and rest and not rest[0].startswith("-"):
             options["data_dir"] = rest.pop(0)
         elif token.startswith("--data-dir=") and len(token) > len("--data-dir="):

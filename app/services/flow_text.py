@@ -39,7 +39,7 @@ def value_words(figure: Figure, name: str, value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):
-        return ", ".join(VALUE_WORDS.get(v, v) for v in value) if value else "none of these"
+        return ", ".join(str(VALUE_WORDS.get(v, v)) for v in value) if value else "none of these"
     if isinstance(value, str):
         return VALUE_WORDS.get(value, value)
     if spec is not None and spec.unit and isinstance(value, int | float):

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from app import __version__
-from app.core.calculators.base import REGISTRY, CalcResult
+from app.core.calculators.base import REGISTRY, CalcResult, Calculator
 from app.core.content.models import Statement, UntaggedBullet
 from app.core.evidence import evidence_from_short
 from app.core.flowchart.engine import Evaluation, evaluate
@@ -208,7 +208,7 @@ def _load_calculators() -> None:
     import app.core.calculators.all  # noqa: F401  (registers every calculator)
 
 
-def _calculator(calc_id: str) -> Any:
+def _calculator(calc_id: str) -> Calculator[Any]:
     _load_calculators()
     if calc_id not in REGISTRY:
         raise UnknownItem("calculator", f"unknown calculator {calc_id!r}; known: {', '.join(REGISTRY)}")

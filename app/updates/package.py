@@ -200,7 +200,7 @@ def read_layout(
         if info.flag_bits & 0x8:
             raise _reject("unsupported_zip", f"{name} uses a data descriptor")
 
-    found: dict[str, Member] = {}
+    located: dict[str, Member] = {}
     for info in infos:
         fh.seek(info.header_offset)
         raw = fh.read(_LOCAL.size)
@@ -214,8 +214,8 @@ def read_layout(
                 != (info.CRC, info.compress_size, info.file_size)):
             raise _reject("corrupt_zip", f"the local header of {info.orig_filename} disagrees with the directory")
         start = info.header_offset + _LOCAL.size + name_len + extra_len
-        found[info.orig_filename] = Member(info.orig_filename, start, info.file_size, info.CRC)
-    spans = sorted(((i.header_offset, found[i.orig_filename]) for i in infos), key=lambda s: s[0])
+        located[info.orig_filename] = Member(info.orig_filename, start, info.file_size, info.CRC)
+    spans = sorted(((i.header_offset, located[i.orig_filename]) for i in infos), key=lambda s: s[0])
     end_of_previous = 0
     for header_offset, member in spans:
         if header_offset < end_of_previous:
@@ -223,7 +223,7 @@ def read_layout(
         end_of_previous = member.offset + member.size
         if end_of_previous > cd_offset:
             raise _reject("truncated", f"{member.name} runs past the zip directory")
-    return found
+    return located
 
 
 def _check_name(info: zipfile.ZipInfo) -> None:
