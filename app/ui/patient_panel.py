@@ -14,7 +14,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -234,9 +234,19 @@ class PatientPanel(Screen):
         self.status.style().unpolish(self.status)
         self.status.style().polish(self.status)
         self.status.setText(self.status_html())
+        self._reserve_status_lines()
         self.status.setToolTip(f"{err.field}: {err.message}" if err is not None else "")
         self.go_to_error.setVisible(err is not None)
         self.clear_button.setEnabled(not session.is_empty)
+
+    def _reserve_status_lines(self) -> None:
+        """Two lines kept for the status (an error line above the routing), so the tabs below do not jump."""
+        self.status.setMinimumHeight(2 * self.status.fontMetrics().lineSpacing())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._reserve_status_lines()
 
     def error_label_of(self) -> dict[str, str]:
         """Case path → the label shown beside its field (episode fields as ``treatment_history.*.key``)."""
