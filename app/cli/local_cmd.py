@@ -85,10 +85,12 @@ def _dispatch(args: argparse.Namespace, data_dir: Path) -> int:
     elif action == "build":
         _build(args, data_dir)
     elif action == "verify":
+        from app.services.local_changes import compare_installed
         from app.updates import local_install
 
         checked = local_install.verify(Path(args.package), data_dir)
-        data = {"accepted": True, **checked.describe(), "adds": _adds(checked)}
+        data = {"accepted": True, **checked.describe(), "adds": _adds(checked),
+                "changes": compare_installed(data_dir, checked.source)}
         _emit(data, _package_text(data, "would be accepted") if as_text else None)
     elif action == "apply":
         from app.updates import local_install
@@ -228,6 +230,10 @@ def _package_text(data: dict[str, Any], verdict: str) -> str:
     lines += [f"  note {n['id']} at {n['anchor']} (approved {n['approved']}, review by {n['review_by']})"
               for n in data["adds"]["notes"]]
     lines += [f"  not on the local formulary: {u['regimen']} ({u['reason']})" for u in data["adds"]["unavailable"]]
+    if "changes" in data:
+        from app.services.local_changes import text_lines
+
+        lines += ["What installing it changes:", *(f"  {line}" for line in text_lines(data["changes"]))]
     return "\n".join(lines)
 
 

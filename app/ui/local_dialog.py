@@ -1,14 +1,15 @@
-"""File → Install local layer…: what a hospital's signed local layer is, who signed it and what it adds.
+"""File → Install local layer…: what a hospital's signed local layer is, who signed it and what it changes.
 
-Works like the guideline update dialog (:mod:`app.ui.update_dialog`): the package is verified off
-the GUI thread with every check ``apply`` makes (``app.updates.local_install.verify``: the local
-trust root's threshold, the local signature purpose, the sequence floor, hashes, strict zip),
-changing nothing; the verified facts are shown — hospital, layer version (sequence), date, the
-content it was built against, the signers, and what it adds (notes per kind, regimens taken off
-the formulary). Only an accepted package gets an *Install local layer* button; Cancel keeps the
-default focus. A refused package shows the reason with its code; an installation without a local
-trust root says that IT must run ``mmguide admin init-local-trust`` first.
-"""
+Works like the guideline update dialog (:mod:`app.ui.update_dialog`): the package is checked off
+the GUI thread with every check ``apply`` makes (``app.updates.local_install.check_to_install``: the
+local trust root's threshold, the local signature purpose, the sequence floor, hashes, strict zip),
+installing nothing; the verified facts are shown — hospital, layer version (sequence), signing date,
+the content it was built against, the signers — and what installing it changes against the layer
+installed now (:mod:`app.services.local_changes`: the layer it replaces, each note new / changed /
+unchanged / removed, formulary entries added or removed). Only a package that passed gets an
+*Install local layer* button; Cancel keeps the default focus. Opening a package here is an install
+attempt: a refusal is written to the audit log as ``local apply`` writes it (``local_reject``), shows
+its code, its reason and one line of what to do, and the button becomes Close."""
 
 from __future__ import annotations
 
@@ -20,12 +21,25 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
+from app.core.local.words import refusal_advice
 from app.ui.update_dialog import run_in_background
 
-NO_LOCAL_TRUST_ADVICE = (
-    "This installation has no local trust root, so no local layer can be checked. IT installs one first with "
-    "`mmguide admin init-local-trust --key H1.pub [--key H2.pub …] --threshold N`."
-)
+#: how each anchor kind is named in the dialog: (one, several)
+KIND_WORDS: dict[str, tuple[str, str]] = {
+    "statement": ("statement", "statements"), "regimen": ("regimen", "regimens"),
+    "figure-node": ("flowchart box", "flowchart boxes"), "recommendation": ("recommendation", "recommendations"),
+    "toxicity": ("CRS/ICANS grade panel", "CRS/ICANS grade panels"), "calculator": ("calculator", "calculators"),
+}
+CHANGE_ORDER = ("new", "changed", "unchanged", "removed")
+
+
+def kinds_words(kinds: Counter[str]) -> str:
+    """"2 on regimens, 1 on a CRS/ICANS grade panel" (singular and plural spelled out, never "toxicitys")."""
+    parts = []
+    for kind, count in sorted(kinds.items()):
+        one, several = KIND_WORDS.get(kind, (kind, kind))
+        parts.append(f"{count} on {'a ' + one if count == 1 else several}")
+    return ", ".join(parts) or "none"
 
 
 def _rows(rows: list[tuple[str, str]]) -> str:
@@ -36,8 +50,30 @@ def _rows(rows: list[tuple[str, str]]) -> str:
     return f"<table cellspacing='0' cellpadding='2'>{cells}</table>"
 
 
-def describe_local(checked: Any) -> str:
-    """The HTML of a verified local package: what it is, who signed it, what it adds."""
+def changes_html(changes: dict[str, Any]) -> str:
+    """The comparison with the installed layer (:mod:`app.services.local_changes`): what it replaces, each
+    note new / changed (which fields) / unchanged / removed, and the formulary entries added or removed."""
+    from app.services.local_changes import note_change_words, replaces_line
+
+    counts = changes["counts"]
+    parts = [f"<p><b>{escape(replaces_line(changes))}</b></p>",
+             "<p>Notes: " + ", ".join(f"{counts[c]} {c}" for c in CHANGE_ORDER) + "</p>"]
+    rows = "".join(
+        f"<tr><td valign='top'><b>{escape(note_change_words(n))}</b></td><td valign='top'><code>{escape(n['id'])}"
+        f"</code></td><td valign='top'>{escape(n['anchor'])}</td></tr>"
+        for c in CHANGE_ORDER for n in changes["notes"] if n["change"] == c)
+    parts.append("<table cellspacing='0' cellpadding='2'><tr><th align='left'>Change</th><th align='left'>Note"
+                 f"</th><th align='left'>Where it attaches</th></tr>{rows}</table>")
+    off = changes["unavailable"]
+    moved = [f"{words}: <b>{escape(', '.join(off[key]))}</b>" for key, words in
+             (("added", "added"), ("changed", "reason or date changed"), ("removed", "removed (available again)"))
+             if off[key]]
+    parts.append("<p>Not-on-formulary list: " + ("; ".join(moved) if moved else "no change") + "</p>")
+    return "".join(parts)
+
+
+def describe_local(checked: Any, changes: dict[str, Any] | None = None) -> str:
+    """The HTML of a verified local package: what it is, who signed it, what it changes and holds."""
     facts = checked.describe()
     source = checked.source
     kinds = Counter(n.anchor.kind for n in source.notes)
@@ -45,7 +81,7 @@ def describe_local(checked: Any) -> str:
         ("Package file", escape(str(facts.get("package", "")))),
         ("Hospital", f"<b>{escape(str(facts.get('hospital', '')))}</b>"),
         ("Layer version", escape(str(facts.get("sequence", ""))) + " (sequence number)"),
-        ("Created", escape(str(facts.get("created", "")))),
+        ("Signed", escape(str(facts.get("created", "")))),
         ("Built against content", escape(f"{facts.get('content_version', '')} ({facts.get('content_date', '')})")),
     ])]
     signers = facts.get("signers") or []
@@ -54,11 +90,16 @@ def describe_local(checked: Any) -> str:
                  "installation's <b>local</b> trust root (the hospital's keys, not the publisher's):</p><ul>")
     parts += [f"<li><b>{escape(s.get('name') or 'unnamed key')}</b> — key id <code>{escape(str(s.get('keyid')))}"
               "</code></li>" for s in signers]
-    parts.append("</ul><h3>What it adds</h3>")
-    per_kind = ", ".join(f"{count} on {kind.replace('-', ' ')}s" for kind, count in sorted(kinds.items())) or "none"
-    unavailable = "".join(f"<li><b>{escape(u.regimen)}</b>: {escape(u.reason)}</li>" for u in source.unavailable)
+    parts.append("</ul>")
+    if changes is not None:
+        parts.append("<h3>What installing it changes</h3>")
+        parts.append(changes_html(changes))
+    parts.append("<h3>What the layer holds</h3>")
+    unavailable = "".join(
+        f"<li><b>{escape(u.regimen)}</b>: {escape(u.reason)}"
+        f"{f' (approved {u.approved.isoformat()})' if u.approved else ''}</li>" for u in source.unavailable)
     parts.append(_rows([
-        (f"Local notes ({len(source.notes)})", escape(per_kind)),
+        (f"Local notes ({len(source.notes)})", escape(kinds_words(kinds))),
         (f"Not on the local formulary ({len(source.unavailable)})",
          f"<ul>{unavailable}</ul>" if unavailable else "none"),
     ]))
@@ -84,7 +125,9 @@ class LocalLayerDialog(QDialog):
         self.data_dir = Path(data_dir)
         self.state = self.CHECKING
         self.checked: Any = None
+        self.changes: dict[str, Any] | None = None
         self.error: Any = None
+        self.advice = ""
         self.setWindowTitle("Install local layer")
         self.setAccessibleName("Install local layer")
         self.setMinimumSize(600, 440)
@@ -119,20 +162,25 @@ class LocalLayerDialog(QDialog):
         run_in_background(self._verify, self._verified, owner=self)
 
     def _verify(self) -> Any:
+        """The install attempt's check (a refusal is audited, as ``local apply`` audits it) and the
+        comparison with the layer installed now."""
+        from app.services.local_changes import compare_installed
         from app.updates import local_install
 
-        return local_install.verify(self.package, self.data_dir)
+        checked = local_install.check_to_install(self.package, self.data_dir)
+        return checked, compare_installed(self.data_dir, checked.source)
 
     def _verified(self, ok: bool, value: Any) -> None:
         if not ok:
             self._refused(value, "The package is refused; nothing was changed.")
             return
-        self.checked = value
+        checked, self.changes = value
+        self.checked = checked
         self.state = self.ACCEPTED
-        hospital = value.manifest.hospital
-        self.verdict.setText(f"Accepted: a local layer of {hospital}, signed by {self._signers(value)}. "
-                             "Check what it adds, then install it.")
-        self.details.setHtml(describe_local(value))
+        hospital = checked.manifest.hospital
+        self.verdict.setText(f"Checked: can be installed. A local layer of {hospital}, signed by "
+                             f"{self._signers(checked)}. Check what it changes, then install it.")
+        self.details.setHtml(describe_local(checked, self.changes))
         self.install_button.setVisible(True)
 
     def _signers(self, checked: Any) -> str:
@@ -144,11 +192,14 @@ class LocalLayerDialog(QDialog):
         self.state = self.REFUSED
         code = getattr(exc, "code", type(exc).__name__)
         message = getattr(exc, "message", str(exc))
-        advice = f"<p>{escape(NO_LOCAL_TRUST_ADVICE)}</p>" if code == "no_local_trust_root" else ""
+        self.advice = refusal_advice(str(code))
         self.verdict.setText(headline)
-        self.details.setHtml(_rows([("Reason code", f"<code>{escape(str(code))}</code>"),
-                                    ("Reason", escape(str(message)))]) + advice)
+        self.details.setHtml(_rows([("What to do", f"<b>{escape(self.advice)}</b>"),
+                                    ("Reason code", f"<code>{escape(str(code))}</code>"),
+                                    ("Reason", escape(str(message)))]))
         self.install_button.setVisible(False)
+        self.cancel_button.setText("Close")
+        self.cancel_button.setAccessibleName("Close: nothing was installed")
 
     def install(self) -> None:
         if self.state != self.ACCEPTED:

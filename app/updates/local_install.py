@@ -168,8 +168,29 @@ def _check_file(path: Path, root: TrustRoot, floor: int) -> CheckedLocalPackage:
 
 
 def verify(package: Path, data_dir: Path) -> CheckedLocalPackage:
-    """Everything :func:`apply` checks; changes nothing."""
+    """Everything :func:`apply` checks; changes nothing (a verify-only check is not audited)."""
     return _check_file(Path(package), require_local_root(data_dir), sequence_floor(data_dir))
+
+
+def check_to_install(package: Path, data_dir: Path) -> CheckedLocalPackage:
+    """:func:`verify` as the first step of an install attempt (the GUI's dialog): a refusal is written to
+    the audit log exactly as :func:`apply` writes it; an accepted package changes nothing."""
+    try:
+        return verify(package, data_dir)
+    except (UpdateRejected, UpdateUsageError) as exc:
+        _audit_refusal(_layout(data_dir), Path(package), exc)
+        raise
+
+
+def _audit_refusal(layout: LocalLayout, package: Path, exc: UpdateRejected | UpdateUsageError) -> None:
+    """``local_reject`` (a refused package) or ``local_failed`` (a usage problem) with code, message and
+    package name; when the line cannot be written, the error's message says so."""
+    kind = "reject" if isinstance(exc, UpdateRejected) else "failed"
+    problem = try_append_history(layout, {"action": f"{LOG_PREFIX}{kind}", "code": exc.code,
+                                          "message": exc.message, "package": package.name})
+    if problem is not None:
+        exc.message = f"{exc.message} ({problem})"
+        exc.args = (exc.message,)
 
 
 def apply(package: Path, data_dir: Path) -> CheckedLocalPackage:
@@ -188,12 +209,7 @@ def apply(package: Path, data_dir: Path) -> CheckedLocalPackage:
                                                f"({exc.strerror or exc})"))
         return result
     except (UpdateRejected, UpdateUsageError) as exc:
-        kind = "reject" if isinstance(exc, UpdateRejected) else "failed"
-        problem = try_append_history(layout, {"action": f"{LOG_PREFIX}{kind}", "code": exc.code,
-                                              "message": exc.message, "package": package.name})
-        if problem is not None:
-            exc.message = f"{exc.message} ({problem})"
-            exc.args = (exc.message,)
+        _audit_refusal(layout, package, exc)
         raise
     except OSError as exc:
         raise io_failure(exc, layout, "installing the local layer") from None

@@ -71,3 +71,65 @@ def test_file_menu_has_install_local_layer(qtbot, guide, fresh_main_windows):
     window = shown_main_window(qtbot, guide=guide)
     assert window.install_local_action.text() == "Install &local layer…"
     assert window.install_local_action in window.menuBar().actions()[0].menu().actions()
+
+
+def _history(data: Path) -> list[dict]:
+    import json
+
+    return [json.loads(line) for line in (data / "history.jsonl").read_text().splitlines()]
+
+
+def test_a_tampered_package_is_refused_audited_with_advice_and_a_close_button(qtbot, package_and_data, tmp_path):
+    """h8-50: the refusal left no audit line, gave no advice and offered "Cancel"."""
+    import zipfile
+
+    from app.ui.local_dialog import LocalLayerDialog
+    from tests.updates.helpers import RawMember, raw_zip
+
+    package, data = package_and_data
+    with zipfile.ZipFile(package) as zf:
+        members = {n: zf.read(n) for n in zf.namelist()}
+    members["layer.json"] = members["layer.json"].replace(b"SC here", b"IV here")  # same length, other words
+    tampered = tmp_path / "tampered.zip"
+    tampered.write_bytes(raw_zip([RawMember(n, d) for n, d in members.items()]))
+    dialog = LocalLayerDialog(tampered, data)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.state == dialog.REFUSED, timeout=10000)
+    shown = " ".join(dialog.details.toPlainText().split())
+    assert "layer_hash_mismatch" in shown
+    assert "Do not install it" in shown and "Get a fresh copy from the pharmacy and tell IT security." in shown
+    assert dialog.cancel_button.text() == "Close" and not dialog.install_button.isVisible()
+    last = _history(data)[-1]
+    assert {k: last[k] for k in ("action", "code", "package")} == {
+        "action": "local_reject", "code": "layer_hash_mismatch", "package": "tampered.zip"}
+    assert not (data / "local" / "layer.zip").exists()
+
+
+def test_layer_two_says_what_it_replaces_and_each_notes_change(qtbot, package_and_data, tmp_path):
+    """h8-51: layer 2 listed all notes as "what it adds", said "Accepted" and wrote "toxicitys"."""
+    from app.ui.local_dialog import LocalLayerDialog
+    from app.updates.keys import load_private
+    from app.updates.local_install import apply
+    from tests.local.test_local_changes import layer_two
+
+    package, data = package_and_data
+    apply(package, data)
+    keys = [load_private(tmp_path / "keys" / f"{n}.key") for n in ("h1", "h2")]
+    second = build(layer_two(yaml.safe_load(TEMPLATE)), tmp_path / "local-2.zip", keys, sequence=2)
+    dialog = LocalLayerDialog(second, data)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.state == dialog.ACCEPTED, timeout=10000)
+    assert dialog.verdict.text().startswith("Checked: can be installed.")
+    shown = dialog.details.toPlainText()
+    assert "Replaces layer 1 of St Example University Hospital, Haematology (signed " in shown
+    assert "Notes: 1 new, 1 changed, 4 unchanged, 1 removed" in shown
+    lines = shown.splitlines()
+    rows = {lines[i + 1]: lines[i] for i in range(len(lines) - 1) if lines[i + 1].startswith("local-")}
+    assert {k: rows[k] for k in ("local-dara-sc", "local-mdt-second-line", "local-new-one", "local-step-up")} == {
+        "local-dara-sc": "changed text", "local-mdt-second-line": "removed", "local-new-one": "new",
+        "local-step-up": "unchanged"}
+    shown = " ".join(shown.split())
+    assert "added: BelaPd" in shown and "removed (available again): cilta-cel" in shown
+    assert "toxicitys" not in shown and "1 on a CRS/ICANS grade panel" in shown

@@ -86,3 +86,42 @@ def formulary_reason(layer: InstalledLayer, entry: LocalUnavailable) -> str:
     formulary (<hospital>, layer N, approved <date>): <reason>" — "signed <date>" without an approval date."""
     return (f"not on the local formulary ({layer.hospital}, layer {layer.sequence}, "
             f"{formulary_when(layer, entry)}): {entry.reason}")
+
+
+# -- a refused local package: one line of what to do, per family of refusal codes --------------------------
+
+_TAMPERED = ("bad_signature", "layer_hash_mismatch", "length_mismatch", "manifest_mismatch", "bad_manifest",
+             "invalid_layer", "corrupt_zip", "malformed_package", "malformed_signatures", "not_zip", "truncated",
+             "empty", "unexpected_member", "missing_member", "duplicate_member", "directory_member",
+             "symlink_member", "compressed_member", "encrypted_member", "unsupported_zip", "unsafe_name",
+             "path_traversal", "absolute_path", "too_many_members", "oversized_member", "oversized_package",
+             "zip_bomb", "duplicate_signature")
+_UNTRUSTED = ("untrusted_signer", "below_threshold")
+_ADVICE_FAMILIES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (_TAMPERED, "Do not install it: the package was altered or damaged after it was signed. Get a fresh copy "
+                "from the pharmacy and tell IT security."),
+    (_UNTRUSTED, "Do not install it: it is not signed by enough of this hospital's keys. Get a fresh copy from "
+                 "the pharmacy and tell IT security."),
+    (("older_sequence",), "A newer local layer is already installed here; nothing needs doing. Ask the pharmacy "
+                          "if you expected this one to be the newest."),
+    (("replayed_sequence",), "This layer number is already installed (or was before); nothing needs doing. A "
+                             "changed layer must be rebuilt with a higher sequence number."),
+    (("guideline_package",), "This is a guideline update, not a local layer: install it with File → Install "
+                             "update."),
+    (("wrong_product",), "This package is for another product: ask the pharmacy for this guide's local layer."),
+    (("no_local_trust_root",), "This installation has no local trust root, so no local layer can be checked. IT "
+                               "installs one first with `mmguide admin init-local-trust --key H1.pub "
+                               "[--key H2.pub …] --threshold N`."),
+    (("invalid_local_trust_root",), "This installation's local trust root is damaged: tell IT, who set it again "
+                                    "with `mmguide admin init-local-trust`."),
+    (("package_not_found", "unreadable_package"), "Check that the file exists and can be read, then try again."),
+)
+DEFAULT_ADVICE = "Do not install it; ask the pharmacy for a fresh copy and tell IT."
+
+
+def refusal_advice(code: str) -> str:
+    """One line of what to do about a refused local package, by the family of its refusal code."""
+    for codes, advice in _ADVICE_FAMILIES:
+        if code in codes:
+            return advice
+    return DEFAULT_ADVICE
