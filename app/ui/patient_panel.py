@@ -158,7 +158,7 @@ class PatientPanel(Screen):
 
     def _total(self, path: str) -> TextField:
         """A score total typed as a number (never a drop-down a stray digit could select), its range shown."""
-        return self._text(path, "int", f"not assessed; {words.RANGE_HINT[path]}")
+        return self._text(path, "int", f"not assessed; {words.range_hint()[path]}")
 
     def _quantity(self, path: str, dim: units.Dimension) -> QuantityField:
         return QuantityField(path, self._edit, words.LABELS.get(path, path), dim.accepted)
@@ -169,11 +169,11 @@ class PatientPanel(Screen):
         flow.addWidget(self._group("Patient", [
             ("A&ssessment date:", self._text("assessment_date", placeholder="today (YYYY-MM-DD)")),
             ("&Diagnosis:", self._choice("diagnosis", words.DIAGNOSIS[1:], "multiple myeloma (default)")),
-            ("&Age (years):", self._text("patient.age", "int", f"required, {words.RANGE_HINT['patient.age']}")),
+            ("&Age (years):", self._text("patient.age", "int", f"required, {words.range_hint()['patient.age']}")),
             ("Se&x:", self._choice("patient.sex", words.SEX)),
             ("&Weight:", self._quantity("patient.weight", units.WEIGHT)),
             ("He&ight:", self._quantity("patient.height", units.HEIGHT)),
-            ("&ECOG:", self._text("patient.ecog", "int", words.RANGE_HINT["patient.ecog"])),
+            ("&ECOG:", self._text("patient.ecog", "int", words.range_hint()["patient.ecog"])),
             ("BSA formula:", self._choice("patient.bsa_method", words.BSA_METHOD[1:], "Mosteller (default)")),
             ("Eligible for ASC&T:", self._choice("patient.asct_eligible", words.YES_NO, "not decided")),
             ("Eligible for CA&R-T:", self._choice("patient.car_t_eligible", words.YES_NO, "not decided")),
@@ -245,7 +245,7 @@ class PatientPanel(Screen):
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() == QEvent.Type.FontChange:
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "status"):
             self._reserve_status_lines()
 
     def error_label_of(self) -> dict[str, str]:

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import re
 import typing
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from app.core.calculators.fields import AgeYears, Percent
-from app.core.calculators.frailty import AdlTotal, CciTotal, Ecog, IadlTotal
-from app.core.case.errors import CaseInputError
-from app.core.case.model import Episode
+if TYPE_CHECKING:
+    from app.core.case.errors import CaseInputError
 
 Choice = tuple[str, Any]
 
@@ -152,28 +151,40 @@ def _range(annotated: Any) -> str:
     return f"{low:g} to {high:g}"
 
 
-def _episode_field(name: str) -> Any:
-    return Episode.model_fields[name].annotation
+@cache
+def accepted() -> dict[str, str]:
+    """What each number field accepts, in words (the ranges are those of the core types named; imported
+    here, not at module load, so the window paints before pydantic loads)."""
+    from app.core.calculators.fields import AgeYears, Percent
+    from app.core.calculators.frailty import AdlTotal, CciTotal, Ecog, IadlTotal
+    from app.core.case.model import Episode
+
+    def _episode_field(name: str) -> Any:
+        return Episode.model_fields[name].annotation
+
+    return {
+        "patient.age": f"a whole number of years from {_range(AgeYears)}",
+        "patient.ecog": f"a whole number from {_range(Ecog)}",
+        "patient.frailty.cci": f"a whole number from {_range(CciTotal)}",
+        "patient.frailty.adl": f"a whole number from {_range(AdlTotal)}",
+        "patient.frailty.iadl": f"a whole number from {_range(IadlTotal)}",
+        "cytogenetics.del17p_ccf_pct": f"a percentage from {_range(Percent)}",
+        "smm.bmpc_pct": f"a percentage from {_range(Percent)}",
+        "treatment_history.*.duration_months": (
+            f"a number of months greater than 0, at most {bounds(_episode_field('duration_months'))[1]:g}"),
+        "treatment_history.*.cycles": f"a whole number from {_range(_episode_field('cycles'))}",
+    }
 
 
-#: what each number field accepts, in words (the ranges are those of the core types named)
-ACCEPTED: dict[str, str] = {
-    "patient.age": f"a whole number of years from {_range(AgeYears)}",
-    "patient.ecog": f"a whole number from {_range(Ecog)}",
-    "patient.frailty.cci": f"a whole number from {_range(CciTotal)}",
-    "patient.frailty.adl": f"a whole number from {_range(AdlTotal)}",
-    "patient.frailty.iadl": f"a whole number from {_range(IadlTotal)}",
-    "cytogenetics.del17p_ccf_pct": f"a percentage from {_range(Percent)}",
-    "smm.bmpc_pct": f"a percentage from {_range(Percent)}",
-    "treatment_history.*.duration_months": (
-        f"a number of months greater than 0, at most {bounds(_episode_field('duration_months'))[1]:g}"),
-    "treatment_history.*.cycles": f"a whole number from {_range(_episode_field('cycles'))}",
-}
+@cache
+def range_hint() -> dict[str, str]:
+    """A number field's placeholder: the range it accepts ("0–37")."""
+    from app.core.calculators.fields import AgeYears
+    from app.core.calculators.frailty import AdlTotal, CciTotal, Ecog, IadlTotal
 
-#: a number field's placeholder: the range it accepts
-RANGE_HINT: dict[str, str] = {path: "–".join(f"{b:g}" for b in bounds(t)) for path, t in (
-    ("patient.frailty.cci", CciTotal), ("patient.frailty.adl", AdlTotal), ("patient.frailty.iadl", IadlTotal),
-    ("patient.ecog", Ecog), ("patient.age", AgeYears))}
+    return {path: "–".join(f"{b:g}" for b in bounds(t)) for path, t in (
+        ("patient.frailty.cci", CciTotal), ("patient.frailty.adl", AdlTotal), ("patient.frailty.iadl", IadlTotal),
+        ("patient.ecog", Ecog), ("patient.age", AgeYears))}
 
 _EPISODE = re.compile(r"^treatment_history\.(\d+)(?:\.(.+))?$")
 NO_REGIMEN = "enter a regimen or drugs (only an ASCT or allo-SCT may have neither)"
@@ -204,9 +215,9 @@ def error_words(err: CaseInputError, label_of: dict[str, str]) -> tuple[str, str
         return f"Episode {int(match.group(1)) + 1}", NO_REGIMEN
     if err.code == "missing_field":
         return label, "required"
-    accepted = ACCEPTED.get(generic)
-    if accepted is not None and "Input should" in err.message:
-        return label, f"must be {accepted}"
+    allowed = accepted().get(generic)
+    if allowed is not None and "Input should" in err.message:
+        return label, f"must be {allowed}"
     message = err.message
     for prefix in (f"{err.field}: ", f"{err.field} "):
         message = message.removeprefix(prefix)
