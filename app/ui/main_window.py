@@ -296,8 +296,6 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_menus(self) -> None:
-        from app.ui.local_dialog import open_local_dialog
-
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         self.copy_action = self._action(
@@ -317,7 +315,7 @@ class MainWindow(QMainWindow):
             tip="Check a signed guideline update package (.zip) and install it",
         )
         self.install_local_action = self._action(
-            file_menu, "Install &local layer…", lambda: open_local_dialog(self),
+            file_menu, "Install &local layer…", self.install_local_layer,
             tip="Check the hospital's signed local layer (.zip): hospital, signers, what it adds; then install it",
         )
         file_menu.addSeparator()
@@ -509,6 +507,12 @@ class MainWindow(QMainWindow):
         from app.services.datadir import resolve_data_dir
 
         return resolve_data_dir(None)
+
+    def install_local_layer(self) -> None:
+        """File → Install local layer… (the dialog's module loads on first use, after the first paint)."""
+        from app.ui.local_dialog import open_local_dialog
+
+        open_local_dialog(self)
 
     def install_update(self) -> Any:
         """File → Install update…: choose a package (.zip), then verify and show it."""
