@@ -129,7 +129,7 @@ def test_the_regimens_table_has_named_column_headers(window):
     table = QAccessible.queryAccessibleInterface(regimens.table)
     headers = [table.child(i).text(QAccessible.Text.Name) for i in range(table.childCount())
                if table.child(i).role() == R.ColumnHeader]
-    assert headers == ["Regimen", "Name", "Classes", "Status"]
+    assert headers == ["Regimen", "Drugs and classes", "Status"]
     assert regimens.table.horizontalHeader().accessibleName() == "Regimen table columns"
 
 

@@ -76,7 +76,7 @@ def test_install_from_the_dialog_then_every_open_screen_shows_the_layer(qtbot, p
     assert fig2.scene.nodes["r-b-len-ref"].local
     assert fig2.panel is not None and "local_available" in fig2.panel.controls
     row = regimens.model.row_of("cilta-cel")
-    assert "⌂ not on the local formulary" in regimens.model.index(row, 3).data()
+    assert "⌂ not on the local formulary" in regimens.model.index(row, 2).data()
     assert "Local formulary" in regimens.browser.toPlainText() + regimens.card.text()
     assert LEN_NOTE in guideline.browser.toPlainText()
     assert calcs.local_box.notes and STEP_UP_NOTE in calcs.local_box.label.text()
@@ -89,6 +89,6 @@ def test_install_from_the_dialog_then_every_open_screen_shows_the_layer(qtbot, p
     assert not crs.stepup_local.isVisibleTo(crs)
     assert _cilta(fig2).status != "unavailable" and not fig2.scene.nodes["r-b-len-ref"].local
     assert "local_available" not in fig2.panel.controls
-    assert "local formulary" not in regimens.model.index(row, 3).data()
+    assert "local formulary" not in regimens.model.index(row, 2).data()
     assert LEN_NOTE not in guideline.browser.toPlainText()
     assert not calcs.local_box.notes and calcs.panel.local_notes == []

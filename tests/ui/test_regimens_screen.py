@@ -62,7 +62,7 @@ def test_kpd_is_discussed_but_not_recommended(screen):
     text = screen.plain_text()
     assert f"!! {NOT_RECOMMENDED}" in text
     row = screen.table.currentIndex().row()
-    assert screen.proxy.index(row, 3).data() == "⚠ not recommended"
+    assert screen.proxy.index(row, 2).data() == "⚠ not recommended"
 
 
 def test_isakrd_not_recommended_and_alias_lookup(screen):
@@ -268,3 +268,48 @@ def test_maintenance_is_in_the_printed_document(screen):
     screen.open_item("R")
     doc = screen.document().toPlainText()
     assert "Maintenance after ASCT: lenalidomide dose" in doc and "Not the 25 mg table." in doc
+
+
+def _columns_fit(qtbot, screen) -> None:
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    table = screen.table
+    model = screen.model
+    header = table.horizontalHeader()
+    heading = QFontMetrics(header.font())
+    bold_font = QFont(table.font())
+    bold_font.setBold(True)
+    plain, bold = QFontMetrics(table.font()), QFontMetrics(bold_font)
+    qtbot.waitUntil(lambda: all(header.sectionSize(c) > heading.horizontalAdvance(model.HEADERS[c])
+                                for c in range(3)), timeout=3000)
+    for column, title in enumerate(model.HEADERS):
+        metrics = bold if column == 0 else plain
+        words = [w for r in range(model.rowCount()) for w in str(model.index(r, column).data()).split()]
+        widest = max(metrics.horizontalAdvance(w) for w in words)
+        assert header.sectionSize(column) > heading.horizontalAdvance(title), title  # never narrower than its title
+        assert header.sectionSize(column) > widest, (title, widest)  # no word cut ("dara" / "bort")
+    assert header.sectionSize(1) >= plain.averageCharWidth() * 30  # the drug names get real room
+
+
+#: the Regimens screen's size inside a 1366×768 main window (measured in a real X window, display :72)
+SCREEN_AT_1366 = {1.0: (1140, 660), 2.0: (1077, 560)}
+
+
+@pytest.mark.parametrize("scale", [1.0, 2.0])
+def test_every_column_is_readable_at_1366x768(qtbot, context, qapp, scale):
+    """h8-58: the drug-names column was squeezed to ~25 px beside the abbreviation and status columns."""
+    from app.ui.theme import apply_font_scale, restore_defaults
+
+    apply_font_scale(qapp, scale)
+    try:
+        screen = RegimensScreen(context)
+        qtbot.addWidget(screen)
+        screen.resize(*SCREEN_AT_1366[scale])
+        screen.show()
+        qtbot.waitExposed(screen)
+        _columns_fit(qtbot, screen)
+        table = screen.table
+        total = sum(table.horizontalHeader().sectionSize(c) for c in range(3))
+        assert total <= table.viewport().width() + 1  # it fits: nothing hidden to the right
+    finally:
+        restore_defaults(qapp)

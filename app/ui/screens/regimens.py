@@ -48,6 +48,7 @@ from app.ui.calc_form import export_pdf_dialog, html_document, html_table
 from app.ui.context import UiContext
 from app.ui.dosing_card import CardArea, CardController
 from app.ui.local_note import MARK, local_unavailable
+from app.ui.regimen_columns import ColumnFitter
 from app.ui.screens.base import Screen
 from app.ui.theme import Colours, current_colours, follow_theme, print_colours, relative_font, styled
 from app.ui.widgets import approvals_html, badge_html, muted_html, name_clear_button, screen_words, trials_html
@@ -76,9 +77,10 @@ def _esc(text: Any) -> str:
 
 
 class RegimenTableModel(QAbstractTableModel):
-    """Regimens as rows: abbreviation, name, classes, status."""
+    """Regimens as rows: abbreviation; drug names with their classes on a second line; status (the classes
+    share the names' cell so that the names have room to wrap readably at 1366×768, h8-58)."""
 
-    HEADERS = ("Regimen", "Name", "Classes", "Status")
+    HEADERS = ("Regimen", "Drugs and classes", "Status")
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -130,9 +132,7 @@ class RegimenTableModel(QAbstractTableModel):
             if column == 0:
                 return r.abbr
             if column == 1:
-                return r.name
-            if column == 2:
-                return ", ".join(r.classes)
+                return f"{r.name}\n{', '.join(r.classes)}" if r.classes else r.name
             status = "recommended" if r.recommended else "⚠ not recommended"
             return f"{status} · {LOCAL_UNAVAILABLE}" if self.local_reason(r) else status
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -142,7 +142,7 @@ class RegimenTableModel(QAbstractTableModel):
             return f"{r.abbr}: {r.name}\nClasses: {', '.join(r.classes) or '—'}\n{status}{local}"
         if role == ABBR_ROLE:
             return r.abbr
-        if role == Qt.ItemDataRole.ForegroundRole and column == 3 and not r.recommended:
+        if role == Qt.ItemDataRole.ForegroundRole and column == 2 and not r.recommended:
             from PySide6.QtGui import QColor
 
             return QColor(current_colours().error)
@@ -515,7 +515,7 @@ class RegimensScreen(Screen):
         self.table = QTableView(self)
         self.table.setModel(self.proxy)
         self.table.setAccessibleName("Regimens")
-        self.table.setAccessibleDescription("One row per regimen: abbreviation, name, drug classes and status")
+        self.table.setAccessibleDescription("One row per regimen: abbreviation, drug names and classes, status")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -528,13 +528,8 @@ class RegimensScreen(Screen):
         self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         header = self.table.horizontalHeader()
         header.setAccessibleName("Regimen table columns")
-        header.setAccessibleDescription("Regimen, Name, Classes, Status")
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(False)
-        self.table.setColumnWidth(2, self.fontMetrics().horizontalAdvance("anti-CD38, PI, IMiD") + 16)
+        header.setAccessibleDescription("Regimen, Drugs and classes, Status")
+        self.columns = ColumnFitter(self.table)  # names readable at 1366×768, 100 % and 200 % text
         self.count = QLabel("", self)
         self.count.setAccessibleName("Number of regimens shown")
 
