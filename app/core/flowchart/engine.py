@@ -560,6 +560,8 @@ def _depends_reason(facts: set[str]) -> str:
 def _show(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, float) and round(value, 2) != value:
+        return f"≈ {value:.2f}"  # a derived duration (33.5257 months) read at a glance; ≈ says it was rounded
     if isinstance(value, list):
         return "[" + ", ".join(str(v) for v in value) + "]"
     return str(value)
