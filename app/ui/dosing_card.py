@@ -510,7 +510,7 @@ class PatientFields(QWidget):
 def calculator_values(root: QWidget) -> dict[str, Any]:
     """Weight, height, age, sex and creatinine from the calculator panels under ``root`` (the window),
     most recent result last; quantities in canonical units. Nothing is stored."""
-    from app.ui.calc_form import CalculatorPanel
+    from app.ui.calc.panel import CalculatorPanel
 
     values: dict[str, Any] = {}
     for panel in root.findChildren(CalculatorPanel):

@@ -23,7 +23,7 @@ from app.core.calculators.base import REGISTRY
 from app.core.text import fold
 from app.core.tools import Tool, tools_for_drug
 from app.services.dosing_notes import DosingNotes, dosing_notes, renal_statements_for_drug
-from app.ui.calc_form import badges_html, export_pdf_dialog, html_document
+from app.ui.calc.report import badges_html, export_pdf_dialog, html_document
 from app.ui.context import UiContext
 from app.ui.screens.base import Screen
 from app.ui.screens.regimens import dosing_html, dosing_text

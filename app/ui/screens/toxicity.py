@@ -29,18 +29,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.services import local_notes
-from app.ui.calc_form import (
-    CalculatorPanel,
-    FittedTable,
-    RowsModel,
-    WarningBox,
-    badges_html,
-    chain_tab_order,
-    export_pdf_dialog,
-    html_document,
-    html_table,
-    warning_html,
-)
+from app.ui.calc.form import chain_tab_order
+from app.ui.calc.panel import CalculatorPanel
+from app.ui.calc.report import badges_html, export_pdf_dialog, html_document, html_table, warning_html
+from app.ui.calc.result_view import WarningBox
+from app.ui.calc.tables import FittedTable, RowsModel
 from app.ui.context import UiContext
 from app.ui.local_note import LocalNoteBox, notes_html, notes_text
 from app.ui.screens.base import Screen
