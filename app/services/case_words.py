@@ -1,11 +1,10 @@
 """The patient case in words (Qt-free): input paths as the Patient panel labels them, derived
 facts and their values as a clinician reads them.
 
-One table for the Case summary screen, its two copies and its printed page. The input labels
-are those of the Patient panel (``app/ui/patient_words.py``, which keeps its own copy until it
-imports them from here); the values are those of the case contract (shared/contracts/case.md
-§2–§5), only their words are written here. A word missing from a table falls back to the name
-with its underscores as spaces, never to nothing.
+One table for the Patient panel (``app/ui/patient_words.py`` imports the labels from here), the
+Case summary screen, its two copies and its printed page. The values are those of the case
+contract (shared/contracts/case.md §2–§5); only their words are written here. A word missing from
+a table falls back to the name with its underscores as spaces, never to nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +18,7 @@ from app.services.flow_words import VALUE_WORDS
 LABELS: dict[str, str] = {
     "assessment_date": "assessment date",
     "diagnosis": "diagnosis",
+    "patient": "patient",
     "patient.age": "age",
     "patient.sex": "sex",
     "patient.weight": "weight",

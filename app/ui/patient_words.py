@@ -1,4 +1,5 @@
-"""Words of the Patient panel and the Case summary: field labels, choices and case paths in words.
+"""Words of the Patient panel: choices, ranges and error wording. The labels of case paths and
+the paths in words are the case's own (``app.services.case_words``), shared with the Case summary.
 
 The values are those of the case contract (shared/contracts/case.md §2); only their labels are
 written here. A case path (``treatment_history.2.progression.date``) is shown to the clinician
@@ -12,8 +13,12 @@ import typing
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from app.services.case_words import EPISODE_LABELS, LABELS, path_words, words_in
+
 if TYPE_CHECKING:
     from app.core.case.errors import CaseInputError
+
+__all__ = ["EPISODE_LABELS", "LABELS", "path_words", "words_in"]  # the case's words, kept in app.services
 
 Choice = tuple[str, Any]
 
@@ -43,67 +48,6 @@ TIMINGS: list[Choice] = [("on treatment", "on_treatment"), ("within 60 days of t
                          ("more than 60 days after the last dose", "after_60_days")]
 NEW_LINE: list[Choice] = [("a new line (override)", True), ("the same line (override)", False)]
 
-#: case path → label (without the episode part)
-LABELS: dict[str, str] = {
-    "assessment_date": "assessment date",
-    "diagnosis": "diagnosis",
-    "patient": "patient",
-    "patient.age": "age",
-    "patient.sex": "sex",
-    "patient.weight": "weight",
-    "patient.height": "height",
-    "patient.ecog": "ECOG performance status",
-    "patient.bsa_method": "BSA formula",
-    "patient.asct_eligible": "eligible for ASCT",
-    "patient.car_t_eligible": "eligible for CAR-T",
-    "patient.frailty.cci": "Charlson comorbidity index",
-    "patient.frailty.adl": "Katz ADL",
-    "patient.frailty.iadl": "Lawton IADL",
-    "labs_at_diagnosis.b2m": "β2-microglobulin at diagnosis",
-    "labs_at_diagnosis.albumin": "albumin at diagnosis",
-    "labs_at_diagnosis.creatinine": "creatinine at diagnosis",
-    "labs_at_diagnosis.ldh_above_uln": "LDH above the upper limit of normal at diagnosis",
-    "labs_current.creatinine": "current creatinine",
-    "cytogenetics.del17p": "del(17p)",
-    "cytogenetics.del17p_ccf_pct": "del(17p) clonal fraction",
-    "cytogenetics.tp53_mutation": "TP53 mutation",
-    "cytogenetics.t_4_14": "t(4;14)",
-    "cytogenetics.t_14_16": "t(14;16)",
-    "cytogenetics.t_14_20": "t(14;20)",
-    "cytogenetics.gain_1q": "gain/amp(1q)",
-    "cytogenetics.del1p32": "del(1p32)",
-    "smm.m_protein": "M protein",
-    "smm.flc_ratio": "involved/uninvolved FLC ratio",
-    "smm.bmpc_pct": "bone-marrow plasma cells",
-    "smm.fish_abnormality": "high-risk FISH abnormality",
-    "context.unavailable": "not available here",
-    "context.limited_access_to_novel_regimens": "limited access to novel regimens",
-    "context.first_option_available": "first option available",
-    "context.anti_cd38_retreatment_only_option": "anti-CD38 retreatment the only option",
-}
-EPISODE_LABELS: dict[str, str] = {
-    "regimen": "regimen", "drugs": "drugs", "role": "role", "tandem": "planned tandem",
-    "started_because": "why it started", "start": "start", "end": "end (last dose)",
-    "duration_months": "duration", "cycles": "cycles", "stop_reason": "why it stopped",
-    "best_response": "best response", "progression": "progression", "progression.date": "progression date",
-    "progression.timing": "progression timing", "new_line": "line override", "id": "label",
-}
-
-
-def path_words(path: str) -> str:
-    """A case path in words: ``treatment_history.2.end`` → "episode 3 · end (last dose)"."""
-    parts = path.split(".")
-    if parts[0] == "treatment_history" and len(parts) >= 2 and parts[1].isdigit():
-        rest = ".".join(parts[2:])
-        head = f"episode {int(parts[1]) + 1}"
-        return f"{head} · {EPISODE_LABELS.get(rest, rest)}" if rest else head
-    if parts[0] == "context" and len(parts) == 3 and parts[1] == "unavailable":
-        return f"not available here, entry {int(parts[2]) + 1}" if parts[2].isdigit() else path
-    if parts[0] == "derived":
-        return f"derived {'.'.join(parts[1:]).replace('_', ' ')}"
-    return LABELS.get(path, path)
-
-
 def paths_words(paths: list[str] | None) -> str:
     return ", ".join(path_words(p) for p in paths or [])
 
@@ -120,15 +64,6 @@ def value_words(value: Any) -> str:
     if isinstance(value, dict):
         return "; ".join(f"{k}: {value_words(v)}" for k, v in value.items()) or "none"
     return str(value)
-
-
-_PATH = re.compile(r"\b(?:treatment_history\.\d+(?:\.[a-z_]+)*|(?:patient|labs_at_diagnosis|labs_current|cytogenetics"
-                   r"|context|smm)\.[a-z0-9_]+(?:\.[a-z0-9_]+)*)")
-
-
-def words_in(text: str) -> str:
-    """Every case path inside ``text`` in words ("treatment_history.2.end" → "episode 3 · end (last dose)")."""
-    return _PATH.sub(lambda m: path_words(m.group(0)), text)
 
 
 def bounds(annotated: Any) -> tuple[float | None, float | None]:
