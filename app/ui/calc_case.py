@@ -13,7 +13,9 @@ An edit of a filled field goes back to the case in the unit typed: a typed numbe
 is left or Enter is pressed, a choice at once. While a case is open, a value typed into a field the
 case had not filled goes to the case the same way (creatinine typed into CrCl becomes the case's
 current creatinine), so the Calculators, the figures and the Case summary agree; with no case open
-the calculator stays standalone. A derived value the user changes becomes the
+the calculator stays standalone. A calculator the case does not run (the bispecific step-up, an
+event-time tool) can borrow a field from one it runs: its weight is the tocilizumab dose's weight, and
+an edit goes back to the same place. A derived value the user changes becomes the
 calculator's own (it is no longer filled). When the case is emptied (Clear patient), the form is
 emptied too: every value, typed or filled, since every value in it is the patient's.
 """
@@ -76,12 +78,30 @@ def value_text(where: str, value: Any) -> str:
     return str(value)
 
 
-class CalcCaseFill:
-    """Keeps the Calculators screen's form in step with the window's patient case."""
+def creatinine_rule(session: CaseSession, given: dict[str, CaseValue]) -> dict[str, CaseValue]:
+    """``given`` with the rule that chose its creatinine added to the creatinine's provenance (the one at
+    diagnosis when there is no current one and no treatment yet)."""
+    result = session.result
+    if "creatinine" not in given or result is None:
+        return given
+    rule = next((w.split(": ", 1)[1] for w in result.warnings if w.startswith("crcl/egfr:")), None)
+    if rule is None or given["creatinine"].provenance.endswith(rule):
+        return given
+    return {**given, "creatinine": CaseValue(given["creatinine"].value, f"{given['creatinine'].provenance}; {rule}")}
 
-    def __init__(self, panel: CalculatorPanel, session: CaseSession, parent: QWidget | None = None) -> None:
+
+class CalcCaseFill:
+    """Keeps a calculator panel's form (the Calculators screen's, a CRS/ICANS helper's) in step with the
+    window's patient case. ``borrow``: field → the calculator whose case input it takes when the case does
+    not give it to this calculator (the step-up's ``weight`` → ``tocilizumab-dose``)."""
+
+    def __init__(
+        self, panel: CalculatorPanel, session: CaseSession, parent: QWidget | None = None,
+        borrow: dict[str, str] | None = None,
+    ) -> None:
         self.panel = panel
         self.session = session
+        self.borrow = dict(borrow or {})
         #: field path → what the case gave it (the fields linked to the case)
         self.values: dict[str, CaseValue] = {}
         #: field path → the case path an edit goes back to (taken while the case was valid)
@@ -148,7 +168,7 @@ class CalcCaseFill:
                 self.refused.pop(path, None)
                 self.values[path] = given
                 self.known[path] = self.current(path)
-                case_path = self.session.calculator_input_path(calc_id, path)
+                case_path = self.input_path(calc_id, path)
                 if case_path is not None:
                     self.paths[path] = case_path
         finally:
@@ -161,17 +181,26 @@ class CalcCaseFill:
         """What the case gives this calculator: its values, and its untested markers as "not tested"
         when it gives anything else (never for the fields the user took over)."""
         given = dict(self.session.calculator_inputs(calc_id))
+        for name, other in self.borrow.items():
+            taken = self.session.calculator_inputs(other).get(name)
+            if name not in given and taken is not None:
+                given[name] = taken
         result = self.session.result
         ran = result.calculators.get(calc_id, {}) if result is not None else {}
         if given:
             for name, path in ran.get("from_case", {}).items():
                 if name not in given and path.startswith(UNTESTED_PREFIXES) and self._nullable(name):
                     given[name] = CaseValue(None, f"{FROM_CASE}: {path}, {_untested_word(path)}")
-        if calc_id in ("crcl", "egfr") and "creatinine" in given and result is not None:
-            rule = next((w.split(": ", 1)[1] for w in result.warnings if w.startswith("crcl/egfr:")), None)
-            if rule is not None:
-                given["creatinine"] = CaseValue(given["creatinine"].value, f"{given['creatinine'].provenance}; {rule}")
+        if calc_id in ("crcl", "egfr"):
+            given = creatinine_rule(self.session, given)
         return {name: value for name, value in given.items() if name not in self.own}
+
+    def input_path(self, calc_id: str, field: str) -> str | None:
+        """The case path an edit of ``field`` goes back to (a borrowed field: the lender's path)."""
+        path = self.session.calculator_input_path(calc_id, field)
+        if path is None and field in self.borrow:
+            path = self.session.calculator_input_path(self.borrow[field], field)
+        return path
 
     def _in_form_units(self, path: str, value: Any) -> Any:
         """A quantity whose unit is spelt otherwise ("umol/L", "μmol/L") in the spelling of the form's selector."""
@@ -266,7 +295,7 @@ class CalcCaseFill:
                 or path in self.own or self.session.is_empty or self.session.result is None):
             return
         now = self.current(path)
-        case_path = self.session.calculator_input_path(calc_id, path)
+        case_path = self.input_path(calc_id, path)
         if not now[0] or case_path is None:
             return
         self.paths[path] = case_path
@@ -297,7 +326,7 @@ class CalcCaseFill:
         ran = result.calculators.get(calc_id, {}) if result is not None else {}
         if not self.values and not self.refused:
             reason = ran.get("not_applicable")
-            if reason:
+            if reason and not self.borrow:
                 return f"The patient case does not fill this calculator ({reason})."
             return "The patient case has none of this calculator's values (F4 to enter them)."
         labels = self._labels()

@@ -2,9 +2,10 @@
 the US label side by side (never merged in one line), unconfirmed values marked in place, and the
 doses computed for the patient in front of the pharmacist (the verification record).
 
-The patient's values live only in these fields (nothing is stored); "Use calculator values" takes
-weight, height, age, sex and creatinine from the calculators already filled in this session (the
-Calculators screen and the helpers), not from a second store.
+The patient's values live only in these fields and the window's in-memory patient case (nothing is
+stored): with a case open they fill from it and an edit goes back to it (``app.ui.dosing_case``);
+"Use calculator values" takes weight, height, age, sex and creatinine from the calculators already
+filled in this session (the Calculators screen and the helpers), not from a second store.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import html
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.core.dosing.models import FACT_LISTS, NOT_IN_GUIDE, REGION_NAMES
+from app.ui.dosing_case import DosingCaseFill
 from app.ui.theme import current_colours, relative_font
 from app.ui.widgets import name_clear_button
 
@@ -474,8 +477,13 @@ class PatientFields(QWidget):
             edit.blockSignals(True)
             edit.clear()
             edit.blockSignals(False)
-        self.sex.setCurrentIndex(0)
+        for combo in (self.sex, self.bsa):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.dialysis.blockSignals(True)
         self.dialysis.setChecked(False)
+        self.dialysis.blockSignals(False)
         self.changed.emit()
 
     def show_message(self, text: str, error: bool = False) -> None:
@@ -535,6 +543,38 @@ class CardArea(QWidget):
         layout.addWidget(self.fields)
         self.setSizePolicy(self.sizePolicy().horizontalPolicy(), self.sizePolicy().verticalPolicy())
         self.fields.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        #: the fields filled from the window's patient case (None until the case exists)
+        self.case_fill: DosingCaseFill | None = None
+        self._clear_hooked = False
+
+    def follow_case(self) -> None:
+        """Fill from the patient case of the window this card is in, once it has one."""
+        if self.case_fill is not None:
+            return
+        session = getattr(getattr(self.window(), "context", None), "case", None)
+        if session is None:
+            return
+        self.case_fill = DosingCaseFill(self.fields, session, self)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(0, self.case_fill.line)
+        self.fields.changed.connect(self.case_fill.show_line)
+        self.fields.clear_button.clicked.connect(self.case_fill.card_cleared)
+        self.case_fill.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self.follow_case()
+        action = getattr(self.window(), "clear_patient_action", None)
+        if action is not None and not self._clear_hooked:
+            # Clear patient empties the card even when no case was entered (typed values are the patient's too)
+            action.triggered.connect(self.fields.clear)
+            self._clear_hooked = True
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
+        if self.case_fill is not None:
+            self.case_fill.send_back_all()  # a number still being typed goes back to the case
+        super().hideEvent(event)
 
 
 class CardController:
@@ -549,6 +589,7 @@ class CardController:
 
     def set_regimen(self, guide: Any, abbr: str) -> None:
         self.guide, self.abbr = guide, abbr
+        self.area.follow_case()
         self.refresh()
 
     def refresh(self) -> None:
@@ -586,6 +627,8 @@ class CardController:
 
     def use_calculators(self, root: QWidget) -> None:
         taken = self.area.fields.take(calculator_values(root))
+        if self.area.case_fill is not None:
+            self.area.case_fill.send_back_all()  # with a case open, the card and the case agree
         if taken:
             self.area.fields.show_message("Taken from the calculators: " + ", ".join(taken) + ".")
         else:

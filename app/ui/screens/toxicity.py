@@ -2,6 +2,10 @@
 Supportive-care recommendations, the doses the guideline gives, cautions and conflicts), with
 the tocilizumab dose helper and the bispecific step-up schedules beside it.
 
+The two helpers fill from the window's patient case as the Calculators screen does
+(``app.ui.calc_case``): the weight marked "From the patient case", an edit going back to the case,
+emptied by Clear patient; the step-up takes the case's weight although the case does not run it.
+
 On the ICANS screen, "tocilizumab only with concurrent CRS" is a banner on every grade tab,
 quoted verbatim from the guideline, outside the scrolling text so that it is always in view.
 """
@@ -12,7 +16,7 @@ import html
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QGuiApplication, QTextDocument
+from PySide6.QtGui import QGuiApplication, QHideEvent, QShowEvent, QTextDocument
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -34,6 +38,7 @@ from app.ui.calc.panel import CalculatorPanel
 from app.ui.calc.report import badges_html, export_pdf_dialog, html_document, html_table, warning_html
 from app.ui.calc.result_view import WarningBox
 from app.ui.calc.tables import FittedTable, RowsModel
+from app.ui.calc_case import CalcCaseFill
 from app.ui.context import UiContext
 from app.ui.local_note import LocalNoteBox, notes_html, notes_text
 from app.ui.screens.base import Screen
@@ -427,6 +432,9 @@ class ToxicityScreen(Screen):
         self.setAccessibleName(long_title)
         self.panels: dict[int, GradePanel] = {}
         self.graded: int | None = None
+        #: the helpers filled from the window's patient case (empty until the services load)
+        self.case_fills: list[CalcCaseFill] = []
+        self._clear_hooked = False
 
         heading = QLabel(long_title, self)
         relative_font(heading, 1.3, bold=True)
@@ -572,7 +580,42 @@ class ToxicityScreen(Screen):
         self.grader.set_calculator(self.grader_id)
         self.toco.set_calculator("tocilizumab-dose")
         self.stepup.set_calculator("bispecific-step-up")
+        self._follow_case()
         self._chain_focus()
+
+    def _follow_case(self) -> None:
+        """The helpers take the patient case's weight (each line under the helper's own local notes)."""
+        if self.context.case is None or self.case_fills:
+            return
+        toco = CalcCaseFill(self.toco, self.context.case)
+        stepup = CalcCaseFill(self.stepup, self.context.case, borrow={"weight": "tocilizumab-dose"})
+        self.case_fills = [toco, stepup]
+        for fill in self.case_fills:
+            layout = fill.panel.layout()
+            if isinstance(layout, QBoxLayout):  # under the helper's title and reference
+                layout.insertWidget(layout.indexOf(fill.panel.subheading) + 1, fill.line)
+            fill.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        action = getattr(self.window(), "clear_patient_action", None)
+        if action is not None and not self._clear_hooked:
+            # Clear patient empties the helpers and the grader even when no case was entered
+            action.triggered.connect(self._clear_patient)
+            self._clear_hooked = True
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
+        for fill in self.case_fills:
+            fill.send_back(typing_done=True)  # a weight still being typed goes back to the case
+        super().hideEvent(event)
+
+    def _clear_patient(self) -> None:
+        for fill in self.case_fills:
+            fill.clear_all()
+        if not self.case_fills:
+            self.toco.clear()
+            self.stepup.clear()
+        self.grader.clear()
 
     def _chain_focus(self) -> None:
         """Tab: grader → grade tabs and the shown panel → copy/print → helpers."""
