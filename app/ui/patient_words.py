@@ -13,12 +13,13 @@ import typing
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from app.services.case_words import EPISODE_LABELS, LABELS, path_words, words_in
+from app.services.case_words import EPISODE_LABELS, LABELS, path_words, value_words, words_in
 
 if TYPE_CHECKING:
     from app.core.case.errors import CaseInputError
 
-__all__ = ["EPISODE_LABELS", "LABELS", "path_words", "words_in"]  # the case's words, kept in app.services
+#: the case's own words (app.services.case_words), re-exported for the panel
+__all__ = ["EPISODE_LABELS", "LABELS", "path_words", "value_words", "words_in"]
 
 Choice = tuple[str, Any]
 
@@ -50,20 +51,6 @@ NEW_LINE: list[Choice] = [("a new line (override)", True), ("the same line (over
 
 def paths_words(paths: list[str] | None) -> str:
     return ", ".join(path_words(p) for p in paths or [])
-
-
-def value_words(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        return f"{value:.1f}"
-    if isinstance(value, list):
-        return ", ".join(value_words(v) for v in value) or "none"
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {value_words(v)}" for k, v in value.items()) or "none"
-    return str(value)
 
 
 def bounds(annotated: Any) -> tuple[float | None, float | None]:
