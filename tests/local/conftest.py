@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from app.core.local.template import TEMPLATE
 from app.updates import install
 from app.updates.keys import PrivateKey, load_private, write_keypair
 from app.updates.local_install import init_local_trust
+from tests.updates.conftest import cli  # noqa: F401  (the same in-process mmguide runner)
 
 HOSPITAL_KEYS = ("h1", "h2", "h3")
 PUBLISHER_KEYS = ("alice", "bob", "carol")
@@ -52,19 +52,4 @@ def data_dir(tmp_path: Path, data_template: Path) -> Path:
     shutil.copytree(data_template, target)
     return target
 
-
-@pytest.fixture
-def cli(capsys):
-    """Run ``mmguide`` in process; returns (exit code, parsed JSON or raw text)."""
-    from app.cli.main import main
-
-    def run(*argv: object):
-        code = main([str(a) for a in argv])
-        out = capsys.readouterr().out
-        try:
-            return code, json.loads(out)
-        except json.JSONDecodeError:
-            return code, out
-
-    return run
 
