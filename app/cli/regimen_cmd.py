@@ -3,7 +3,7 @@
     mmguide regimen --list
     mmguide regimen ID [--region eu|us] [--patient JSON|@FILE] [--case FILE] [--text]
 
-``--case`` takes the dosing values (age, sex, weight, height, BSA method, current creatinine)
+``--case`` takes the dosing values (age, sex, weight, height, BSA method, creatinine by the case rule)
 from a patient case file of ``mmguide case`` instead of typing them again; ``--patient`` values
 given as well override them. Nothing is written anywhere.
 """

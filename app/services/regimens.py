@@ -111,7 +111,9 @@ def parse_patient(raw: Any) -> PatientInput:
 
 def patient_from_case(raw: Any) -> dict[str, Any]:
     """The dosing values of a patient case (``mmguide case`` input): age, sex, weight, height,
-    BSA method and the current creatinine; the case itself is validated by its own model."""
+    BSA method and the creatinine of the case's renal rule (:func:`renal_creatinine`: the current
+    one, or the one at diagnosis before any treatment); the case is validated by its own model."""
+    from app.core.case.calculators import renal_creatinine
     from app.core.case.errors import CaseInputError
     from app.core.case.model import CaseInput
 
@@ -135,8 +137,9 @@ def patient_from_case(raw: Any) -> dict[str, Any]:
         values["height"] = p.height
     if p.bsa_method is not None:
         values["bsa_method"] = p.bsa_method
-    if case.labs_current.creatinine is not None:
-        values["creatinine"] = case.labs_current.creatinine
+    creatinine = renal_creatinine(case)  # the case's rule: the current one, else at diagnosis before any treatment
+    if creatinine.value is not None:
+        values["creatinine"] = creatinine.value
     return values
 
 

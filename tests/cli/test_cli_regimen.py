@@ -104,3 +104,24 @@ def test_errors_exit_2_naming_the_field(run, argv, code_, field):
 def test_region_is_checked(run):
     code, data = run("regimen", "KRd", "--region", "uk")
     assert code == 2 and data["error"]["field"] == "arguments"
+
+
+def test_a_case_before_any_treatment_doses_from_the_creatinine_at_diagnosis(run, tmp_path):
+    """The case's renal rule (case.md §2 labs_current): no current creatinine and no treatment yet →
+    the creatinine at diagnosis; once treated, it is not used (the card asks for a current value)."""
+    import json
+
+    case = {"case_version": 1, "patient": {"age": 70, "sex": "male", "weight": "72 kg", "height": "175 cm"},
+            "labs_at_diagnosis": {"creatinine": "120 µmol/L"}}
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case), encoding="utf-8")
+    code, card = run("regimen", "KRd", "--case", str(path))
+    assert code == 0
+    creatinine = next(i for i in card["patient"]["inputs"] if i["name"] == "creatinine")
+    assert (creatinine["value"], creatinine["unit"]) == (1.36, "mg/dL")  # 120 µmol/L ÷ 88.4
+    case["treatment_history"] = [{"regimen": "VRd", "role": "induction", "start": "2025-01-06", "cycles": 2,
+                                  "stop_reason": "ongoing"}]
+    path.write_text(json.dumps(case), encoding="utf-8")
+    code, card = run("regimen", "KRd", "--case", str(path))
+    assert code == 0
+    assert not any(i["name"] == "creatinine" for i in card["patient"]["inputs"])

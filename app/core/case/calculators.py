@@ -47,13 +47,23 @@ def _frailty_pair(case: CaseInput, name: str) -> tuple[str, Source] | None:
     return None
 
 
-def _creatinine(case: CaseInput, warnings: list[str]) -> Source:
+def renal_creatinine(case: CaseInput) -> Source:
+    """The creatinine that renal function (CrCl, eGFR, renal dose bands) is computed from.
+
+    Contract case.md §2, ``labs_current``: "``creatinine``: used for ``crcl``/``egfr``; when absent
+    and the history is empty, ``labs_at_diagnosis.creatinine`` is used"."""
     if case.labs_current.creatinine is not None:
         return Source("labs_current.creatinine", case.labs_current.creatinine)
     if not case.treatment_history and case.labs_at_diagnosis.creatinine is not None:
-        warnings.append("crcl/egfr: no current creatinine; the creatinine at diagnosis is used (no treatment yet)")
         return Source("labs_at_diagnosis.creatinine", case.labs_at_diagnosis.creatinine)
     return Source("labs_current.creatinine", None)
+
+
+def _creatinine(case: CaseInput, warnings: list[str]) -> Source:
+    source = renal_creatinine(case)
+    if source.path == "labs_at_diagnosis.creatinine":
+        warnings.append("crcl/egfr: no current creatinine; the creatinine at diagnosis is used (no treatment yet)")
+    return source
 
 
 def _ccf(case: CaseInput) -> Source:
