@@ -15,7 +15,7 @@ Call :func:`install_accessible_names` once (it is idempotent); widgets then only
 from __future__ import annotations
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QAccessible, QAccessibleInterface
+from PySide6.QtGui import QAccessible, QAccessibleActionInterface, QAccessibleInterface
 from PySide6.QtWidgets import QAccessibleWidget, QComboBox, QLabel
 
 _INSTALLED: list[bool] = []
@@ -37,23 +37,26 @@ class ComboBoxAccessible(QAccessibleWidget):
         if t == QAccessible.Text.Name:
             return combo.accessibleName() or buddy_text(combo) or combo.currentText()
         if t == QAccessible.Text.Value:
-            return combo.lineEdit().text() if combo.isEditable() and combo.lineEdit() else combo.currentText()
+            editor = combo.lineEdit() if combo.isEditable() else None
+            return editor.text() if editor is not None else combo.currentText()
         return super().text(t)
 
     def childCount(self) -> int:  # noqa: N802 - Qt API
         return 1
 
-    def child(self, index: int) -> QAccessibleInterface | None:
+    # Qt returns nullptr for an index out of range; PySide6's stub declares the result non-optional.
+    def child(self, index: int) -> QAccessibleInterface | None:  # type: ignore[override]
         return QAccessible.queryAccessibleInterface(self.combo().view()) if index == 0 else None
 
     def indexOfChild(self, child: QAccessibleInterface) -> int:  # noqa: N802 - Qt API
         return 0 if child is not None and child.object() is self.combo().view() else -1
 
     def actionNames(self) -> list[str]:  # noqa: N802 - Qt API
-        return [QAccessible.pressAction(), *super().actionNames()]
+        press = QAccessibleActionInterface.pressAction()
+        return [press, *(name for name in super().actionNames() if name != press)]
 
     def doAction(self, name: str) -> None:  # noqa: N802 - Qt API
-        if name in (QAccessible.pressAction(), QAccessible.showMenuAction()):
+        if name in (QAccessibleActionInterface.pressAction(), QAccessibleActionInterface.showMenuAction()):
             self.combo().showPopup()
             return
         super().doAction(name)

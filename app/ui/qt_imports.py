@@ -34,5 +34,5 @@ def speed_up_pyside_imports() -> bool:
     feature = sys.modules.get("shibokensupport.feature")
     if feature is None or not hasattr(feature, "_mod_uses_pyside"):
         return False
-    feature._mod_uses_pyside = _uses_pyside
+    vars(feature)["_mod_uses_pyside"] = _uses_pyside
     return True
