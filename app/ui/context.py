@@ -21,6 +21,9 @@ class UiContext(QObject):
     guide_ready = Signal()
     navigate = Signal(str, object)  # screen id, optional payload (e.g. a statement id)
     carry_facts = Signal(str, dict)  # figure id, facts to apply (calculator → flowchart)
+    #: Clear patient (the menu, its key, the Patient panel's button, closing the window): every screen
+    #: empties what was typed for the patient, even when no case was entered
+    patient_cleared = Signal()
 
     def __init__(self, settings: Settings | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -46,6 +49,12 @@ class UiContext(QObject):
         else:
             self.case.use_guide(guide)
         self.guide_ready.emit()
+
+    def clear_patient(self) -> None:
+        """Forget the patient everywhere: the case, and the values typed into any screen."""
+        if self.case is not None:
+            self.case.clear()
+        self.patient_cleared.emit()
 
     def stamp(self) -> str:
         """The line printed on every copy, print and PDF: app and content versions, date."""

@@ -565,10 +565,10 @@ class CardArea(QWidget):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         self.follow_case()
-        action = getattr(self.window(), "clear_patient_action", None)
-        if action is not None and not self._clear_hooked:
+        context = getattr(self.window(), "context", None)
+        if context is not None and not self._clear_hooked:
             # Clear patient empties the card even when no case was entered (typed values are the patient's too)
-            action.triggered.connect(self.fields.clear)
+            context.patient_cleared.connect(self.fields.clear)
             self._clear_hooked = True
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override

@@ -395,8 +395,7 @@ class MainWindow(QMainWindow):
             "Clear patient: forget the case now (closing the window also clears it)")
 
     def clear_patient(self) -> None:
-        if self.context.case is not None:
-            self.context.case.clear()
+        self.context.clear_patient()
         self.statusBar().showMessage("Patient cleared", 5000)
 
     def open_case_file(self) -> None:
@@ -924,8 +923,7 @@ class MainWindow(QMainWindow):
         self.settings.window_maximized = self.isMaximized()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        if self.context.case is not None:
-            self.context.case.clear()
+        self.context.clear_patient()
         self.remember_geometry()
         self.settings.sync()
         super().closeEvent(event)

@@ -312,7 +312,7 @@ class PatientPanel(Screen):
                 return
 
     def clear_patient(self) -> None:
-        self.session.clear()
+        self.context.clear_patient()
 
     def open_case_file(self, path: str | None = None) -> bool:
         """Read a case file (JSON in the input shape of ``mmguide case``); nothing is written back."""

@@ -147,6 +147,23 @@ def test_clear_patient_without_a_case_empties_what_was_typed(window, qtbot):
     assert text_of(screen, "age") == ""
 
 
+def test_the_patient_panels_clear_button_empties_the_calculators_too(window, qtbot):
+    """Every Clear patient is the same: the menu, its key, the panel's button (and closing the window)."""
+    load_case(window, {"patient": {"age": 70, "sex": "male"}})
+    screen = calculator(window, "crcl")
+    assert text_of(screen, "age") == "70"
+    qtbot.keyClicks(screen.panel.form.editor("weight"), "80")
+    panel = window.show_screen("patient")
+    assert panel.clear_button.isEnabled()
+    cleared: list[str] = []
+    window.context.patient_cleared.connect(lambda: cleared.append("cleared"))
+    panel.clear_button.click()
+    assert cleared == ["cleared"] and window.context.case.is_empty
+    window.clear_patient_action.trigger()
+    assert cleared == ["cleared", "cleared"]
+    assert text_of(screen, "age") == "" and text_of(screen, "weight") == ""
+
+
 def test_a_calculator_the_case_cannot_fill_shows_nothing_filled(window):
     load_case(window)
     ice = calculator(window, "ice")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QColor, QFont, QHideEvent, QShowEvent, QTextDocument
+from PySide6.QtGui import QColor, QFont, QHideEvent, QTextDocument
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -70,7 +70,7 @@ class CalculatorsScreen(Screen):
         self.local_box = LocalNoteBox(self.panel)
         #: the form filled from the window's patient case (None until the services load)
         self.case_fill: CalcCaseFill | None = None
-        self._clear_hooked = False
+        context.patient_cleared.connect(self._clear_patient)  # typed values are the patient's too
 
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
@@ -151,14 +151,6 @@ class CalculatorsScreen(Screen):
         for header in self._headers:
             header.setForeground(colour)
             header.setFont(font)
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
-        super().showEvent(event)
-        action = getattr(self.window(), "clear_patient_action", None)
-        if action is not None and not self._clear_hooked:
-            # Clear patient empties the form even when no case was entered (typed values are the patient's too)
-            action.triggered.connect(self._clear_patient)
-            self._clear_hooked = True
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
         if self.case_fill is not None:

@@ -16,7 +16,7 @@ import html
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QGuiApplication, QHideEvent, QShowEvent, QTextDocument
+from PySide6.QtGui import QGuiApplication, QHideEvent, QTextDocument
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -434,7 +434,7 @@ class ToxicityScreen(Screen):
         self.graded: int | None = None
         #: the helpers filled from the window's patient case (empty until the services load)
         self.case_fills: list[CalcCaseFill] = []
-        self._clear_hooked = False
+        context.patient_cleared.connect(self._clear_patient)  # the helpers and the grader, case or not
 
         heading = QLabel(long_title, self)
         relative_font(heading, 1.3, bold=True)
@@ -595,14 +595,6 @@ class ToxicityScreen(Screen):
             if isinstance(layout, QBoxLayout):  # under the helper's title and reference
                 layout.insertWidget(layout.indexOf(fill.panel.subheading) + 1, fill.line)
             fill.refresh()
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
-        super().showEvent(event)
-        action = getattr(self.window(), "clear_patient_action", None)
-        if action is not None and not self._clear_hooked:
-            # Clear patient empties the helpers and the grader even when no case was entered
-            action.triggered.connect(self._clear_patient)
-            self._clear_hooked = True
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
         for fill in self.case_fills:
