@@ -97,7 +97,12 @@ class FormField:
                 for unit in s.units:
                     combo.addItem(unit, unit)
                 combo.setCurrentIndex(max(0, combo.findData(default_unit(s.canonical, s.units, self.unit_system))))
-                combo.currentIndexChanged.connect(lambda _i: (self._name_widgets(), on_edit(False)))
+
+                def unit_changed(_index: int) -> None:
+                    self._name_widgets()
+                    on_edit(False)
+
+                combo.currentIndexChanged.connect(unit_changed)
                 combo.setMinimumWidth(84)
                 combo.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
                 self.unit = combo
@@ -132,15 +137,16 @@ class FormField:
             group = QGroupBox(self._group_title(), parent)
             group.setCheckable(True)
             group.setChecked(False)
-            box = QVBoxLayout(group)
-            box.setContentsMargins(6, 2, 6, 2)
-            self._inner = QWidget(group)
-            box.addWidget(self._inner)
-            grid = QGridLayout(self._inner)
+            layout = QVBoxLayout(group)
+            layout.setContentsMargins(6, 2, 6, 2)
+            inner = QWidget(group)
+            self._inner = inner
+            layout.addWidget(inner)
+            grid = QGridLayout(inner)
             grid.setContentsMargins(0, 0, 0, 0)
             grid.setColumnStretch(1, 1)
             for child in s.children:
-                f = FormField(child, self.unit_system, on_edit, self._inner)
+                f = FormField(child, self.unit_system, on_edit, inner)
                 self.children.append(f)
                 add_row(grid, f)
             group.toggled.connect(lambda _c: self._sync_group())
@@ -180,7 +186,7 @@ class FormField:
 
     def _sync_group(self) -> None:
         group = self.editor
-        if isinstance(group, QGroupBox):
+        if isinstance(group, QGroupBox) and self._inner is not None:
             self._inner.setVisible(group.isChecked())
             for child in self.children:
                 child.set_enabled(group.isChecked())

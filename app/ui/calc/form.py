@@ -142,18 +142,22 @@ class CalcForm(QWidget):
                 self._alternatives[group_spec.path] = "ice_score"
         for f in rows:
             if isinstance(f.editor, QGroupBox):
-                f.editor.toggled.connect(lambda _c: (self._sync_alternatives(), self.edited.emit(False)))
+                f.editor.toggled.connect(self._alternative_toggled)
         return rows
 
     def _on_edit(self, typing: bool) -> None:
         self.edited.emit(typing)
 
+    def _alternative_toggled(self, _checked: bool) -> None:
+        self._sync_alternatives()
+        self.edited.emit(False)
+
     def _sync_alternatives(self) -> None:
         for group_path, total_name in self._alternatives.items():
-            group = self.fields[group_path]
+            group = self.fields[group_path].editor
             total = self.fields.get(total_name)
-            if total is not None:
-                total.set_enabled(not group.editor.isChecked())  # type: ignore[attr-defined]
+            if total is not None and isinstance(group, QGroupBox):
+                total.set_enabled(not group.isChecked())
 
     def focus_order(self) -> list[QWidget]:
         order: list[QWidget] = []

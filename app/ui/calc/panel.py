@@ -134,7 +134,8 @@ class CalculatorPanel(QWidget):
             left.addWidget(form_scroll, 1)
             left.addLayout(button_row)
             row.addLayout(left, ratio[0])
-            row.addWidget(self.result_scroll, ratio[1])
+            if self.result_scroll is not None:
+                row.addWidget(self.result_scroll, ratio[1])
             layout.addLayout(row, 1)
         else:
             self.form_scroll = None
