@@ -578,9 +578,9 @@ class RegimensScreen(Screen):
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        heading = QLabel("Regimens", left)
-        relative_font(heading, bold=True)
-        left_layout.addWidget(heading)
+        self.heading = QLabel("Regimens", left)
+        relative_font(self.heading, bold=True)
+        left_layout.addWidget(self.heading)
         left_layout.addWidget(self.filter)
         left_layout.addWidget(self.status)
         left_layout.addWidget(self.table, 1)
@@ -637,12 +637,15 @@ class RegimensScreen(Screen):
         want = Qt.Orientation.Vertical if narrow else Qt.Orientation.Horizontal
         if self.splitter.orientation() != want:
             self.splitter.setOrientation(want)
+            # stacked, the list needs its rows more than a heading the window title already says
+            self.heading.setVisible(want == Qt.Orientation.Horizontal)
             QTimer.singleShot(0, self, self._share)
 
     def _share(self) -> None:
         horizontal = self.splitter.orientation() == Qt.Orientation.Horizontal
         total = self.splitter.width() if horizontal else self.splitter.height()
-        self.splitter.setSizes([total * 9 // 20, total * 11 // 20] if horizontal else [total * 2 // 5, total * 3 // 5])
+        # stacked: half each, so the list shows several regimens at 200 % text on a 768-pixel screen
+        self.splitter.setSizes([total * 9 // 20, total * 11 // 20] if horizontal else [total // 2, total - total // 2])
 
     def _rerender(self) -> None:
         """The detail again in the new theme's colours (they are written into its HTML)."""
