@@ -358,8 +358,13 @@ class _Activatable(QGraphicsItem):
             return
         event.ignore()
 
-    #: corner radius of the focus ring the view draws around this item
-    focus_radius = 4.0
+    #: the box the item belongs to (a regimen's box, or the question a chip answers)
+    node_id: str
+
+    @property
+    def focus_radius(self) -> float:
+        """The corner radius of the focus ring the view draws around this item."""
+        return 4.0
 
     def focus_rect(self) -> QRectF:
         """Where the focus ring goes, in item coordinates (the view draws it at full opacity)."""
@@ -701,7 +706,7 @@ class ChipItem(_Activatable):
         self.setOpacity(palette_of(self).faded_opacity if self.state == "excluded" else 1.0)
 
     @property
-    def focus_radius(self) -> float:  # type: ignore[override]
+    def focus_radius(self) -> float:
         return min(self.height / 2, 11.0)
 
     def activate(self) -> None:
@@ -1154,20 +1159,20 @@ class FlowScene(QGraphicsScene):
         layout = compute_layout(fig, sizes, {k: (c.width, c.height) for k, c in self.chips.items()})
         for edge in layout.edges:
             src, dst, idx, pts, side = edge
-            item = EdgeItem(src, dst, pts, idx, side=side)
-            self.edges.append(item)
-            self.addItem(item)
-        for nid, item in self.nodes.items():
-            item.setPos(layout.nodes[nid])
-            self.addItem(item)
+            edge_item = EdgeItem(src, dst, pts, idx, side=side)
+            self.edges.append(edge_item)
+            self.addItem(edge_item)
+        for nid, node_item in self.nodes.items():
+            node_item.setPos(layout.nodes[nid])
+            self.addItem(node_item)
         for key, chip in self.chips.items():
             chip.setPos(layout.chips[key])
             self.addItem(chip)
         self.focus_chain = self._focus_order(layout.side)
         # Each item renders once into a pixmap and is blitted on pan, hover and focus moves;
         # a style change re-renders only the items whose state changed.
-        for item in iter_items(self):
-            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        for any_item in iter_items(self):
+            any_item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         rect = self.itemsBoundingRect().adjusted(-30, -30, 30, 30)
         self.setSceneRect(rect)
 
@@ -1205,8 +1210,8 @@ class FlowScene(QGraphicsScene):
         path = set(evaluation.path)
         possible = set(evaluation.possible_nodes)
         reached = path | possible
-        for nid, node in self.nodes.items():
-            node.set_state("path" if nid in path else "possible" if nid in possible else "faded")
+        for nid, node_item in self.nodes.items():
+            node_item.set_state("path" if nid in path else "possible" if nid in possible else "faded")
         self.evaluation = evaluation
         chosen_edges: set[tuple[str, int]] = set()
         facts = evaluation.facts
@@ -1216,9 +1221,10 @@ class FlowScene(QGraphicsScene):
                 if taken is not None:
                     chosen_edges.add((node.id, taken[0]))
         for edge in self.edges:
-            if edge.option_index is not None:
+            question = self.figure.node(edge.source)
+            if edge.option_index is not None and isinstance(question, QuestionNode):
                 key = (edge.source, edge.option_index)
-                opt = self.figure.node(edge.source).options[edge.option_index]  # type: ignore[union-attr]
+                opt = question.options[edge.option_index]
                 try:
                     ruled_out = edge.source in reached and opt.when.evaluate(facts) is False
                 except TypeError:
@@ -1240,8 +1246,8 @@ class FlowScene(QGraphicsScene):
         recs = {(r.node, r.regimen, r.substitutes_for): r for r in evaluation.recommendations}
         prompts = {s.name: s.prompt for s in self.figure.facts}
         missing = [prompts.get(m, m) for m in (evaluation.missing if needed is None else needed)]
-        for key, entry in self.entries.items():
-            rec = recs.get(key)
+        for entry_key, entry in self.entries.items():
+            rec = recs.get(entry_key)
             if rec is None:
                 entry.set_state("ruled-out", entry.default_badges)
             else:
@@ -1356,7 +1362,7 @@ class FlowScene(QGraphicsScene):
         if current not in chain:
             target = self.entry_item() or chain[0]
         else:
-            i = chain.index(current) + step  # type: ignore[arg-type]
+            i = chain.index(current) + step
             target = chain[min(max(i, 0), len(chain) - 1)]
         target.setFocus(Qt.FocusReason.OtherFocusReason)
         return target
@@ -1376,7 +1382,7 @@ class FlowScene(QGraphicsScene):
         current = self.focusItem()
         if current not in chain:
             return self.move_focus(0)
-        i = chain.index(current)  # type: ignore[arg-type]
+        i = chain.index(current)
         owner = _owner(chain[i])
         j = i
         while 0 <= j + step < len(chain) and _owner(chain[j + step]) == owner:
@@ -1405,7 +1411,7 @@ class FlowScene(QGraphicsScene):
 
 def _owner(item: _Activatable) -> str:
     """The box an item belongs to: a regimen's box, or the question a chip answers."""
-    return item.node_id  # type: ignore[attr-defined, no-any-return]
+    return item.node_id
 
 
 def iter_items(scene: FlowScene) -> Iterable[QGraphicsItem]:

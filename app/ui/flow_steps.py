@@ -246,7 +246,7 @@ class StepDelegate(QStyledItemDelegate):
                 )
             )
             badge_h = fm.height() + 4
-            x = left
+            x: float = left
             badges = [BadgeSpec(t.text, t.grade, short_label(t.when) if t.when else None) for t in card.tags]
             for badge in badges:
                 w = badge_width(normal, badge)

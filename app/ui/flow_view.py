@@ -266,7 +266,7 @@ class FlowView(QGraphicsView):
         super().mouseReleaseEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        key = event.key()
+        key = Qt.Key(event.key())
         mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         scene = self.flow_scene
         if mods == Qt.KeyboardModifier.ControlModifier and key in (
