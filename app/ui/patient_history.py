@@ -124,6 +124,7 @@ class HistoryEditor(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         edit = self._edit
+        self.progression_date = TextField("progression.date", edit, "Progression date", placeholder=DATE_HINT)
         self.fields: dict[str, Field] = {
             "regimen": TextField("regimen", edit, "Regimen", placeholder="guideline abbreviation, e.g. DaraRd"),
             "drugs": TextField("drugs", edit, "Drugs", "list", "or the drugs, comma-separated"),
@@ -137,7 +138,7 @@ class HistoryEditor(QWidget):
             "cycles": TextField("cycles", edit, "Cycles", "int"),
             "stop_reason": ChoiceField("stop_reason", edit, "Why it stopped", words.STOP_REASONS),
             "best_response": ChoiceField("best_response", edit, "Best response", words.RESPONSES, "unknown"),
-            "progression.date": TextField("progression.date", edit, "Progression date", placeholder=DATE_HINT),
+            "progression.date": self.progression_date,
             "progression.timing": ChoiceField("progression.timing", edit, "Progression timing", words.TIMINGS),
             "tandem": ChoiceField("tandem", edit, "Planned tandem ASCT", words.YES_NO),
             "new_line": ChoiceField("new_line", edit, "Line override", words.NEW_LINE, "the rules decide"),
@@ -146,7 +147,7 @@ class HistoryEditor(QWidget):
                                           [("none before the next episode", "none"),
                                            ("yes (date and/or timing below)", {})],
                                           "not entered (from why it stopped)")
-        self.fields["progression.date"].setToolTip("Typing a date records a progression on this episode")
+        self.progression_date.setToolTip("Typing a date records a progression on this episode")
         styled(self.form_box, _disabled_sheet)
         rows = [("&Regimen:", "regimen"), ("Dr&ugs:", "drugs"), ("Ro&le:", "role"),
                 ("Why it &started:", "started_because"), ("S&tart:", "start"), ("&End (last dose):", "end"),
@@ -302,7 +303,7 @@ class HistoryEditor(QWidget):
             field.show_value(value)
         self.fields["started_because"].setEnabled(self.current > 0)
         self.no_progression.show_value({} if isinstance(prog, dict) else prog)
-        self.fields["progression.date"].setPlaceholderText(
+        self.progression_date.setPlaceholderText(
             "none recorded (Progression: none)" if prog == "none" else DATE_HINT)
 
     def lines_html(self) -> str:

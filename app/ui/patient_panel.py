@@ -198,7 +198,7 @@ class PatientPanel(Screen):
         page = QWidget()
         flow = WrapLayout(page, spacing=10)
         marks = {"del17p": "&del(17p)", "tp53_mutation": "TP53 &mutation", "t_4_14": "&t(4;14)"}
-        cyto = [(f"{marks.get(m) or words.LABELS['cytogenetics.' + m]}:",
+        cyto: list[tuple[str, Field]] = [(f"{marks.get(m) or words.LABELS['cytogenetics.' + m]}:",
                  self._choice(f"cytogenetics.{m}", words.PRESENT, words.NOT_TESTED))
                 for m in ("del17p", "tp53_mutation", "t_4_14", "t_14_16", "t_14_20", "gain_1q")]
         cyto.insert(1, ("del(17p) clonal fraction (%):", self._text("cytogenetics.del17p_ccf_pct", "float",
@@ -273,10 +273,10 @@ class PatientPanel(Screen):
             before = session.before_error
             if before is None:
                 return text
-            index, result = before
+            index, partial = before
             left_out = f"episode {index + 1}" if index + 1 >= len(session.get("treatment_history") or []) \
                 else f"episodes {index + 1} onwards"
-            return text + "<br>" + self._where(result) + " " + muted_html(f"· not including {escape(left_out)}")
+            return text + "<br>" + self._where(partial) + " " + muted_html(f"· not including {escape(left_out)}")
         result = session.result
         assert result is not None
         return self._where(result) + " " + muted_html(f"· assessed {escape(result.assessment_date)}")

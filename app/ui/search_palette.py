@@ -200,7 +200,9 @@ class SearchPalette(QFrame):
         self.query.installEventFilter(self)
         self.results.installEventFilter(self)
         self.hide()
-        QApplication.instance().focusChanged.connect(self._focus_changed)  # type: ignore[union-attr]
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_changed)
 
     # -- showing --------------------------------------------------------------------------
     def open_palette(self, text: str | None = None) -> None:
@@ -291,7 +293,7 @@ class SearchPalette(QFrame):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            key = event.key()
+            key = Qt.Key(event.key())
             if key == Qt.Key.Key_Escape:
                 self.close_palette()
                 return True
