@@ -111,6 +111,9 @@ class CalculatorsScreen(Screen):
         self.panel.local_notes = notes
 
     def on_guide_ready(self) -> None:
+        guide = self.context.guide
+        if guide is None:
+            return
         if self.list.count():
             self._show_local()  # a new guide: a local layer installed or removed
             return
@@ -122,7 +125,7 @@ class CalculatorsScreen(Screen):
         panel_layout = self.panel.layout()
         if isinstance(panel_layout, QVBoxLayout) and panel_layout.indexOf(self.local_box) < 0:
             panel_layout.insertWidget(0, self.local_box)
-        calculators = {c["id"]: c for c in self.context.guide.calculators()}
+        calculators = {c["id"]: c for c in guide.calculators()}
         placed: set[str] = set()
         groups = [(name, [i for i in ids if i in calculators]) for name, ids in grouped()]
         for name, ids in groups:
