@@ -412,6 +412,7 @@ def palette_for(colours: Colours) -> QPalette:
 
 def apply_font_scale(app: QApplication, scale: float) -> None:
     """Scale the application font; every widget that does not set its own size follows."""
+    _remember_original(app)  # so that restore_defaults can undo a scale applied without a theme
     base = app.property(_BASE_FONT)
     if not base:
         base = app.font().pointSizeF()
