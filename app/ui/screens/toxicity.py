@@ -19,6 +19,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QGuiApplication, QHideEvent, QTextDocument
 from PySide6.QtWidgets import (
     QBoxLayout,
+    QComboBox,
     QFrame,
     QGroupBox,
     QHBoxLayout,
@@ -168,6 +169,7 @@ class TocilizumabBanner(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 10, 6)
         layout.setSpacing(2)
+        self._column = layout
         self.heading = QLabel(f"⚠ CAUTION — {TOCILIZUMAB_HEADING}", self)
         self.heading.setWordWrap(True)
         relative_font(self.heading, 1.15, bold=True)
@@ -192,12 +194,12 @@ class TocilizumabBanner(QFrame):
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
         """As tall as heading and quote need at this width (the panel caps it)."""
-        m = self.layout().contentsMargins()
+        m = self._column.contentsMargins()
         inner = max(100, width - m.left() - m.right() - 2 * self.frameWidth())
         return (
             self.heading.heightForWidth(inner)
             + self.text.heightForWidth(inner - self.text_scroll.verticalScrollBar().sizeHint().width())
-            + m.top() + m.bottom() + self.layout().spacing() + 2 * self.frameWidth() + 2
+            + m.top() + m.bottom() + self._column.spacing() + 2 * self.frameWidth() + 2
         )
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
@@ -558,10 +560,12 @@ class ToxicityScreen(Screen):
         self.stepup.local_notes, self.toco.local_notes = self.stepup_local.notes, self.toco_local.notes
 
     def on_guide_ready(self) -> None:
+        guide = self.context.guide
+        if guide is None:
+            return
         if self.panels:
             self._refresh_local()
             return
-        guide = self.context.guide
         view = local_notes.local_view(guide)
         panels = local_notes.add_to_toxicity(sorted(guide.toxicity(self.syndrome), key=lambda p: p["grade"]), view)
         if view is not None:
@@ -665,9 +669,10 @@ class ToxicityScreen(Screen):
             self.helpers.setCurrentIndex(1)
             if self.stepup.form is not None:
                 combo = self.stepup.form.editor("drug")
-                index = combo.findData(payload.split(":", 1)[1])  # type: ignore[attr-defined]
-                if index >= 0:
-                    combo.setCurrentIndex(index)  # type: ignore[attr-defined]
+                if isinstance(combo, QComboBox):
+                    index = combo.findData(payload.split(":", 1)[1])
+                    if index >= 0:
+                        combo.setCurrentIndex(index)
             return
         digits = "".join(ch for ch in str(payload) if ch.isdigit())
         if digits and int(digits) in self.panels:
