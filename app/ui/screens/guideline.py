@@ -126,7 +126,7 @@ class GuidelineScreen(Screen):
         self.tree.header().setStretchLastSection(True)
         self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.tree.currentItemChanged.connect(self._tree_changed)
-        self.tree.itemActivated.connect(lambda *_: self.pages.currentWidget().setFocus())
+        self.tree.itemActivated.connect(self._focus_text)
 
         self.browser = QTextBrowser(self)
         self.browser.setObjectName("guidelineText")
@@ -256,6 +256,12 @@ class GuidelineScreen(Screen):
         self.tree.blockSignals(False)
 
     # -- navigation -----------------------------------------------------------------------
+    def _focus_text(self, *_: object) -> None:
+        """Enter on a section moves the focus to its text (the browser or the table page)."""
+        page = self.pages.currentWidget()
+        if page is not None:
+            page.setFocus()
+
     def _tree_changed(self, current: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
         if current is not None:
             key = current.data(0, PageRole)
@@ -591,8 +597,9 @@ class GuidelineScreen(Screen):
                 name = f"{syndrome.upper()} grade {panel.grade}"
                 link = f'<a href="{nav_href(syndrome, panel.grade)}">open the {name} panel</a>'
                 out.append(f"<h4>{name} — {link}</h4>")
-                statements = [c.statement_by_id[i] for i in panel.box3 if i in c.statement_by_id and i not in listed]
-                listed.update(panel.box3)
+                ids = panel.box3_statements
+                statements = [c.statement_by_id[i] for i in ids if i in c.statement_by_id and i not in listed]
+                listed.update(ids)
                 out.append(self._statements_html(statements, focus) or f"<p>{self._muted('(no Box 3 bullet)')}</p>")
         rest = [s for s in c.by_section.get("box3", []) if s.id not in listed]
         if rest:
