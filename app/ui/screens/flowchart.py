@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import math
 import time
 from datetime import datetime
 from typing import Any
@@ -160,7 +161,8 @@ class FlowchartScreen(Screen):
         marks = local_note.flow_marks(self.context, self.figure)
         if self.scene is not None:
             self.scene.set_local_marks(marks)
-        self.steps.set_local_marks(marks)
+        if self.steps is not None:
+            self.steps.set_local_marks(marks)
 
     def _build(self) -> None:
         fig = self.figure
@@ -378,7 +380,7 @@ class FlowchartScreen(Screen):
             self.view.minimap.set_wanted(self.map_button.isChecked())
 
     def _show_zoom(self, *_: Any) -> None:
-        if self.view is None:
+        if self.view is None or self.scene is None:
             return
         percent = round(self.view.zoom * 100)
         if self.view.mode == "path":
@@ -435,13 +437,14 @@ class FlowchartScreen(Screen):
         self._say("Answers cleared.")
 
     def evaluate(self) -> None:
-        if self.figure is None or self.scene is None or self.panel is None:
+        guide = self.context.guide
+        if guide is None or self.figure is None or self.scene is None or self.panel is None:
             return
         from app.core.flowchart.engine import FactsError
 
         t0 = time.perf_counter()
         try:
-            ev = self.context.guide.flow(self.figure_id, self.facts)
+            ev = guide.flow(self.figure_id, self.facts)
         except FactsError as exc:
             self._refuse(exc)
             return
@@ -531,14 +534,15 @@ class FlowchartScreen(Screen):
     def _on_carry(self, figure_id: str, facts: dict[str, Any]) -> None:
         if figure_id != self.figure_id:
             return
-        if self.figure is None:
+        guide = self.context.guide
+        if self.figure is None or guide is None:
             self.carried.update(facts)
             self.facts.update(facts)
             return
         from app.core.flowchart.engine import FactsError
 
         try:
-            self.context.guide.flow(self.figure_id, {**self.facts, **facts})
+            guide.flow(self.figure_id, {**self.facts, **facts})
         except FactsError as exc:
             self._say(f"Could not carry over from the calculator: {exc.message}")
             return
@@ -616,7 +620,7 @@ class FlowchartScreen(Screen):
 
     def _value_label(self, name: str, value: Any) -> str:
         if isinstance(value, list):
-            return ", ".join(ENUM_LABELS.get(v, v) for v in value) if value else "none of these"
+            return ", ".join(str(ENUM_LABELS.get(v, v)) for v in value) if value else "none of these"
         if isinstance(value, bool):
             return "yes" if value else "no"
         if isinstance(value, str):
@@ -938,7 +942,7 @@ class CopyNote(QLabel):
 
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()
-        return QSize(QFontMetricsF(self.font()).horizontalAdvance(self.full_text) + 16, hint.height())
+        return QSize(math.ceil(QFontMetricsF(self.font()).horizontalAdvance(self.full_text)) + 16, hint.height())
 
     def _elide(self) -> None:
         room = max(self.width() - 10, 40)
