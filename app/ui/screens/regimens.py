@@ -671,7 +671,10 @@ class RegimensScreen(Screen):
             if self.detail is not None:  # a new guide: the regimen shown, with the local layer now installed
                 self.show_regimen(self.detail.regimen.abbr)
             return
-        repo = self.context.guide.repo
+        guide = self.context.guide
+        if guide is None:
+            return
+        repo = guide.repo
         self._statements = repo.statements()
         self.proxy.set_drug_names({d.id: d.name for d in repo.drugs()})
         self.model.set_regimens(repo.regimens())
@@ -740,10 +743,13 @@ class RegimensScreen(Screen):
         if not payload:
             return
         row = self.model.row_of(str(payload))
+        guide = self.context.guide
         if row < 0:
+            if guide is None:
+                return
             try:
-                row = self.model.row_of(self.context.guide.repo.regimen(str(payload)).abbr)
-            except (KeyError, AttributeError):
+                row = self.model.row_of(guide.repo.regimen(str(payload)).abbr)
+            except KeyError:
                 return
         index = self.proxy.mapFromSource(self.model.index(row, 0))
         if not index.isValid():
