@@ -42,6 +42,13 @@ def _label(choices: list[words.Choice], value: Any) -> str:
     return next((text.split(" (")[0] for text, v in choices if v == value and type(v) is type(value)), "")
 
 
+def _duration_words(months: Any) -> str:
+    """"6 months" when only a duration is known; a value the case check refuses is shown as typed."""
+    if isinstance(months, bool) or months is None or months == "":
+        return ""
+    return f"{months:g} months" if isinstance(months, (int, float)) else str(months)
+
+
 def progression_words(prog: Any) -> str:
     if prog is None:
         return ""
@@ -251,7 +258,7 @@ class HistoryEditor(QWidget):
                 str(row + 1), lines.get(row, "?"), ep.get("regimen") or ", ".join(ep.get("drugs") or []),
                 _label(words.ROLES, ep.get("role")),
                 "" if row == 0 else _label(words.STARTED_BECAUSE, ep.get("started_because", "unknown")),
-                str(ep.get("start") or (f"{ep['duration_months']:g} months" if ep.get("duration_months") else "")),
+                str(ep.get("start") or _duration_words(ep.get("duration_months"))),
                 str(ep.get("end") or ""), _label(words.STOP_REASONS, ep.get("stop_reason")),
                 str(ep.get("best_response") or ""), progression_words(ep.get("progression")),
             ]
