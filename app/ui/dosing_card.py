@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from app.core.dosing.models import FACT_LISTS, NOT_IN_GUIDE, REGION_NAMES
 from app.ui.dosing_case import DosingCaseFill
-from app.ui.theme import current_colours, relative_font
+from app.ui.theme import current_colours, follow_theme, relative_font
 from app.ui.widgets import name_clear_button
 
 LEGEND = (
@@ -408,6 +408,7 @@ class PatientFields(QWidget):
         self.message = QLabel("", self)
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Dosing card input message")
+        follow_theme(self.message, self._colour_message)
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(8)
@@ -487,9 +488,13 @@ class PatientFields(QWidget):
         self.changed.emit()
 
     def show_message(self, text: str, error: bool = False) -> None:
-        colour = current_colours().error if error else current_colours().muted
-        self.message.setStyleSheet(f"color: {colour};")
+        self.message.setProperty("error", error)
+        self._colour_message()
         self.message.setText(text)
+
+    def _colour_message(self) -> None:
+        colour = current_colours().error if self.message.property("error") else current_colours().muted
+        self.message.setStyleSheet(f"color: {colour};")
 
     def take(self, values: dict[str, Any]) -> list[str]:
         """Fill the fields from calculator inputs ({"weight": {"value", "unit"}, …}); returns what was taken."""

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from app.services.case_session import CaseSession, fact_why
 from app.ui import patient_words as words
 from app.ui.patient_fields import ChoiceField, Field, TextField, plain_label
-from app.ui.theme import Colours, styled
+from app.ui.theme import Colours, follow_theme, styled
 from app.ui.widgets import muted_html
 
 COLUMNS = ("#", "Line", "Regimen / drugs", "Role", "Why it started", "Start", "End", "Why it stopped",
@@ -172,6 +172,7 @@ class HistoryEditor(QWidget):
         layout.addWidget(self.lines_label)
         layout.addStretch(1)
         session.subscribe(lambda _s: self.refresh())
+        follow_theme(self, self.refresh)  # the lines and the note write the theme's muted colour into their HTML
         self.refresh()
 
     # -- editing -----------------------------------------------------------------------------

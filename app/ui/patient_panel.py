@@ -35,8 +35,8 @@ from app.ui.context import UiContext
 from app.ui.patient_fields import ChoiceField, Field, QuantityField, TextField, plain_label
 from app.ui.patient_history import HistoryEditor
 from app.ui.screens.base import Screen
-from app.ui.theme import Colours, styled
-from app.ui.widgets import muted_html
+from app.ui.theme import Colours, follow_theme, styled
+from app.ui.widgets import muted_html, themed_text
 from app.ui.wrap_layout import WrapLayout
 
 TABS = ("Patient and labs", "Cytogenetics and context", "Treatment history")
@@ -98,9 +98,10 @@ class PatientPanel(Screen):
         outer.addWidget(self.tabs, 1)
         self.placeholder = QLabel("Loading the guideline database…", self)
         self.tabs.addTab(self.placeholder, "Patient")
-        self.privacy = QLabel(muted_html(
+        self.privacy = QLabel(self)
+        themed_text(self.privacy, lambda: muted_html(
             "Kept in memory only — never saved. No name, birth date or record number: age in years. "
-            "Cleared with Ctrl+Shift+Delete and when the window closes."), self)
+            "Cleared with Ctrl+Shift+Delete and when the window closes."))
         self.privacy.setWordWrap(True)
         outer.addWidget(self.privacy)
         if context.case is not None:
@@ -123,6 +124,7 @@ class PatientPanel(Screen):
         self.tabs.addTab(self._scroll(self.history), TABS[2])
         self._unsubscribe = self.session.subscribe(lambda _s: self.refresh())
         self.destroyed.connect(lambda *_: self._unsubscribe())
+        follow_theme(self, self.refresh)  # the status writes the theme's muted colour into its HTML
         self.setFocusProxy(self.tabs)
         self.refresh()
 

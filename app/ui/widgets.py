@@ -10,6 +10,7 @@ and quote boxes take the current theme's colours, and the widgets follow a theme
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
@@ -17,7 +18,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from app.core.evidence import Evidence, evidence_from_short
-from app.ui.theme import GRADE_BADGES, LIGHT, SEARCH_HIT, Colours, current_colours, relative_font, styled
+from app.ui.theme import (
+    GRADE_BADGES,
+    LIGHT,
+    SEARCH_HIT,
+    Colours,
+    current_colours,
+    follow_theme,
+    relative_font,
+    styled,
+)
 
 #: grade → (background, text, border), from the registry. Panel consensus without a grade uses "PC".
 GRADE_COLOURS: dict[str, tuple[str, str, str]] = {grade: tuple(box) for grade, box in GRADE_BADGES.items()}  # type: ignore[misc]
@@ -43,9 +53,20 @@ def quote_colours() -> tuple[str, str, str]:
 
 
 def muted_html(text: str, small: bool = True) -> str:
-    """Secondary text (where a statement stands, a source) in the theme's muted colour; ``text`` is HTML."""
+    """Secondary text (where a statement stands, a source) in the theme's muted colour; ``text`` is HTML.
+
+    The colour is written into the HTML: whatever shows it renders it again after a theme change
+    (:func:`themed_text`, or ``follow_theme(widget, refresh)``).
+    """
     size = " font-size:small;" if small else ""
     return f"<span style='color:{current_colours().muted};{size}'>{text}</span>"
+
+
+def themed_text(label: QLabel, build: Callable[[], str]) -> None:
+    """Show ``build()`` in ``label`` now and again after every theme change (HTML with theme colours in it)."""
+    label.setText(build())
+    follow_theme(label, lambda: label.setText(build()))
+
 
 GRADE_WORDS = {
     "A": "strongly recommended",

@@ -4,8 +4,12 @@ order, the Case summary's mnemonics and the words of derived numbers."""
 
 from __future__ import annotations
 
-import pytest
+import re
 
+import pytest
+from PySide6.QtGui import QPalette
+
+from app.ui.theme import LIGHT, PALETTES, contrast_ratio
 from tests.ui.windows import shown_main_window
 
 
@@ -32,3 +36,42 @@ def test_a_word_in_the_duration_is_refused_in_words_and_the_table_keeps_refreshi
     qtbot.keyClicks(history.fields["duration_months"], "6")
     assert history.table.item(0, 5).text() == "6 months"
     assert window.context.case.error is None
+
+
+# -- 2. secondary text follows the theme ---------------------------------------------------------------
+_COLOUR = re.compile(r"color:\s*(#[0-9a-fA-F]{6})")
+
+
+def _colours_in(text: str) -> set[str]:
+    return {c.lower() for c in _COLOUR.findall(text)}
+
+
+@pytest.mark.parametrize("theme", ["dark", "high-contrast"])
+def test_secondary_text_takes_the_new_theme_and_reads_at_4_5_to_1(qtbot, window, theme):
+    panel = window.show_screen("patient")
+    qtbot.keyClicks(panel.fields["patient.age"], "66")
+    panel.tabs.setCurrentIndex(2)
+    panel.history.add_button.click()
+    qtbot.keyClicks(panel.history.fields["regimen"], "VRd")
+    qtbot.keyClicks(panel.history.fields["start"], "2021-07-19")
+    regimens = window.show_screen("regimens")
+    regimens.show_regimen("KRd")
+    regimens.card.area.fields.weight.setText("70")
+    regimens.card.area.fields.show_message("Doses computed for the EU SmPC: inputs are kept only in these fields.")
+    assert _colours_in(panel.privacy.text()) == {LIGHT.muted}
+    window.set_theme(theme)
+    qtbot.wait(10)
+    colours = PALETTES[theme]
+    window_colour = window.palette().color(QPalette.ColorRole.Window).name()
+    assert window_colour == colours.window
+    footer = _colours_in(panel.privacy.text())
+    assert footer == {colours.muted}
+    assert contrast_ratio(colours.muted, window_colour) >= 4.5
+    for text in (panel.status.text(), panel.history.lines_label.text()):
+        assert LIGHT.muted not in _colours_in(text), text
+        assert all(contrast_ratio(c, window_colour) >= 4.5 for c in _colours_in(text)), text
+    message = regimens.card.area.fields.message
+    assert _colours_in(message.styleSheet()) == {colours.muted}
+    assert contrast_ratio(colours.muted, window_colour) >= 4.5
+    regimens.card.area.fields.show_message("No doses computed: weight", error=True)
+    assert _colours_in(message.styleSheet()) == {colours.error}
