@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from app.core.strict import StrictInput
 
@@ -27,7 +27,10 @@ class FactsError(ValueError):
 
 
 class _Facts(StrictInput):
-    """Facts of a figure: every one optional; unknown names refused."""
+    """Facts of a figure: every one optional; unknown names refused; no value converted (``"yes"`` is
+    not a yes and ``"4"`` not a number: JSON true/false and numbers only)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class Fig1Facts(_Facts):
