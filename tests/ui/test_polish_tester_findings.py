@@ -7,9 +7,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication
 
 from app.ui.theme import LIGHT, PALETTES, contrast_ratio
+from tests.ui.test_patient_panel_tryout import _menu_letters, _mnemonic, _visible_mnemonics
 from tests.ui.windows import shown_main_window
 
 
@@ -75,3 +78,26 @@ def test_secondary_text_takes_the_new_theme_and_reads_at_4_5_to_1(qtbot, window,
     assert contrast_ratio(colours.muted, window_colour) >= 4.5
     regimens.card.area.fields.show_message("No doses computed: weight", error=True)
     assert _colours_in(message.styleSheet()) == {colours.error}
+
+
+# -- 5. the Case summary's mnemonics -------------------------------------------------------------------
+def test_no_mnemonic_of_the_case_summary_clashes_with_the_menus_and_each_presses_its_button(qtbot, window):
+    panel = window.show_screen("patient")
+    qtbot.keyClicks(panel.fields["patient.age"], "66")
+    screen = window.show_screen("case")
+    qtbot.wait(20)
+    assert screen.figure_button.isEnabled()
+    menus = _menu_letters(window)
+    found = _visible_mnemonics(window)
+    letters = [m for m, _w in found]
+    assert {"C", "S"} <= set(letters)
+    assert not {m for m in letters if letters.count(m) > 1}, [(m, w.text()) for m, w in found]
+    assert not set(letters) & menus, [(m, w.text()) for m, w in found if m in menus]
+    letter = _mnemonic(screen.figure_button.text())
+    pressed: list[bool] = []
+    screen.figure_button.clicked.connect(lambda: pressed.append(True))
+    window.activateWindow()
+    screen.browser.setFocus()
+    qtbot.keyClick(QApplication.focusWidget() or window, getattr(Qt.Key, f"Key_{letter}"),
+                   Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: bool(pressed), timeout=1000)  # a mnemonic animates the click

@@ -41,9 +41,9 @@ class CaseSummaryScreen(Screen):
         self.copy_button.clicked.connect(lambda: self.copy(False))
         self.copy_sources_button = QPushButton("Copy with &sources", bar)
         self.copy_sources_button.clicked.connect(lambda: self.copy(True))
-        self.patient_button = QPushButton("Edit the &patient (F4)", bar)
+        self.patient_button = QPushButton("&Edit the patient (F4)", bar)
         self.patient_button.clicked.connect(lambda: self.context.navigate.emit("patient", None))
-        self.figure_button = QPushButton("Open the &figure", bar)
+        self.figure_button = QPushButton("Open the f&igure", bar)
         self.figure_button.clicked.connect(self.open_figure)
         for button in (self.copy_button, self.copy_sources_button, self.patient_button, self.figure_button):
             row.addWidget(button)
