@@ -44,6 +44,8 @@ CREATININE_RULE = (
 STILL_NEEDED = "Still needed in the figure"
 OPTIONAL = "Optional in the figure"
 REFRACTORINESS_FACTS = ("lenalidomide_status", "bortezomib_status", "anti_cd38_status")
+#: left out of the short refractoriness line (the full per-drug status is in the derived facts)
+CORTICOSTEROIDS = frozenset({"dexamethasone", "prednisone", "prednisolone", "methylprednisolone"})
 
 
 @dataclass(frozen=True)
@@ -157,7 +159,9 @@ def _figure_section(result: CaseEvaluation, figure: Figure | None, refs: Referen
         evidence = f" {rec.evidence.text}" if rec.evidence else ""
         quote = f": \"{rec.source.quote}\"" if rec.source.quote else ""
         number = refs.cite(f"{GUIDELINE}, {rec.source.section}{quote}")
-        items.append(Item(f"{rec.regimen}{evidence}", short_text(rec.status),
+        tier = (f" ({rec.tier}: {'; '.join(rec.conditions)})"
+                if rec.tier == "conditional" and rec.conditions and rec.status in ("applies", "possible") else "")
+        items.append(Item(f"{rec.regimen}{evidence}", short_text(rec.status) + tier,
                           words_in(reason_text(rec, asked, prompts) or ""), refs=[number]))
     if questions is not None:
         items += _needed_items(result, questions)
@@ -217,7 +221,8 @@ def _line_items(result: CaseEvaluation, raw: dict[str, Any] | None) -> list[Item
         when = f" on {g['progression_date']}" if g.get("progression_date") else ""
         started = "" if g["started_by"] == "first episode" else rule_words(str(g["started_by"]))
         episodes = ", ".join(number_of.get(str(e), str(e)) for e in g["episodes"])
-        out.append(Item(f"Line {number}", f"episodes {episodes}; {ended}{when}", started))
+        noun = "episode" if len(g["episodes"]) == 1 else "episodes"
+        out.append(Item(f"Line {number}", f"{noun} {episodes}; {ended}{when}", started))
     return out or [Item("Lines", "none (newly diagnosed)")]
 
 
@@ -228,12 +233,26 @@ def refractoriness_text(result: CaseEvaluation) -> str:
     if not result.lines:
         return ""
     statuses = []
-    for name in REFRACTORINESS_FACTS:
-        fact = derived.get(name)
-        drug = "anti-CD38" if name == "anti_cd38_status" else name.split("_")[0]
-        if fact is None or fact.not_applicable:
-            continue
-        statuses.append(f"{drug}-{fact.value}" if fact.value else f"{drug}: not determined")
+    by_drug = derived.get("drug_status")
+    drugs = {d: s for d, s in (by_drug.value or {}).items() if d not in CORTICOSTEROIDS} if by_drug else {}
+    if drugs:  # every drug received, by its status (REF rules per drug); corticosteroids are not classified on
+        for status in ("refractory", "sensitive"):
+            named = [f"{d}-{status}" for d, s in drugs.items() if s == status]
+            if named:
+                statuses.append(", ".join(named))
+        undetermined = [d for d, s in drugs.items() if s is None]
+        if undetermined:
+            statuses.append(f"not determined: {', '.join(undetermined)}")
+        cd38 = derived.get("anti_cd38_status")  # the class, as Figs. 2 and 3 ask it
+        if cd38 is not None and not cd38.not_applicable and cd38.value:
+            statuses.append(f"anti-CD38-{cd38.value}")
+    else:
+        for name in REFRACTORINESS_FACTS:
+            fact = derived.get(name)
+            drug = "anti-CD38" if name == "anti_cd38_status" else name.split("_")[0]
+            if fact is None or fact.not_applicable:
+                continue
+            statuses.append(f"{drug}-{fact.value}" if fact.value else f"{drug}: not determined")
     triple = [derived.get("triple_class_exposed"), derived.get("triple_class_refractory")]
     if triple[1] is not None and triple[1].value:
         statuses.append("triple-class refractory")

@@ -154,3 +154,22 @@ def test_a_creatinine_at_diagnosis_not_used_for_current_renal_function_says_why(
         assert note.value.endswith("used for CrCl and eGFR")
     finally:
         session.set(SECOND_LINE)
+
+
+def test_the_short_copy_names_every_refractory_drug_and_the_conditions_of_a_conditional_option(built_db):
+    """A third-line patient: carfilzomib- and daratumumab-refractory are said (not only the three figure
+    classes), corticosteroids are not classified, and cilta-cel's condition travels with its status."""
+    from app.services.guide import Guide
+
+    raw = json.loads((ROOT / "docs/examples/case-third-line.json").read_text(encoding="utf-8"))
+    s = CaseSession(Guide(database=built_db), today=lambda: date(2025, 6, 2))
+    s.set(raw)
+    assert s.result is not None
+    short = short_lines(s.result, s.raw, s._guide.figure("fig3"))
+    refractoriness = next(line for line in short if line.startswith("- Refractoriness: "))
+    for word in ("lenalidomide-refractory", "daratumumab-refractory", "carfilzomib-refractory",
+                 "bortezomib-sensitive", "triple-class refractory"):
+        assert word in refractoriness, word
+    assert "dexamethasone" not in refractoriness
+    cilta = next(line for line in short if line.startswith("- cilta-cel"))
+    assert "(conditional: " in cilta
