@@ -23,7 +23,7 @@ from app.core.flowchart.engine import Evaluation
 from app.core.flowchart.model import Figure, QuestionNode, RecommendationNode
 from app.services.flow_questions import StillNeeded, side_boxes
 from app.services.flow_steps import TIER_WORDS, chosen_option
-from app.services.flow_words import LABEL, VALUE_WORDS, reason_text
+from app.services.flow_words import LABEL, VALUE_WORDS, number_words, reason_text
 
 #: order of the regimens of one box in a copy: offered, still possible, last resort, not offered
 STATUS_ORDER = ("applies", "possible", "fallback", "unavailable", "already-received", "excluded")
@@ -42,9 +42,8 @@ def value_words(figure: Figure, name: str, value: Any) -> str:
         return ", ".join(str(VALUE_WORDS.get(v, v)) for v in value) if value else "none of these"
     if isinstance(value, str):
         return VALUE_WORDS.get(value, value)
-    if spec is not None and spec.unit and isinstance(value, int | float):
-        shown = int(value) if float(value).is_integer() else value
-        return f"{shown} {spec.unit}"
+    if isinstance(value, int | float):
+        return number_words(value, (spec.unit or "") if spec is not None else "")
     return str(value)
 
 

@@ -157,3 +157,18 @@ def describe(rec: Any, missing_prompts: Sequence[str] = (), prompts: Mapping[str
         text += f" (named instead of {rec.substitutes_for})"
     reason = reason_text(rec, missing_prompts, prompts)
     return f"{text}. Why: {reason}" if reason else f"{text}."
+
+
+def number_words(value: int | float, unit: str = "") -> str:
+    """A figure's number as read at a glance: "6 months", "≈ 3.29 years" (a derived duration, 3.2883).
+
+    The engine's rule for the values in its reasons (``engine._show``: "≈ 33.53"): two decimals,
+    and "≈" when rounding changed the value, so the answers, the copies and the reasons agree.
+    """
+    if float(value).is_integer():
+        shown = str(int(value))
+    elif round(value, 2) != value:
+        shown = f"≈ {value:.2f}"
+    else:
+        shown = str(value)
+    return f"{shown} {unit}" if unit else shown

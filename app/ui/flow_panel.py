@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
 
 from app.core.flowchart.model import FactSpec, Figure, QuestionNode, RecommendationNode
 from app.services.flow_questions import StillNeeded
+from app.services.flow_words import number_words
 from app.ui.accessible import install_accessible_names
 from app.ui.flow_status import VALUE_WORDS, plain_words
 
@@ -718,9 +719,8 @@ class FlowPanel(QWidget):
             return "yes" if value else "no"
         if isinstance(value, list):
             return ", ".join(value) if value else "none of these"
-        if control is not None and control.spec.unit and isinstance(value, int | float):
-            shown = int(value) if float(value).is_integer() else value
-            return f"{shown} {control.spec.unit}"
+        if isinstance(value, int | float):
+            return number_words(value, (control.spec.unit or "") if control is not None else "")
         return str(value)
 
 
