@@ -278,6 +278,18 @@ def patient_html(p: dict[str, Any]) -> str:
 
     def line_row(line: dict[str, Any], prefix: str = "", name: str = "") -> str:
         result = line["result"]["text"] if line["result"] else f"needs {', '.join(line['needs']) or 'input'}"
+        patient = f"<b>{_e(result)}</b><br>{status_html(line['status'])}"
+        if line.get("for_patient") is False:
+            patient = (
+                f"<span style='color:{c.muted}'>{_e(line['not_for_patient'])}</span>"
+                f"<br><span style='font-size:small'>label dose {_e(result)}: {_e(line['status'])}</span>"
+            )
+        elif line.get("renal_adjusted"):
+            patient = f"<b>{_e(result)}</b><br>{status_html(line['status'])}<br><b>renal-adjusted: for this patient</b>"
+        sub = line.get("subgroup")
+        for note in (line.get("renal_note"), sub and f"{sub['text']} [{sub['status']}]"):
+            if note:
+                patient += f"<br><span style='color:{c.error}'>⚠ {_e(note)}</span>"
         working = "<br>".join(
             _e(x)
             for x in (
@@ -293,7 +305,7 @@ def patient_html(p: dict[str, Any]) -> str:
         label = line["label"].removeprefix(f"{name}: ") if name else line["label"]
         return (
             f"<tr><td valign='top' width='22%'>{prefix}{_e(label)}</td>"
-            f"<td valign='top' width='16%'><b>{_e(result)}</b><br>{status_html(line['status'])}</td>"
+            f"<td valign='top' width='16%'>{patient}</td>"
             f"<td valign='top' width='40%'>{working}{warn}</td>"
             f"<td valign='top' width='20%'><span style='font-size:small'>{_e(short_source(line['source']))}</span>"
             "</td></tr>"
@@ -323,7 +335,7 @@ def patient_html(p: dict[str, Any]) -> str:
         band = f"{_e(r['band'])} → " if r.get("band") else ""
         extra = "".join(
             f"<br><span style='color:{c.muted}'>{_e(x)}</span>"
-            for x in [r.get("other_region"), *(r.get("warnings") or [])]
+            for x in [r.get("other_region"), *(r.get("warnings") or []), *(r.get("guideline") or [])]
             if x
         )
         status = (

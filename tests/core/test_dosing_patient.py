@@ -134,8 +134,10 @@ def test_maintenance_lenalidomide_never_gets_the_25_mg_table(dosing):
     r = doses(dosing, "R", "us", crcl="40 mL/min")
     lenalidomide = comp(r, "lenalidomide")
     assert values(lenalidomide) == [10.0]
-    assert lenalidomide["renal"]["status"] == "NOT FOUND"
-    assert "25 mg" not in lenalidomide["renal"]["text"]
+    renal = lenalidomide["renal"]
+    assert renal["status"] == "UNCONFIRMED" and "replaces" not in renal and "band" not in renal
+    assert "not confirmed in a source" in renal["text"] and "NOT the maintenance dose" in renal["text"]
+    assert lenalidomide["lines"][0]["for_patient"] is None and "maintenance" in lenalidomide["lines"][0]["renal_note"]
 
 
 @pytest.mark.parametrize(("crcl", "applies"), [(29.9, True), (30.0, False)])

@@ -25,6 +25,7 @@ from app.core.calculators.base import (
     register,
 )
 from app.core.calculators.labels import labels
+from app.core.calculators.presentation import step_when
 from app.core.dosing import catalog, stepup
 from app.core.dosing.models import DosingContent
 from app.core.units import WEIGHT, Quantity
@@ -351,7 +352,7 @@ def tocilizumab_headline(r: Mapping[str, Any]) -> str:
 
 
 def bispecific_headline(r: Mapping[str, Any]) -> str:
-    days = " · ".join(f"day {d['day']}: {d['dose_mg']:g} mg" for d in r["doses"])
+    days = " · ".join(f"{step_when(d)}: {d['dose_mg']:g} mg" for d in r["doses"])
     return f"{r.get('name', r.get('drug', ''))} ({str(r.get('region', '')).upper()}): {days}"
 
 

@@ -136,6 +136,21 @@ def input_rows(
     return rows
 
 
+def step_day(d: Mapping[str, Any]) -> str:
+    """The day column of a step: its treatment day, else how the label says when (e.g. "week 2")."""
+    day = d.get("day")
+    return str(day) if day is not None else str(d.get("when") or "not in the label text read")
+
+
+def step_when(d: Mapping[str, Any]) -> str:
+    """When a step is given, as the label says it ("day 4", "week 2"), never a bare missing day."""
+    when = d.get("when")
+    if when:
+        return str(when)
+    day = d.get("day")
+    return f"day {day}" if day is not None else "day not in the label text read"
+
+
 def schedule_rows(result: Mapping[str, Any]) -> list[tuple[Any, ...]]:
     """Step-up schedule rows: day, step, dose, monitoring, premedication."""
     doses = result.get("doses")
@@ -149,7 +164,7 @@ def schedule_rows(result: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         monitoring = d.get("monitoring", "")
         if status and status != "CONFIRMED":
             monitoring = f"{monitoring} [{status}]"
-        rows.append((d.get("day"), d.get("step", ""), f"{format_value(d.get('dose_mg'))} mg", monitoring, premed_text))
+        rows.append((step_day(d), d.get("step", ""), f"{format_value(d.get('dose_mg'))} mg", monitoring, premed_text))
     return rows
 
 
@@ -176,8 +191,9 @@ def result_text(d: Mapping[str, Any], *, stamp: str = "", width: int | None = No
     out += ["", "Inputs:", *(inputs or ["  (none)"])]
     result = d.get("result") or {}
     sched = []
-    for r in schedule_rows(result):
-        sched.append(f"  Day {r[0]} ({r[1]}): {r[2]}; {r[3]}")
+    doses = result.get("doses") if isinstance(result, dict) else None
+    for d, r in zip(doses or [], schedule_rows(result), strict=False):
+        sched.append(f"  {step_when(d).capitalize()} ({r[1]}): {r[2]}; {r[3]}")
     premed = result.get("premedication") if isinstance(result, dict) else None
     if sched and isinstance(premed, dict) and premed.get("text"):
         sched.append(f"  Premedication: {premed['text']}")

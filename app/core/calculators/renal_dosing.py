@@ -169,6 +169,10 @@ GUIDELINE_RENAL_QUOTES: tuple[GuidelineQuote, ...] = (
 )
 
 
+def _quote(quote_id: str) -> str:
+    return next(q.quote for q in GUIDELINE_RENAL_QUOTES if q.id == quote_id)
+
+
 def guideline_quotes(drug: str) -> list[dict[str, Any]]:
     """The guideline's renal statements that name ``drug`` (a drug id), as dicts."""
     return [q.as_dict() for q in GUIDELINE_RENAL_QUOTES if drug in q.drugs]
@@ -333,6 +337,23 @@ def _us_row(c: float, dialysis: bool) -> DoseRow:
     )
 
 
+#: the creatinine clearance thresholds of each region's rows above (EU SmPC 30/50, US label 30/60)
+BAND_THRESHOLDS: dict[Region, tuple[float, ...]] = {"eu": (30.0, 50.0), "us": (30.0, 60.0)}
+
+
+def band_reason(region: Region, crcl_ml_min: float | None, dialysis: bool) -> str:
+    """Why a patient falls in a renal row of :func:`lenalidomide_starting_dose`, e.g. "CrCl 23.8 mL/min < 30"."""
+    if dialysis:
+        return "on dialysis"
+    if crcl_ml_min is None:
+        return "creatinine clearance not given"
+    c = round(float(crcl_ml_min), 1)
+    upper = next((t for t in BAND_THRESHOLDS[region] if c < t), None)
+    if upper is None:
+        return f"CrCl {c:g} mL/min ≥ {BAND_THRESHOLDS[region][-1]:g}"
+    return f"CrCl {c:g} mL/min < {upper:g}"
+
+
 def lenalidomide_starting_dose(crcl_ml_min: float, *, dialysis: bool = False) -> LenalidomideStart:
     """Lenalidomide starting dose (myeloma, 25 mg regimen) by CrCl: EU SmPC, with the US label beside it."""
     if isinstance(crcl_ml_min, bool) or not isinstance(crcl_ml_min, int | float):
@@ -400,9 +421,10 @@ def other_drug_notes(crcl_ml_min: float, *, dialysis: bool = False) -> list[Drug
     return [
         DrugNote(
             "pomalidomide",
-            "EU SmPC (Imnovid): no dose adjustment for renal impairment; on haemodialysis days take the dose "
-            "after haemodialysis.",
-            "Imnovid (pomalidomide) EU SmPC, best knowledge; the EU text was not retrieved",
+            "EU SmPC (Imnovid) renal adjustment: not confirmed in a source — check the label. The guideline (not "
+            f"the label): “{_quote('renal-rec-pomalidomide')}”",
+            f"Imnovid EU SmPC renal text: not found in a stored copy (UNCONFIRMED); the guideline: {_REC} "
+            "(impaired renal function)",
             "UNCONFIRMED",
             True,
         ),
@@ -416,12 +438,12 @@ def other_drug_notes(crcl_ml_min: float, *, dialysis: bool = False) -> list[Drug
         ),
         DrugNote(
             "carfilzomib",
-            "No starting-dose adjustment for renal impairment, including chronic dialysis; give after "
-            "haemodialysis. The guideline states no dose modification with creatinine clearance > 15 ml/min"
-            + ("; this CrCl is ≤ 15 mL/min, outside that statement." if c <= 15 else ".")
+            "Label renal adjustment: not confirmed in a source — check the label. The guideline (not the label): "
+            f"“{_quote('renal-rec-carfilzomib')}”"
+            + (f" This CrCl ({c:g} mL/min) is ≤ 15 mL/min, outside that statement." if c <= 15 else "")
             + f" Dose on BSA capped at {CARFILZOMIB_BSA_CAP_M2:g} m².",
-            "Kyprolis (carfilzomib) label and SmPC, best knowledge (UNCONFIRMED text); BSA cap CONFIRMED "
-            "(kyprolis-hcp.com)",
+            f"Kyprolis label renal text: not found in a stored copy (UNCONFIRMED); the guideline: {_REC} (impaired "
+            "renal function); BSA cap CONFIRMED (kyprolis-hcp.com)",
             "UNCONFIRMED",
             True,
         ),

@@ -345,6 +345,9 @@ class Component(Strict):
     #: the renal band of this component comes from the guide's renal table (one source with the
     #: CrCl calculator): lenalidomide's 25 mg regimen starting dose
     renal_table: Literal["lenalidomide-25mg"] | None = None
+    #: why the table's rows are not confirmed for this regimen (its label's own renal text was not
+    #: read): the band is then applied with status UNCONFIRMED and this note
+    renal_table_note: str | None = None
 
 
 FACT_LISTS = (

@@ -26,7 +26,13 @@ from pydantic import Field, StrictBool, StrictInt, model_validator
 
 from app.core.calculators.body import dubois, mosteller
 from app.core.calculators.renal import cockcroft_gault
-from app.core.calculators.renal_dosing import lenalidomide_starting_dose
+from app.core.calculators.renal_dosing import (
+    MAINTENANCE_HEADING,
+    MAINTENANCE_USES,
+    band_reason,
+    guideline_quotes,
+    lenalidomide_starting_dose,
+)
 from app.core.dosing.assemble import merged, merged_alternative, resolve, source_line, status, warning_of
 from app.core.dosing.models import (
     NOT_IN_GUIDE,
@@ -310,7 +316,13 @@ def _applies(fact: LabelFact, values: dict[str, float | bool | None]) -> tuple[b
 
 
 def component_doses(
-    content: DosingContent, comp: Component, region: Region, p: PatientInput, derived: dict[str, Any], name: str
+    content: DosingContent,
+    comp: Component,
+    region: Region,
+    p: PatientInput,
+    derived: dict[str, Any],
+    name: str,
+    regimen: str = "",
 ) -> dict[str, Any]:
     facts = merged(content, comp)
     mine = {t: [f for f in fs if f.region == region] for t, fs in facts.items()}
@@ -337,6 +349,7 @@ def component_doses(
         for r in fact.rows:
             if r.dose is not None:
                 lines.append(dose_line(content, fact, r.dose, f"{name}{opt}: {r.text()}", p, derived, caps, strengths))
+    base = len(lines)
     selected: list[dict[str, Any]] = []
     for fact in mine["variants"]:
         if fact.text is None:
@@ -398,14 +411,126 @@ def component_doses(
         line = _guideline_line(g.text, g.dose, g.when, p, derived)
         line["source"] = f"EHA–EMN 2025 guideline, {g.source.location}: “{g.source.quote}”"
         guideline.append(line)
+    renal = renal_band(content, comp, mine["renal"], region, values, name, regimen)
+    patient_dose = apply_renal(content, lines, base, renal, name, region, p, derived, caps, strengths)
+    subgroup = subgroup_flag(content, comp, mine["variants"], region, p)
+    if subgroup is not None:
+        for line in lines[:base] if patient_dose["applies"] != "renal band" else lines[:1]:
+            line["subgroup"] = subgroup
     return {
         "drug": comp.drug,
         "name": name,
         "region": region,
         "lines": lines,
         "variants": selected,
-        "renal": renal_band(content, comp, mine["renal"], region, values, name),
+        "renal": renal,
+        "patient_dose": patient_dose,
         "guideline": guideline,
+    }
+
+
+def apply_renal(
+    content: DosingContent,
+    lines: list[dict[str, Any]],
+    base: int,
+    renal: dict[str, Any],
+    name: str,
+    region: Region,
+    p: PatientInput,
+    derived: dict[str, Any],
+    caps: list[LabelFact],
+    strengths: tuple[list[float], LabelFact | None],
+) -> dict[str, Any]:
+    """Which dose applies to this patient, marked on each of the first ``base`` (label dose) lines.
+
+    A renal band that replaces the starting dose becomes the first line, the patient's dose, with the
+    band's status and source; the label's starting doses stay, each marked "not for this patient" with
+    why. Without a creatinine clearance the band is undetermined, said next to each dose."""
+    replaces = renal.get("replaces")
+    for line in lines:
+        line.setdefault("for_patient", True)
+    if replaces is not None:
+        why = str(replaces["why"])
+        if "row" in replaces:
+            row = replaces["row"]
+            line = {
+                "label": f"{name}: renal-adjusted starting dose ({row.band})",
+                "region": region,
+                "per_unit": "",
+                "basis": "",
+                "formula": f"{why} → {row.dose}",
+                "cap": None,
+                "rounding": "as the renal row gives it",
+                "result": {"value": row.dose_mg, "value_max": None, "unit": "mg", "text": row.dose},
+                "needs": [],
+                "confirmed": replaces["status"] == "CONFIRMED",
+                "status": replaces["status"],
+                "warning": None,
+                "source": row.source,
+            }
+        else:
+            fact = replaces["fact"]
+            line = dose_line(
+                content, fact, fact.dose, f"{name}: renal-adjusted starting dose ({why})", p, derived, caps, strengths
+            )
+            line["basis"] = f"renal band: {why}" + (f"; {line['basis']}" if line["basis"] else "")
+        line["for_patient"] = True
+        line["renal_adjusted"] = True
+        for old in lines[:base]:
+            old["for_patient"] = False
+            old["not_for_patient"] = f"not for this patient: {why}; the renal-adjusted dose applies"
+        lines.insert(0, line)
+        return {"applies": "renal band", "why": why, "dose": line["result"]["text"] if line["result"] else None}
+    if renal["status"] == "needs" and base:
+        for old in lines[:base]:
+            old["for_patient"] = None
+            old["renal_note"] = "renal band undetermined: needs creatinine clearance — this is the dose before " \
+                "any renal adjustment"
+        return {"applies": "renal band undetermined", "why": renal["text"]}
+    if renal.get("maintenance") and base:
+        for old in lines[:base]:
+            old["for_patient"] = None
+            old["renal_note"] = "renal adjustment of the maintenance dose: not confirmed in a source — check the label"
+        return {"applies": "renal band undetermined", "why": renal["text"]}
+    if renal.get("band") and base:
+        for old in lines[:base]:
+            old["renal_note"] = f"renal band: {renal.get('why') or renal['band']} → no adjustment"
+        return {"applies": "label dose", "why": f"renal band {renal['band']}: no adjustment"}
+    return {"applies": "label dose", "why": "no renal band of this guide changes this dose"}
+
+
+def subgroup_flag(
+    content: DosingContent, comp: Component, variants: list[LabelFact], region: Region, p: PatientInput
+) -> dict[str, Any] | None:
+    """For a patient of an age at which another card of this guide gives this drug a lower subgroup dose,
+    while this card's label text gives none: the card's "not in this guide" status next to the dose
+    (no dose is derived from the other cards)."""
+    mine = [f for f in variants if f.region == region]
+    if p.age is None or not mine or any(f.text is not None for f in mine):
+        return None
+    ages: list[tuple[float, bool, str]] = []
+    for card in content.cards:
+        for c in card.components:
+            if c.drug != comp.drug:
+                continue
+            for f in merged(content, c)["variants"]:
+                if f.text is None or f.when is None:
+                    continue
+                if f.when.age_gte is not None:
+                    ages.append((f.when.age_gte, True, card.regimen))
+                elif f.when.age_gt is not None:
+                    ages.append((f.when.age_gt, False, card.regimen))
+    hits = sorted({(a, ge, r) for a, ge, r in ages if (p.age >= a if ge else p.age > a)})
+    if not hits:
+        return None
+    limit = min(a for a, _ge, _r in hits)
+    cards = ", ".join(sorted({r for _a, _ge, r in hits}))
+    note = next((f.note for f in mine if f.note), "")
+    return {
+        "status": "NOT IN THIS GUIDE",
+        "text": f"age {p.age}: dose for a subgroup — {NOT_IN_GUIDE} (this label text gives no subgroup dose; "
+        f"other cards of this guide give a lower dose from age {limit:g} ({cards}): none is applied here)",
+        "note": note,
     }
 
 
@@ -456,31 +581,18 @@ def renal_band(
     region: Region,
     values: dict[str, float | bool | None],
     name: str,
+    regimen: str = "",
 ) -> dict[str, Any]:
-    """The renal band chosen for this patient, with its condition and source (or why none)."""
+    """The renal band chosen for this patient, with its condition and source (or why none).
+
+    ``replaces``: the band's starting dose when it replaces the label dose for this patient (it is then
+    the patient's dose line, :func:`apply_renal`)."""
     crcl = values.get("crcl")
     dialysis = bool(values.get("dialysis"))
     if comp.renal_table == "lenalidomide-25mg":
-        if crcl is None and not dialysis:
-            return {
-                "status": "needs",
-                "text": "needs creatinine clearance (creatinine with age, sex and weight, or crcl)",
-                "source": "the guide's lenalidomide renal table",
-            }
-        start = lenalidomide_starting_dose(float(crcl if crcl is not None else 0.0), dialysis=dialysis)
-        row = start.eu if region == "eu" else start.us
-        them = start.us if region == "eu" else start.eu
-        replaces = "" if row.dose_mg == 25.0 else " (this band's starting dose replaces the 25 mg dose above)"
-        return {
-            "status": row.status,
-            "band": row.band,
-            "text": row.dose + replaces,
-            "source": row.source,
-            "table": "the guide's lenalidomide renal table (the same rows as the creatinine clearance calculator): "
-            "the 25 mg regimen's starting dose",
-            "other_region": f"{REGION_NAMES[them.region]}: {them.band} → {them.dose} [{them.status}]",
-            "warnings": [w for w in start.warnings if crcl is not None or "not been studied" not in w],
-        }
+        return _lenalidomide_band(comp, region, crcl, dialysis, regimen)
+    if comp.drug == "lenalidomide" and regimen in MAINTENANCE_USES:
+        return _maintenance_band(renal, region, regimen)
     structured = [f for f in renal if f.text is not None and f.when is not None]
     texts = [f for f in renal if f.text is not None and f.when is None]
     if structured:
@@ -493,13 +605,16 @@ def renal_band(
         for f in structured:
             if f.when is not None and f.when.matches(values):
                 dose = f" → {f.dose.text()}" if f.dose else ""
-                return {
+                out: dict[str, Any] = {
                     "status": status(f),
                     "band": f.when.describe(),
                     "text": f"{f.text}{dose}",
                     "source": source_line(content, f),
                     "warning": warning_of(content, f, f"{name} renal band"),
                 }
+                if f.dose is not None:
+                    out["replaces"] = {"fact": f, "why": f"{_crcl_text(crcl, dialysis)}: {f.when.describe()}"}
+                return out
         conds = "; ".join(f.when.describe() for f in structured if f.when is not None)
         return {
             "status": "no-band",
@@ -515,7 +630,79 @@ def renal_band(
             "warning": warning_of(content, f, f"{name} renal impairment"),
         }
     note = next((f.note for f in renal), "")
-    return {"status": "NOT FOUND", "text": f"renal adjustment: {NOT_IN_GUIDE}", "note": note, "source": None}
+    out = {"status": "NOT FOUND", "text": f"renal adjustment: {NOT_IN_GUIDE}", "note": note, "source": None}
+    quotes = [q for q in guideline_quotes(comp.drug) if comp.drug != "lenalidomide"]
+    if quotes:
+        out["guideline"] = [
+            f"the guideline (not the label): “{q['quote']}” ({q['location']})" for q in quotes
+        ] + _outside_guideline(comp.drug, crcl)
+    return out
+
+
+def _crcl_text(crcl: float | bool | None, dialysis: bool) -> str:
+    if dialysis:
+        return "on dialysis"
+    return f"CrCl {float(crcl):g} mL/min" if isinstance(crcl, int | float) else "CrCl not given"
+
+
+def _outside_guideline(drug: str, crcl: float | bool | None) -> list[str]:
+    """The guideline's carfilzomib statement covers creatinine clearance > 15 ml/min only."""
+    if drug == "carfilzomib" and isinstance(crcl, int | float) and not isinstance(crcl, bool) and crcl <= 15:
+        return [f"CrCl {float(crcl):g} mL/min is ≤ 15 mL/min: outside the guideline's statement"]
+    return []
+
+
+def _lenalidomide_band(
+    comp: Component, region: Region, crcl: float | bool | None, dialysis: bool, regimen: str
+) -> dict[str, Any]:
+    """The row of the guide's lenalidomide table (the creatinine clearance calculator's rows)."""
+    table = (
+        "the guide's lenalidomide renal table (the same rows as the creatinine clearance calculator): "
+        "the 25 mg regimen's starting dose"
+    )
+    if crcl is None and not dialysis:
+        return {
+            "status": "needs",
+            "text": "renal band undetermined: needs creatinine clearance (creatinine with age, sex and weight, "
+            "or crcl)",
+            "source": "the guide's lenalidomide renal table",
+            "table": table,
+        }
+    start = lenalidomide_starting_dose(float(crcl if isinstance(crcl, int | float) else 0.0), dialysis=dialysis)
+    row = start.eu if region == "eu" else start.us
+    them = start.us if region == "eu" else start.eu
+    row_status: str = row.status
+    warnings = [w for w in start.warnings if crcl is not None or "not been studied" not in w]
+    if comp.renal_table_note:
+        row_status = "UNCONFIRMED"
+        warnings.insert(0, f"UNCONFIRMED for {regimen or 'this regimen'}: {comp.renal_table_note}")
+    why = f"{band_reason(region, None if crcl is None else float(crcl), dialysis)} (renal band {row.band})"
+    out: dict[str, Any] = {
+        "status": row_status,
+        "band": row.band,
+        "text": row.dose,
+        "why": why,
+        "source": row.source,
+        "table": table,
+        "other_region": f"{REGION_NAMES[them.region]}: {them.band} → {them.dose} [{them.status}]",
+        "warnings": warnings,
+    }
+    if row.dose_mg != 25.0:
+        out["replaces"] = {"row": row, "status": row_status, "why": why}
+    return out
+
+
+def _maintenance_band(renal: list[LabelFact], region: Region, regimen: str) -> dict[str, Any]:
+    """Lenalidomide maintenance: the maintenance block's renal facts, never the 25 mg table."""
+    notes = [f.note.removeprefix("NOT FOUND: ") for f in renal if f.text is None and f.note]
+    return {
+        "status": "UNCONFIRMED",
+        "text": "renal adjustment of the maintenance dose: not confirmed in a source — check the label "
+        "(the 25 mg Rd starting-dose table is NOT the maintenance dose)",
+        "source": f"the lenalidomide maintenance block ({MAINTENANCE_HEADING}; card {regimen})",
+        "warnings": notes,
+        "maintenance": True,
+    }
 
 
 def compute(
@@ -526,7 +713,8 @@ def compute(
     card = resolve(content, regimen)
     names = drug_names or {}
     comps = [
-        component_doses(content, c, region, p, derived, c.name or names.get(c.drug, c.drug)) for c in card.components
+        component_doses(content, c, region, p, derived, c.name or names.get(c.drug, c.drug), regimen)
+        for c in card.components
     ]
     warnings: list[str] = []
     for c in comps:

@@ -133,6 +133,9 @@ def patient_lines(p: dict[str, Any]) -> list[str]:
     out.append(f"  Weight basis: {p['weight_basis']}. Rounding: {p['rounding']}.")
     for comp in p["components"]:
         out.append(f"  {comp['name']}:")
+        pd = comp.get("patient_dose")
+        if pd and pd["applies"] != "label dose":
+            out.append(f"    = dose for this patient: {pd['applies']} — {pd['why']}")
         if not comp["lines"] and not comp["variants"] and not comp["guideline"]:
             out.append("    - no dose of this component in the label text read — not in this guide, check the label")
         for line in comp["lines"]:
@@ -156,6 +159,7 @@ def patient_lines(p: dict[str, Any]) -> list[str]:
         if r.get("warning"):
             out.append(f"      ! {r['warning']}")
         out += [f"      ! {w}" for w in r.get("warnings", [])]
+        out += [f"      {g}" for g in r.get("guideline", [])]
     if p["warnings"]:
         out += [f"  ! {w}" for w in p["warnings"]]
     return out
@@ -165,7 +169,16 @@ def _dose_lines(line: dict[str, Any], indent: str = "    ") -> list[str]:
     result = (
         line["result"]["text"] if line["result"] else "not computed: needs " + ", ".join(line["needs"] or ["input"])
     )
-    out = [f"{indent}- {line['label']}: {result} [{line['status']}]"]
+    head = f"{indent}- {line['label']}: {result} [{line['status']}]"
+    if line.get("for_patient") is False:
+        head = f"{indent}- {line['label']}: {line['not_for_patient']} [label dose: {line['status']}]"
+    elif line.get("renal_adjusted"):
+        head += " — THE DOSE FOR THIS PATIENT"
+    if line.get("renal_note"):
+        head += f" — {line['renal_note']}"
+    if line.get("subgroup"):
+        head += f" — {line['subgroup']['text']} [{line['subgroup']['status']}]"
+    out = [head]
     if line.get("when"):
         out.append(f"{indent}  when: {line['when']}")
     if line["formula"]:
