@@ -53,8 +53,10 @@ def lot1_progression_on_previous(p: Ep, e: Ep, history: History) -> Boundary | N
     """
     if p.progression is None:
         return None
-    return Boundary(e.index, True, "LOT-1", f"progression recorded on {p.id}", p.progression.inputs,
-                    sources.LINE_PROGRESSION)
+    planned = e.raw.started_because == "planned"
+    return Boundary(e.index, True, "LOT-1", f"progression recorded on {p.id}",
+                    (*p.progression.inputs, *((f"{e.path}.started_because",) if planned else ())),
+                    sources.LINE_PROGRESSION, (sources.NOTE_PLANNED_AFTER_PROGRESSION,) if planned else ())
 
 
 def lot2_repeat_sct(p: Ep, e: Ep, history: History) -> Boundary | None:

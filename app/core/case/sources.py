@@ -113,6 +113,12 @@ NOTE_SAME_CLASS_SWITCH = (
     "Same-class switch (e.g. bortezomib → carfilzomib) counted as a new line: Rajkumar 2015 counts a switch "
     "\"due to any reason\"; no source exempting a switch within a class was found."
 )
+NOTE_PLANNED_AFTER_PROGRESSION = (
+    "This episode was entered as started 'planned', but a progression was recorded on the episode before it: it is "
+    "counted as a new line (LOT-1 comes before LOT-3). If it was started because of that progression, say "
+    "'progression'; if the progression date belongs to a later episode, correct it; a clinician who counts it "
+    "otherwise sets new_line."
+)
 NOTE_SALVAGE_ASCT = (
     "A salvage ASCT after re-induction is a separate line by a literal reading of Rajkumar 2015 condition 3; "
     "many count re-induction plus salvage ASCT as one line (set new_line: false on the ASCT to count it so)."
