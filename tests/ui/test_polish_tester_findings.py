@@ -101,3 +101,32 @@ def test_no_mnemonic_of_the_case_summary_clashes_with_the_menus_and_each_presses
     qtbot.keyClick(QApplication.focusWidget() or window, getattr(Qt.Key, f"Key_{letter}"),
                    Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: bool(pressed), timeout=1000)  # a mnemonic animates the click
+
+
+# -- 4. the Regimens screen from the keyboard ----------------------------------------------------------
+def test_alt_8_lands_in_the_filter_and_tab_walks_list_fields_text_buttons_without_a_trap(qtbot, window):
+    window.activateWindow()
+    window.nav.setFocus()
+    qtbot.keyClick(window.nav, Qt.Key.Key_8, Qt.KeyboardModifier.AltModifier)
+    screen = window.current_screen()
+    assert window.current_screen_id == "regimens"
+    assert QApplication.focusWidget() is screen.filter
+    qtbot.keyClicks(screen.filter, "KRd")
+    assert screen.filter.text() == "KRd"
+    screen.table.selectRow(0)
+    fields = screen.card_area.fields
+    expected = [screen.status, screen.table, fields.region, fields.weight, fields.weight_unit, fields.height_edit,
+                fields.height_unit, fields.age, fields.sex, fields.creatinine, fields.creatinine_unit, fields.crcl,
+                fields.dialysis, fields.bsa, fields.use_calc, fields.clear_button, screen.browser,
+                screen.copy_button, screen.pdf_button]
+    screen.filter.setFocus()
+    walked = []
+    for _ in expected:
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        walked.append(QApplication.focusWidget())
+    names = [w.accessibleName() or w.text() if hasattr(w, "text") else w.accessibleName() for w in walked]
+    assert walked == expected, names
+    # and back: Shift+Tab from Export PDF retraces the same way
+    for widget in reversed(expected[:-1]):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+        assert QApplication.focusWidget() is widget

@@ -144,9 +144,12 @@ def next_tab_stop(widget):
 
 
 def test_keyboard_order(screen):
-    order = [screen.filter, screen.status, screen.table, screen.browser, screen.copy_button, screen.pdf_button]
+    fields = screen.card_area.fields
+    order = [screen.filter, screen.status, screen.table, fields.region, fields.weight, screen.browser,
+             screen.copy_button, screen.pdf_button]
     for a, b in itertools.pairwise(order):
-        assert next_tab_stop(a) is b
+        assert next_tab_stop(a) is b or (a is fields.weight and b is screen.browser)
+    assert next_tab_stop(fields.clear_button) is screen.browser  # the dose fields sit between the table and text
     for w in order:
         assert w.accessibleName() or w.text()
 

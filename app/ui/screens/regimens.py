@@ -13,6 +13,7 @@ with tier and evidence as printed, statements, trials, dosing notes) is built by
 from __future__ import annotations
 
 import html
+import itertools
 from typing import Any
 
 from PySide6.QtCore import (
@@ -489,6 +490,18 @@ def detail_text(d: RegimenDossier, stamp: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
+class TabLeavingBrowser(QTextBrowser):
+    """A text browser that Tab leaves: QTextBrowser walks every link with Tab, whatever
+    ``tabChangesFocus`` says, so the buttons after a card with many links were out of reach."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002 - Qt override
+        return QWidget.focusNextPrevChild(self, next)
+
+
 class RegimensScreen(Screen):
     title = "Regimens & dosing"
 
@@ -558,7 +571,7 @@ class RegimensScreen(Screen):
         self.card_area.fields.changed.connect(self._on_card_input)
         self.card_area.fields.use_calc.clicked.connect(lambda: self.card.use_calculators(self.window()))
 
-        self.browser = QTextBrowser(self)
+        self.browser = TabLeavingBrowser(self)
         self.browser.setAccessibleName("Regimen detail")
         self.browser.setOpenLinks(False)
         self.browser.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -609,11 +622,17 @@ class RegimensScreen(Screen):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(splitter)
-        QWidget.setTabOrder(self.filter, self.status)
-        QWidget.setTabOrder(self.status, self.table)
-        QWidget.setTabOrder(self.table, self.browser)
-        QWidget.setTabOrder(self.browser, self.copy_button)
-        QWidget.setTabOrder(self.copy_button, self.pdf_button)
+        fields = self.card_area.fields
+        # filter → status → table → the dose fields in reading order → card text → Copy → Export PDF
+        order: list[QWidget] = [
+            self.filter, self.status, self.table, fields.region, fields.weight, fields.weight_unit,
+            fields.height_edit, fields.height_unit, fields.age, fields.sex, fields.creatinine,
+            fields.creatinine_unit, fields.crcl, fields.dialysis, fields.bsa, fields.use_calc, fields.clear_button,
+            self.browser, self.copy_button, self.pdf_button,
+        ]
+        for first, second in itertools.pairwise(order):
+            QWidget.setTabOrder(first, second)
+        self.setFocusProxy(self.filter)  # Alt+8 lands in the filter: typing "KRd" filters at once
         follow_theme(self, self._rerender)
         if context.guide is not None:
             self.on_guide_ready()
