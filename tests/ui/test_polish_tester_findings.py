@@ -130,3 +130,19 @@ def test_alt_8_lands_in_the_filter_and_tab_walks_list_fields_text_buttons_withou
     for widget in reversed(expected[:-1]):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
         assert QApplication.focusWidget() is widget
+
+
+def test_the_cards_links_stay_reachable_by_ctrl_tab_while_tab_leaves_the_card(qtbot, window):
+    screen = window.show_screen("regimens")
+    screen.open_item("DaraVRd")
+    browser = screen.browser
+    assert "href" in browser.toHtml() or browser.document().toHtml().count("href") > 0
+    browser.setFocus()
+    assert browser.textCursor().selectedText() == ""
+    qtbot.keyClick(browser, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
+    first = browser.textCursor()
+    assert QApplication.focusWidget() is browser and first.hasSelection()  # a link is selected, focus stays
+    qtbot.keyClick(browser, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
+    assert browser.textCursor().selectionStart() > first.selectionStart()  # the next link
+    qtbot.keyClick(browser, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is screen.copy_button  # plain Tab leaves the card

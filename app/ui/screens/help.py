@@ -63,6 +63,7 @@ KEYS = (
     ("Alt+Q (flowcharts)", "The first question."),
     ("Alt+D / Alt+S (flowcharts)", "The diagram / the same path as steps (cards), without the diagram."),
     ("P / F (in the diagram)", "Follow the path at a legible size / the whole figure."),
+    ("Ctrl+Tab / Ctrl+Shift+Tab (regimen card)", "Next / previous link; Enter opens it. Tab leaves the card."),
 )
 STATUS_ORDER = ("applies", "possible", "fallback", "unavailable", "already-received", "excluded")
 

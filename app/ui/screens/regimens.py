@@ -26,7 +26,7 @@ from PySide6.QtCore import (
     QTimer,
     QUrl,
 )
-from PySide6.QtGui import QGuiApplication, QTextDocument
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -492,7 +492,8 @@ def detail_text(d: RegimenDossier, stamp: str) -> str:
 
 class TabLeavingBrowser(QTextBrowser):
     """A text browser that Tab leaves: QTextBrowser walks every link with Tab, whatever
-    ``tabChangesFocus`` says, so the buttons after a card with many links were out of reach."""
+    ``tabChangesFocus`` says, so the buttons after a card with many links were out of reach.
+    Its links stay reachable by keyboard: Ctrl+Tab / Ctrl+Shift+Tab move between them, Enter opens."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -500,6 +501,15 @@ class TabLeavingBrowser(QTextBrowser):
 
     def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002 - Qt override
         return QWidget.focusNextPrevChild(self, next)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and (
+            event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        ):
+            backwards = event.key() == Qt.Key.Key_Backtab or bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            QTextBrowser.focusNextPrevChild(self, not backwards)  # the next (previous) link of the card
+            return
+        super().keyPressEvent(event)
 
 
 class RegimensScreen(Screen):
