@@ -6,8 +6,10 @@ The two helpers fill from the window's patient case as the Calculators screen do
 (``app.ui.calc_case``): the weight marked "From the patient case", an edit going back to the case,
 emptied by Clear patient; the step-up takes the case's weight although the case does not run it.
 
-On the ICANS screen, "tocilizumab only with concurrent CRS" is a banner on every grade tab,
-quoted verbatim from the guideline, outside the scrolling text so that it is always in view.
+On the ICANS screen, "tocilizumab only with concurrent CRS" is a banner quoted verbatim from the
+guideline, across the screen above the grader and the grade tabs, outside any scrolling text and as
+tall as its wrapped text, so that it is in view on every grade tab at any text size (at 200 % it
+needs the screen's whole width to fit a 1366×768 laptop).
 """
 
 from __future__ import annotations
@@ -174,18 +176,12 @@ class TocilizumabBanner(QFrame):
         self.heading.setWordWrap(True)
         relative_font(self.heading, 1.15, bold=True)
         self.text = _label(f"“{_esc(quote)}” <i>({_esc(location)})</i>", self)
-        # the heading always shows; the quote scrolls inside the banner when the text is large, so
-        # that the banner never takes the whole tab (the panel caps its height)
-        self.text_scroll = QScrollArea(self)
-        self.text_scroll.setWidgetResizable(True)
-        self.text_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.text_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.text_scroll.setStyleSheet("QScrollArea, QScrollArea > QWidget > QWidget { background: transparent; }")
         self.text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.text_scroll.setWidget(self.text)
-        self.text_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # as tall as its wrapped text at any text size (no scroll bar of its own): the panel
+        # text below it scrolls instead
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         layout.addWidget(self.heading)
-        layout.addWidget(self.text_scroll, 1)
+        layout.addWidget(self.text)
         self.setAccessibleName(f"Caution: {TOCILIZUMAB_HEADING}")
         self.setAccessibleDescription(quote)
 
@@ -193,14 +189,20 @@ class TocilizumabBanner(QFrame):
         return True
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
-        """As tall as heading and quote need at this width (the panel caps it)."""
+        """As tall as heading and quote need at this width."""
         m = self._column.contentsMargins()
         inner = max(100, width - m.left() - m.right() - 2 * self.frameWidth())
         return (
             self.heading.heightForWidth(inner)
-            + self.text.heightForWidth(inner - self.text_scroll.verticalScrollBar().sizeHint().width())
-            + m.top() + m.bottom() + self._column.spacing() + 2 * self.frameWidth() + 2
+            + self.text.heightForWidth(inner)
+            + m.top() + m.bottom() + self._column.spacing() + 2 * self.frameWidth()
         )
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        needed = self.heightForWidth(self.width())
+        if self.minimumHeight() != needed:  # the panel gives it all its text needs at this width
+            self.setMinimumHeight(needed)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         width = max(self.width(), 300)
@@ -231,12 +233,6 @@ class GradePanel(QWidget):
         self.setAccessibleName(f"{short} grade {self.grade} management")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
-        self.banner: TocilizumabBanner | None = None
-        if banner is not None:
-            self.banner = TocilizumabBanner(banner[0], banner[1], self)
-            outer.addWidget(self.banner)
-            self.banner.setMinimumHeight(self.banner.heading.sizeHint().height() * 2)
-            self.banner.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
 
         body = QWidget(self)
         layout = QVBoxLayout(body)
@@ -308,11 +304,6 @@ class GradePanel(QWidget):
         outer.addWidget(scroll, 1)
         self.scroll_area = scroll
         follow_theme(self, self.render_lists)
-
-    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
-        super().resizeEvent(event)
-        if self.banner is not None:  # in view, but never more than two fifths of the tab
-            self.banner.setMaximumHeight(max(self.banner.minimumHeight(), self.height() * 2 // 5))
 
     def render_lists(self) -> None:
         """The statement lists in the current theme's colours (again after a theme change)."""
@@ -546,6 +537,9 @@ class ToxicityScreen(Screen):
         layout.setContentsMargins(8, 6, 8, 6)
         layout.addWidget(heading)
         layout.addWidget(splitter, 1)
+        self._layout = layout
+        #: the ICANS caution, in view above every grade tab (None on the CRS screen)
+        self.banner: TocilizumabBanner | None = None
         if context.guide is not None:
             self.on_guide_ready()
 
@@ -573,6 +567,9 @@ class ToxicityScreen(Screen):
             self.toco_local.set_notes(view.notes("calculator", "tocilizumab-dose"))
             self.stepup.local_notes, self.toco.local_notes = self.stepup_local.notes, self.toco_local.notes
         banner = tocilizumab_caution(panels) if self.syndrome == "icans" else None
+        if banner is not None:
+            self.banner = TocilizumabBanner(banner[0], banner[1], self)
+            self._layout.insertWidget(self._layout.indexOf(self.splitter), self.banner)
         try:
             titles = {c.id: c.title for c in guide.repo.conflicts()}
         except Exception:  # the titles only make notes read better
