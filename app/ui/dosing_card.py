@@ -284,12 +284,19 @@ def patient_html(p: dict[str, Any]) -> str:
                 f"<span style='color:{c.muted}'>{_e(line['not_for_patient'])}</span>"
                 f"<br><span style='font-size:small'>label dose {_e(result)}: {_e(line['status'])}</span>"
             )
-        elif line.get("renal_adjusted"):
-            patient = f"<b>{_e(result)}</b><br>{status_html(line['status'])}<br><b>renal-adjusted: for this patient</b>"
+        elif line.get("renal_adjusted") or line.get("subgroup_dose"):
+            kind = "renal-adjusted" if line.get("renal_adjusted") else "subgroup dose"
+            verdict = "for this patient" if line.get("for_patient") is True else "not decided"
+            patient = f"<b>{_e(result)}</b><br>{status_html(line['status'])}<br><b>{kind}: {verdict}</b>"
         sub = line.get("subgroup")
-        for note in (line.get("renal_note"), sub and f"{sub['text']} [{sub['status']}]"):
+        notes = [line.get("combine_note"), line.get("renal_note"), sub and f"{sub['text']} [{sub['status']}]"]
+        for note in notes:
             if note:
                 patient += f"<br><span style='color:{c.error}'>⚠ {_e(note)}</span>"
+        if line.get("subgroup_note"):
+            colour = c.error if line.get("for_patient") is None else c.muted
+            mark = "⚠ " if line.get("for_patient") is None else ""
+            patient += f"<br><span style='color:{colour}'>{mark}{_e(line['subgroup_note'])}</span>"
         working = "<br>".join(
             _e(x)
             for x in (
@@ -321,14 +328,14 @@ def patient_html(p: dict[str, Any]) -> str:
         rows += [line_row(line, name=comp["name"]) for line in comp["lines"]]
         for v in comp["variants"]:
             mark = {True: "APPLIES", False: "does not apply", None: "cannot tell"}[v["applies"]]
-            if v.get("line"):
+            if v.get("line") and not v.get("promoted"):
                 rows.append(line_row(v["line"], f"<b>[{_e(mark)}]</b> {_e(v['condition'])}: ", comp["name"]))
             else:
                 warn = f" <span style='color:{c.error}'>{_e(v['warning'])}</span>" if v["warning"] else ""
                 rows.append(
                     f"<tr><td colspan='3'><b>[{_e(mark)}]</b> {_e(v['condition'])}: {_e(v['text'])} "
-                    f"{status_html(v['status'])}{warn}</td>"
-                    f"<td><span style='font-size:small'>{_e(v['source'])}</span></td></tr>"
+                    f"{status_html(v['status'])}{warn}{' → the subgroup dose line above' if v.get('promoted') else ''}"
+                    f"</td><td><span style='font-size:small'>{_e(v['source'])}</span></td></tr>"
                 )
         rows += [line_row(g) for g in comp["guideline"]]
         r = comp["renal"]

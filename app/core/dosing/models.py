@@ -138,6 +138,25 @@ class Condition(Strict):
             result = result and ok
         return result
 
+    def reason(self, values: dict[str, float | bool | None]) -> str:
+        """The patient's values against each bound, e.g. "age 77 ≥ 75" (a missing value: "age not given")."""
+        signs = {"gte": "≥", "gt": ">", "lt": "<", "lte": "≤"}
+        units = {"age": "", "weight": " kg", "crcl": " mL/min"}
+        parts = []
+        for name, bound in self.model_dump().items():
+            if bound is None:
+                continue
+            if name == "dialysis":
+                parts.append("on dialysis" if values.get("dialysis") else "not on dialysis")
+                continue
+            key, op = name.split("_")
+            value = values.get(key)
+            if value is None:
+                parts.append(f"{key} not given")
+            else:
+                parts.append(f"{key} {_num(float(value))}{units[key]} {signs[op]} {_num(float(bound))}{units[key]}")
+        return ", ".join(parts)
+
     def describe(self) -> str:
         words = {
             "age_gte": "age ≥ {} years",

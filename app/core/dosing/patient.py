@@ -8,8 +8,10 @@ Rules (the label facts of the card are the only source of a dose):
   a flat dose (selinexor 70 mg/m², unconfirmed) is computed as that patient's maximum.
 - Rounding: none beyond showing 0.01 mg (or 0.01 × 10⁶ cells): no label text read gives a rounding
   rule; the strengths the label lists are shown beside a flat dose.
-- A subgroup dose (age, weight) and a renal band are chosen from the patient's values; the band's
-  condition is shown. Lenalidomide's renal band comes from the guide's lenalidomide table
+- A subgroup dose (age, weight) and a renal band are chosen from the patient's values, each with its
+  condition; either one that changes the dose is the patient's dose line (``apply_renal``,
+  :mod:`app.core.dosing.subgroup`), both at once are shown side by side, neither chosen.
+  Lenalidomide's renal band comes from the guide's lenalidomide table
   (``app.core.calculators.renal_dosing``), the same rows as the creatinine clearance calculator.
 - Creatinine clearance: entered, or Cockcroft–Gault (1976) on actual weight from creatinine, age
   and sex (``app.core.calculators.renal``).
@@ -43,6 +45,7 @@ from app.core.dosing.models import (
     LabelFact,
     Region,
 )
+from app.core.dosing.subgroup import apply_subgroup
 from app.core.strict import StrictInput
 from app.core.units import CREATININE, CREATININE_CLEARANCE, HEIGHT, WEIGHT, Quantity
 
@@ -363,6 +366,10 @@ def component_doses(
             "warning": warning_of(content, fact, f"{name} dose for a subgroup"),
             "source": source_line(content, fact),
         }
+        if fact.when is not None:
+            entry["when"] = fact.when.describe()
+            entry["why"] = fact.when.reason(values)
+            entry["needs"] = sorted(k for k in fact.when.needs() if values.get(k) is None)
         if fact.dose is not None:
             entry["line"] = dose_line(content, fact, fact.dose, f"{name}: {fact.text}", p, derived, caps, strengths)
         selected.append(entry)
@@ -413,6 +420,7 @@ def component_doses(
         guideline.append(line)
     renal = renal_band(content, comp, mine["renal"], region, values, name, regimen)
     patient_dose = apply_renal(content, lines, base, renal, name, region, p, derived, caps, strengths)
+    patient_dose = apply_subgroup(lines, base, selected, patient_dose, name)
     subgroup = subgroup_flag(content, comp, mine["variants"], region, p)
     if subgroup is not None:
         for line in lines[:base] if patient_dose["applies"] != "renal band" else lines[:1]:

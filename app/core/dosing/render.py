@@ -136,6 +136,10 @@ def patient_lines(p: dict[str, Any]) -> list[str]:
         pd = comp.get("patient_dose")
         if pd and pd["applies"] != "label dose":
             out.append(f"    = dose for this patient: {pd['applies']} — {pd['why']}")
+        if pd:
+            out += [f"    = undetermined: {u}" for u in pd.get("undetermined", [])]
+            if pd.get("subgroup"):
+                out.append(f"    = {pd['subgroup']}")
         if not comp["lines"] and not comp["variants"] and not comp["guideline"]:
             out.append("    - no dose of this component in the label text read — not in this guide, check the label")
         for line in comp["lines"]:
@@ -143,7 +147,9 @@ def patient_lines(p: dict[str, Any]) -> list[str]:
         for v in comp["variants"]:
             mark = {True: "APPLIES", False: "does not apply", None: "cannot tell"}[v["applies"]]
             out.append(f"    - subgroup [{mark}] {v['condition']}: {v['text']} [{v['status']}]")
-            if v.get("line"):
+            if v.get("promoted"):
+                out.append("      → the subgroup dose line above")
+            elif v.get("line"):
                 out += _dose_lines(v["line"], "      ")
             if v["warning"]:
                 out.append(f"      ! {v['warning']}")
@@ -172,10 +178,11 @@ def _dose_lines(line: dict[str, Any], indent: str = "    ") -> list[str]:
     head = f"{indent}- {line['label']}: {result} [{line['status']}]"
     if line.get("for_patient") is False:
         head = f"{indent}- {line['label']}: {line['not_for_patient']} [label dose: {line['status']}]"
-    elif line.get("renal_adjusted"):
+    elif line.get("for_patient") is True and (line.get("renal_adjusted") or line.get("subgroup_dose")):
         head += " — THE DOSE FOR THIS PATIENT"
-    if line.get("renal_note"):
-        head += f" — {line['renal_note']}"
+    for key in ("combine_note", "renal_note", "subgroup_note"):
+        if line.get(key):
+            head += f" — {line[key]}"
     if line.get("subgroup"):
         head += f" — {line['subgroup']['text']} [{line['subgroup']['status']}]"
     out = [head]
