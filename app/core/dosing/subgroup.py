@@ -97,6 +97,7 @@ def apply_subgroup(
     line["for_patient"] = True
     line["subgroup_dose"] = True
     v["promoted"] = True
+    notes = {str(x["renal_note"]) for x in label_lines if x.get("renal_note")}
     for old in label_lines:
         old["for_patient"] = False
         reasons = [why] if renal_line is None else [str(patient_dose["why"]), why]
@@ -117,7 +118,6 @@ def apply_subgroup(
             "dose": None,
             "candidates": [renal_line["result"]["text"] if renal_line["result"] else None, _text(line)],
         }
-    notes = {str(x["renal_note"]) for x in label_lines if x.get("renal_note")}
     undecided = patient_dose["applies"] == "renal band undetermined"
     if undecided:
         line["for_patient"] = None
@@ -126,7 +126,7 @@ def apply_subgroup(
     lines.insert(0, line)
     out = {"applies": "subgroup", "why": why, "dose": _text(line)}
     if undecided:
-        out["undetermined"] = [*patient_dose.get("undetermined", []), str(patient_dose["why"])]
+        out["undetermined"] = [*patient_dose.get("undetermined", []), *(sorted(notes) or [str(patient_dose["why"])])]
     return out
 
 
