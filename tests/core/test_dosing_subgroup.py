@@ -204,8 +204,9 @@ def test_renal_band_dose_with_a_subgroup_on_ixazomib(dosing):
     source = next(f.source for f in merged(dosing, ixa)["dose"] if f.source and f.region == "us")
     assert source is not None
     content = _with_subgroup(dosing, "IxaRd", "ixazomib", _variant("us", 2.3, source.model_dump(exclude_none=True)))
-    both = comp(compute(content, "IxaRd", "us", PatientInput.model_validate({"age": 80, "crcl": "20 mL/min"})),
-                "ixazomib")
+    both = comp(
+        compute(content, "IxaRd", "us", PatientInput.model_validate({"age": 80, "crcl": "20 mL/min"})), "ixazomib"
+    )
     assert [x["result"]["value"] for x in both["lines"][:2]] == [3.0, 2.3]
     assert both["patient_dose"]["applies"] == "renal band and subgroup"
     no_crcl = comp(compute(content, "IxaRd", "us", PatientInput.model_validate({"age": 80})), "ixazomib")
@@ -217,3 +218,17 @@ def test_renal_band_dose_with_a_subgroup_on_ixazomib(dosing):
     assert young["lines"][0]["renal_adjusted"] and young["lines"][0]["for_patient"] is None
     assert young["lines"][0]["subgroup_note"].startswith("subgroup undetermined: needs age")
     assert young["patient_dose"]["applies"] == "renal band" and young["patient_dose"]["undetermined"]
+
+
+def test_two_subgroups_with_different_doses_choose_none(dosing):
+    isa = next(c for c in resolve(dosing, "IsaPd").components if c.drug == "dexamethasone")
+    source = next(f.source for f in merged(dosing, isa)["variants"] if f.source and f.region == "eu")
+    assert source is not None
+    extra = {**_variant("eu", 30, source.model_dump(exclude_none=True)), "when": {"age_gte": 70}}
+    content = _with_subgroup(dosing, "IsaPd", "dexamethasone", extra)
+    dex = comp(compute(content, "IsaPd", "eu", PatientInput.model_validate({"age": 77})), "dexamethasone")
+    assert dex["patient_dose"]["applies"] == "subgroups undecided" and dex["patient_dose"]["dose"] is None
+    assert not any(line.get("subgroup_dose") for line in dex["lines"])
+    assert all(line["for_patient"] is None and COMBINE in line["subgroup_note"] for line in dex["lines"])
+    one = comp(compute(content, "IsaPd", "eu", PatientInput.model_validate({"age": 72})), "dexamethasone")
+    assert one["lines"][0]["subgroup_dose"] and one["lines"][0]["result"]["value"] == 30.0

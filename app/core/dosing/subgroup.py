@@ -76,10 +76,14 @@ def apply_subgroup(
         return patient_dose
     results = {(v["line"]["result"] or {}).get("text") for v in applying}
     if len(results) > 1:
-        note = "several label subgroups apply with different doses (" + "; ".join(
-            f"{_sub_text(v)} → {v['line']['result']['text'] if v['line']['result'] else 'not computed'}"
-            for v in applying
-        ) + f"): none is chosen — {COMBINE}"
+        note = (
+            "several label subgroups apply with different doses ("
+            + "; ".join(
+                f"{_sub_text(v)} → {v['line']['result']['text'] if v['line']['result'] else 'not computed'}"
+                for v in applying
+            )
+            + f"): none is chosen — {COMBINE}"
+        )
         _mark_undetermined(current, note)
         return {"applies": "subgroups undecided", "why": note, "dose": None}
     v = applying[0]
