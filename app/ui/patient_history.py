@@ -5,6 +5,9 @@ form below it, and the lines of therapy the case derives from them, shown as you
 The derived lines and an episode's input problem are shown below the form, so the form keeps its
 place while they change height. While an episode is incomplete or wrong, the lines derived from
 the episodes before it stay visible, marked as not including it.
+
+The table (its header and the selected row) and its buttons stay in place; only the form and the
+lines below them scroll, so editing episode 2 or later never scrolls the table out of view.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -21,6 +24,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -69,6 +74,26 @@ def _note_sheet(c: Colours) -> str:
     return f"QLabel#episodeNote[error='true'] {{ color: {c.error}; }}"
 
 
+class EpisodeTable(QTableWidget):
+    """The episodes, as tall as its header and up to ``ROWS_SHOWN`` rows (then it scrolls itself);
+    never less than the header and one row."""
+
+    ROWS_SHOWN = 4
+
+    def _height(self, rows: int) -> int:
+        shown = [self.rowHeight(r) for r in range(min(self.rowCount(), rows))]
+        shown += [self.verticalHeader().defaultSectionSize()] * max(0, rows - len(shown))
+        bar = self.horizontalScrollBar()
+        wide = bar.sizeHint().height() if bar.isVisible() else 0
+        return self.horizontalHeader().sizeHint().height() + sum(shown) + wide + 2 * self.frameWidth()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(super().sizeHint().width(), self._height(max(1, min(self.rowCount(), self.ROWS_SHOWN))))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(super().minimumSizeHint().width(), self._height(1))
+
+
 class HistoryEditor(QWidget):
     """Episodes of the case's ``treatment_history``: add, remove, move, edit; lines derived live."""
 
@@ -82,8 +107,7 @@ class HistoryEditor(QWidget):
         intro = QLabel("One row per continuous stretch of one regimen: a change of drugs is a new episode, a "
                        "dose change is not. Episodes in the order they started.", self)
         intro.setWordWrap(True)
-        layout.addWidget(intro)
-        self.table = QTableWidget(0, len(COLUMNS), self)
+        self.table = EpisodeTable(0, len(COLUMNS), self)
         self.table.setObjectName("episodesTable")
         self.table.setAccessibleName("Treatment episodes")
         self.table.setAccessibleDescription("One row per episode; the form below edits the selected one")
@@ -94,7 +118,7 @@ class HistoryEditor(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setMinimumHeight(120)
+        self.table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
         self.table.currentCellChanged.connect(lambda row, *_: self.select(row))
         layout.addWidget(self.table)
 
@@ -167,13 +191,30 @@ class HistoryEditor(QWidget):
         for text, key in rows:
             self.labels[key] = plain_label(text)
             form.addRow(text, self.no_progression if key == "progression" else self.fields[key])
-        layout.addWidget(self.form_box)
-        layout.addWidget(self.episode_note)
-        layout.addWidget(self.lines_label)
-        layout.addStretch(1)
+        below = QWidget(self)
+        below_layout = QVBoxLayout(below)
+        below_layout.setContentsMargins(0, 0, 0, 0)
+        below_layout.addWidget(intro)
+        below_layout.addWidget(self.form_box)
+        below_layout.addWidget(self.episode_note)
+        below_layout.addWidget(self.lines_label)
+        below_layout.addStretch(1)
+        self.form_scroll = QScrollArea(self)
+        self.form_scroll.setObjectName("episodeFormScroll")
+        self.form_scroll.setWidgetResizable(True)
+        self.form_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.form_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.form_scroll.setWidget(below)
+        layout.addWidget(self.form_scroll, 1)
         session.subscribe(lambda _s: self.refresh())
         follow_theme(self, self.refresh)  # the lines and the note write the theme's muted colour into their HTML
         self.refresh()
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        # the form below keeps at least three fifths of the tab (large text, a short screen)
+        self.table.setMaximumHeight(max(self.table.minimumSizeHint().height(), self.height() * 2 // 5))
 
     # -- editing -----------------------------------------------------------------------------
     def _episodes(self) -> list[dict[str, Any]]:
@@ -269,6 +310,9 @@ class HistoryEditor(QWidget):
         if 0 <= self.current < len(episodes):
             self.table.setCurrentCell(self.current, max(self.table.currentColumn(), 0))
         self.table.blockSignals(False)
+        self.table.updateGeometry()
+        if 0 <= self.current < len(episodes):
+            self.table.scrollTo(self.table.model().index(self.current, 0))
         self._show_form()
         self.lines_label.setText(self.lines_html())
         self._show_note()

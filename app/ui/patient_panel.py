@@ -14,7 +14,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -56,6 +56,17 @@ def strip_labels(raw: dict[str, Any]) -> tuple[dict[str, Any], bool]:
         {k: v for k, v in e.items() if k != "id"} if isinstance(e, dict) else e for e in history]}, True
 
 
+class PlaceholderField(TextField):
+    """A text field at least as wide as its placeholder ("regimens, comma-separated"), at any text size."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        hint = super().sizeHint()
+        metrics = self.fontMetrics()
+        chrome = hint.width() - 17 * metrics.horizontalAdvance("x")  # QLineEdit's hint: 17 "x" + frame and buttons
+        needed = chrome + metrics.horizontalAdvance(self.placeholderText()) + metrics.averageCharWidth()
+        return QSize(max(hint.width(), needed), hint.height())
+
+
 class PatientPanel(Screen):
     title = "Patient"
 
@@ -92,6 +103,7 @@ class PatientPanel(Screen):
         self.clear_button.clicked.connect(self.clear_patient)
         for button in (self.go_to_error, self.summary_button, self.open_button, self.clear_button):
             row.addWidget(button)
+        self._button_row = row
         outer.addWidget(buttons)
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName("Patient case sections")
@@ -121,7 +133,7 @@ class PatientPanel(Screen):
         self.tabs.addTab(self._scroll(self._patient_tab()), TABS[0])
         self.tabs.addTab(self._scroll(self._cytogenetics_tab()), TABS[1])
         self.history = HistoryEditor(self.session, self)
-        self.tabs.addTab(self._scroll(self.history), TABS[2])
+        self.tabs.addTab(self.history, TABS[2])  # it scrolls its form itself, under a table that stays
         self._unsubscribe = self.session.subscribe(lambda _s: self.refresh())
         self.destroyed.connect(lambda *_: self._unsubscribe())
         follow_theme(self, self.refresh)  # the status writes the theme's muted colour into its HTML
@@ -153,7 +165,7 @@ class PatientPanel(Screen):
         return box
 
     def _text(self, path: str, kind: str = "text", placeholder: str = words.NOT_ENTERED) -> TextField:
-        return TextField(path, self._edit, words.LABELS.get(path, path), kind, placeholder)
+        return PlaceholderField(path, self._edit, words.LABELS.get(path, path), kind, placeholder)
 
     def _choice(self, path: str, choices: list[words.Choice], none: str = words.NOT_ENTERED) -> ChoiceField:
         return ChoiceField(path, self._edit, words.LABELS.get(path, path), choices, none)
@@ -238,7 +250,10 @@ class PatientPanel(Screen):
         self.status.setText(self.status_html())
         self._reserve_status_lines()
         self.status.setToolTip(f"{err.field}: {err.message}" if err is not None else "")
-        self.go_to_error.setVisible(err is not None)
+        if self.go_to_error.isHidden() != (err is None):
+            self.go_to_error.setVisible(err is not None)
+            self._button_row.invalidate()
+            self._button_row.activate()  # the row closes up now, not at the next layout pass
         self.clear_button.setEnabled(not session.is_empty)
 
     def _reserve_status_lines(self) -> None:
