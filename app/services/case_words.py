@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from app.services.flow_words import VALUE_WORDS
+from app.services.flow_words import VALUE_WORDS, number_words
 
 #: case input path → the Patient panel's label (without the episode part)
 LABELS: dict[str, str] = {
@@ -142,13 +142,14 @@ def fact_label(name: str) -> str:
 
 
 def value_words(value: Any) -> str:
-    """A value in words: yes/no, enumerations from :data:`VALUES`, lists and per-drug maps."""
+    """A value in words: yes/no, enumerations from :data:`VALUES`, lists and per-drug maps; a number
+    by the flowcharts' and the engine's rule (``flow_words.number_words``: "≈ 3.29", "1.5", "6")."""
     if value is None:
         return "not determined"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return f"{value:.1f}"
+        return number_words(value)
     if isinstance(value, list):
         return ", ".join(value_words(v) for v in value) or "none"
     if isinstance(value, dict):

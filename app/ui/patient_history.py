@@ -374,9 +374,10 @@ class HistoryEditor(QWidget):
             number = group["line"] if group["line"] is not None else (
                 f"{group['line_range'][0]}–{group['line_range'][1]} (undetermined)")
             eps = ", ".join(escape(str(e)) for e in group["episodes"])
+            noun = "episode" if len(group["episodes"]) == 1 else "episodes"
             ended = group["ended_by"] or "—"
             when = f" on {group['progression_date']}" if group.get("progression_date") else ""
-            out.append(f"Line {number}: episodes {eps} — ended by {escape(str(ended))}{escape(when)}"
+            out.append(f"Line {number}: {noun} {eps} — ended by {escape(str(ended))}{escape(when)}"
                        f" {muted_html('(' + escape(group['started_by']) + ')')}<br>")
         for name in ("prior_lines", "decision"):
             fact = result.derived[name]

@@ -68,3 +68,29 @@ def test_a_line_of_one_episode_says_episode(built_db):
     assert values["Line 1"].startswith("episodes 1, 2, 3;"), values
     assert values["Line 2"].startswith("episode 4;"), values
     assert any(line.startswith("- Line 2: episode 4;") for line in short_lines(session.result, session.raw))
+
+
+@pytest.mark.parametrize(("value", "words"), [(2.7938, "≈ 2.79"), (33.5257, "≈ 33.53"), (1.5, "1.5"), (6.0, "6")])
+def test_the_case_words_round_as_the_flowcharts_and_the_engine(value, words):
+    from app.services.case_words import fact_value_words
+    from app.services.case_words import value_words as case_value_words
+
+    assert case_value_words(value) == words == number_words(value)
+    assert fact_value_words("ttp_after_asct_years", value) == f"{words} years"
+
+
+def test_the_case_summary_shows_derived_durations_by_the_same_rule(built_db):
+    from app.services.guide import Guide
+
+    session = CaseSession(Guide(database=built_db), today=lambda: date(2025, 6, 2))
+    session.set(copy.deepcopy(SECOND_LINE))
+    assert session.error is None, session.error
+    sections = case_sections(session.result, session.raw)
+    derived = next(s for s in sections if s.title == "Derived from the treatment history")
+    values = {i.label: i.value for i in derived.items}
+    facts = session.result.derived
+    assert values["Time to progression after ASCT"] == number_words(facts["ttp_after_asct_years"].value, "years")
+    assert values["Initial remission after ASCT"] == number_words(facts["initial_remission_months"].value, "months")
+    assert values["Anti-CD38-free interval"] == number_words(facts["anti_cd38_free_interval_months"].value, "months")
+    assert all(v.startswith("≈ ") and len(v.split()[1].split(".")[1]) == 2 for v in (
+        values["Time to progression after ASCT"], values["Initial remission after ASCT"]))

@@ -105,7 +105,8 @@ def test_the_history_editor_derives_the_lines_as_you_type(qtbot, window):
     assert session.error is None, session.error
     assert history.table.rowCount() == 2 and history.table.item(1, 1).text() == "2"
     lines = history.lines_label.text()
-    assert "Line 1: episodes 1" in lines and "Line 2: episodes 2" in lines and "LOT-1" in lines
+    assert "Line 1: episode 1 —" in lines and "Line 2: episode 2 —" in lines and "LOT-1" in lines
+    assert "episodes" not in lines  # one episode a line
     assert session.routed_figure == "fig2"
     history.table.setCurrentCell(0, 0)
     assert history.fields["regimen"].text() == "DaraRd"

@@ -193,7 +193,7 @@ def test_an_empty_new_episode_keeps_the_routing_and_lines_marked_as_not_includin
     assert "Episode 2:</b> enter a regimen or drugs" in status
     assert "Fig. 2" in status and "not including episode 2" in status
     assert panel.status.property("error") == "false"
-    assert "Line 1: episodes 1" in history.lines_label.text()
+    assert "Line 1: episode 1 —" in history.lines_label.text()
     assert "not including episode 2" in history.lines_label.text()
     assert "Episode 2" in history.episode_note.text() and history.episode_note.isVisible()
     assert history.table.item(0, 1).text() == "1" and history.table.item(1, 1).text() == "?"
@@ -214,7 +214,7 @@ def test_the_episode_form_does_not_move_while_the_derived_lines_change(qtbot, wi
     why.activated.emit(why.currentIndex())
     qtbot.keyClicks(history.fields["start"], "2023-03-06")
     qtbot.wait(20)
-    assert "Line 2: episodes 2" in history.lines_label.text() and history.lines_label.height() != lines_before
+    assert "Line 2: episode 2 —" in history.lines_label.text() and history.lines_label.height() != lines_before
     assert history.form_box.mapTo(history, history.form_box.rect().topLeft()).y() == top
     assert history.lines_label.y() > history.form_box.y()
 
