@@ -20,11 +20,6 @@ from app.core.flowchart.model import RecommendationNode
 ALSO_REQUIRED = {"HDM-ASCT", "cilta-cel", "ide-cel"}
 
 
-@pytest.fixture(scope="module")
-def dosing(bundle) -> DosingContent:
-    return bundle.dosing
-
-
 def recommended(bundle) -> set[str]:
     found: set[str] = set()
     for fig in bundle.figures:

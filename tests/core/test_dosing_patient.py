@@ -13,19 +13,7 @@ from app.core.calculators.renal import cockcroft_gault
 from app.core.calculators.renal_dosing import lenalidomide_starting_dose
 from app.core.dosing.models import DosingContent
 from app.core.dosing.patient import PatientError, PatientInput, compute
-
-
-@pytest.fixture(scope="module")
-def dosing(bundle) -> DosingContent:
-    return bundle.dosing
-
-
-def doses(dosing: DosingContent, regimen: str, region: str, **patient: Any) -> dict[str, Any]:
-    return compute(dosing, regimen, region, PatientInput.model_validate(patient))  # type: ignore[arg-type]
-
-
-def comp(result: dict[str, Any], drug: str) -> dict[str, Any]:
-    return next(c for c in result["components"] if c["drug"] == drug)
+from tests.core.dosing_helpers import comp, doses
 
 
 def values(c: dict[str, Any]) -> list[float | None]:

@@ -4,8 +4,6 @@ steps without a day never print "None", and the dexamethasone subgroup status ne
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from app.core.calculators import dosing as calc_dosing
@@ -14,25 +12,14 @@ from app.core.calculators.presentation import result_text
 from app.core.calculators.renal_dosing import GUIDELINE_RENAL_QUOTES, lenalidomide_starting_dose, other_drug_notes
 from app.core.dosing.assemble import merged, resolve
 from app.core.dosing.models import DosingContent
-from app.core.dosing.patient import PatientInput, compute
 from app.core.dosing.render import patient_lines
 from app.paths import guideline_seed
+from tests.core.dosing_helpers import comp, doses
 
 TESTER = {"weight": "58 kg", "height": "160 cm", "age": 77, "sex": "female", "creatinine": "160 µmol/L"}
 MAINTENANCE = {"R", "DaraR", "IsaR"}
 
 
-@pytest.fixture(scope="module")
-def dosing(bundle) -> DosingContent:
-    return bundle.dosing
-
-
-def doses(dosing: DosingContent, regimen: str, region: str, **patient: Any) -> dict[str, Any]:
-    return compute(dosing, regimen, region, PatientInput.model_validate(patient))  # type: ignore[arg-type]
-
-
-def comp(result: dict[str, Any], drug: str) -> dict[str, Any]:
-    return next(c for c in result["components"] if c["drug"] == drug)
 
 
 def lenalidomide_cards(dosing: DosingContent) -> list[str]:

@@ -13,6 +13,7 @@ from app.core.dosing.models import DosingContent, LabelFact
 from app.core.dosing.patient import PatientInput, compute
 from app.core.dosing.render import patient_lines
 from app.core.dosing.subgroup import COMBINE
+from tests.core.dosing_helpers import comp, doses
 
 #: every (card, region, drug) whose label gives an age subgroup dose, as the content holds them today
 AGE_SUBGROUPS = {
@@ -26,17 +27,6 @@ AGE_SUBGROUPS = {
 }
 
 
-@pytest.fixture(scope="module")
-def dosing(bundle) -> DosingContent:
-    return bundle.dosing
-
-
-def doses(dosing: DosingContent, regimen: str, region: str, **patient: Any) -> dict[str, Any]:
-    return compute(dosing, regimen, region, PatientInput.model_validate(patient))  # type: ignore[arg-type]
-
-
-def comp(result: dict[str, Any], drug: str) -> dict[str, Any]:
-    return next(c for c in result["components"] if c["drug"] == drug)
 
 
 def subgroup_facts(dosing: DosingContent, kind: str) -> list[tuple[str, str, str, LabelFact]]:

@@ -15,16 +15,12 @@ from app.ui.dosing_card import card_html
 from app.ui.printing import export_pdf
 from app.ui.screens.regimens import RegimensScreen
 from app.ui.theme import apply_theme, restore_defaults
+from tests.ui.windows import shown_screen
 
 
 @pytest.fixture
 def screen(qtbot, context):
-    s = RegimensScreen(context)
-    qtbot.addWidget(s)
-    s.resize(1366, 768)
-    s.show()
-    qtbot.waitExposed(s)
-    return s
+    return shown_screen(qtbot, RegimensScreen(context))
 
 
 def fill(screen, **values):

@@ -6,16 +6,12 @@ from __future__ import annotations
 import pytest
 
 from app.ui.screens.regimens import RegimensScreen
+from tests.ui.windows import shown_screen
 
 
 @pytest.fixture
 def screen(qtbot, context):
-    s = RegimensScreen(context)
-    qtbot.addWidget(s)
-    s.resize(1366, 768)
-    s.show()
-    qtbot.waitExposed(s)
-    return s
+    return shown_screen(qtbot, RegimensScreen(context))
 
 
 @pytest.mark.parametrize("regimen", ["KRd", "DaraVRd"])

@@ -10,16 +10,12 @@ from PySide6.QtGui import QGuiApplication
 
 from app.ui.printing import export_pdf
 from app.ui.screens.regimens import ABBR_ROLE, NOT_RECOMMENDED, RegimensScreen
+from tests.ui.windows import shown_screen
 
 
 @pytest.fixture
 def screen(qtbot, context):
-    s = RegimensScreen(context)
-    qtbot.addWidget(s)
-    s.resize(1280, 800)
-    s.show()
-    qtbot.waitExposed(s)
-    return s
+    return shown_screen(qtbot, RegimensScreen(context), (1280, 800))
 
 
 def shown(screen) -> list[str]:

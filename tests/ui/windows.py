@@ -41,3 +41,12 @@ def shown_flowchart_screen(qtbot: Any, context: Any, figure_id: str, size: tuple
     screen.show()
     qtbot.waitExposed(screen)
     return screen
+
+
+def shown_screen(qtbot: Any, screen: Any, size: tuple[int, int] = (1366, 768)) -> Any:
+    """A screen widget on its own, shown at ``size`` (owned by ``qtbot``)."""
+    qtbot.addWidget(screen)
+    screen.resize(*size)
+    screen.show()
+    qtbot.waitExposed(screen)
+    return screen
