@@ -22,11 +22,18 @@ from app.ui.theme import (
     GRADE_BADGES,
     LIGHT,
     SEARCH_HIT,
+    UNTAGGED,
     Colours,
     current_colours,
     follow_theme,
     relative_font,
     styled,
+)
+
+#: a Box 3 bullet printed without an evidence tag: in words (copies) and as a badge (screens)
+UNTAGGED_MARK = "untagged in Box 3 (no evidence tag)"
+UNTAGGED_BADGE = (
+    f"<span style='background-color:{UNTAGGED.bg}; color:{UNTAGGED.fg}'>&nbsp;untagged in Box 3&nbsp;</span>"
 )
 
 #: grade → (background, text, border), from the registry. Panel consensus without a grade uses "PC".

@@ -93,6 +93,20 @@ def test_box3_points_to_the_crs_and_icans_screens(qtbot, screen, context):
     assert blocker.args == ["icans", 2]
 
 
+def test_box3_by_grade_keeps_the_bullets_printed_without_a_tag(screen, guide):
+    """Nothing of Box 3 disappears on the guideline screen: a bullet printed without an evidence tag
+    (ICANS grade 1 "Observation.") stands in its printed place, marked as untagged."""
+    screen.open_item("box3")
+    text = screen.plain_text()
+    untagged = [item.untagged.quote for p in guide.repo.toxicity() for item in p.box3 if not isinstance(item, str)]
+    assert untagged  # the content has such bullets (ICANS grade 1 among them)
+    icans = text.split("ICANS", 1)[1]
+    grade1 = icans.split("ICANS grade 1", 1)[1].split("ICANS grade 2", 1)[0]
+    assert "untagged in Box 3" in grade1 and "Observation." in grade1
+    for quote in untagged:
+        assert quote in text, quote
+
+
 def test_table1_is_a_real_table_with_four_time_points(qtbot, qtmodeltester, screen, guide):
     screen.open_item("table1")
     assert screen.pages.currentWidget() is screen.table_page

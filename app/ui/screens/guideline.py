@@ -41,7 +41,16 @@ from app.ui.local_note import mark_local, notes_html
 from app.ui.models import REQUIREMENT_WORDS, Table1Model, cell_words
 from app.ui.screens.base import Screen
 from app.ui.theme import current_colours, print_colours
-from app.ui.widgets import badge_html, boxed_html, conflict_colours, erratum_html, grade_html, quote_html, screen_words
+from app.ui.widgets import (
+    UNTAGGED_BADGE,
+    badge_html,
+    boxed_html,
+    conflict_colours,
+    erratum_html,
+    grade_html,
+    quote_html,
+    screen_words,
+)
 
 PageRole = Qt.ItemDataRole.UserRole + 1
 EXTRA_PAGES = {
@@ -597,10 +606,16 @@ class GuidelineScreen(Screen):
                 name = f"{syndrome.upper()} grade {panel.grade}"
                 link = f'<a href="{nav_href(syndrome, panel.grade)}">open the {name} panel</a>'
                 out.append(f"<h4>{name} — {link}</h4>")
-                ids = panel.box3_statements
-                statements = [c.statement_by_id[i] for i in ids if i in c.statement_by_id and i not in listed]
-                listed.update(ids)
-                out.append(self._statements_html(statements, focus) or f"<p>{self._muted('(no Box 3 bullet)')}</p>")
+                shown = []
+                for item in panel.box3:  # in printed order: statements, and bullets printed without a tag
+                    if isinstance(item, str):
+                        if item in c.statement_by_id and item not in listed:
+                            shown.append(self._statement_html(c.statement_by_id[item], focus))
+                        listed.add(item)
+                    else:
+                        shown.append(f"<p>{UNTAGGED_BADGE} {escape(item.untagged.quote)}<br>"
+                                     f"{self._muted(escape(item.untagged.location))}</p>")
+                out.append("".join(shown) or f"<p>{self._muted('(no Box 3 bullet)')}</p>")
         rest = [s for s in c.by_section.get("box3", []) if s.id not in listed]
         if rest:
             out.append(self._heading("Other Box 3 bullets", 3))

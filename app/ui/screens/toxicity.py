@@ -45,8 +45,8 @@ from app.ui.calc_case import CalcCaseFill
 from app.ui.context import UiContext
 from app.ui.local_note import LocalNoteBox, notes_html, notes_text
 from app.ui.screens.base import Screen
-from app.ui.theme import UNTAGGED, Colours, current_colours, follow_theme, print_colours, relative_font, styled
-from app.ui.widgets import muted_html, screen_words
+from app.ui.theme import Colours, current_colours, follow_theme, print_colours, relative_font, styled
+from app.ui.widgets import UNTAGGED_BADGE, UNTAGGED_MARK, muted_html, screen_words
 
 SYNDROMES = {
     "crs": ("CRS", "Cytokine release syndrome (CRS)", "crs-grade"),
@@ -98,10 +98,6 @@ def tocilizumab_caution(panels: list[dict[str, Any]]) -> tuple[str, str]:
     return " ".join(quotes), location
 
 
-UNTAGGED_MARK = "untagged in Box 3 (no evidence tag)"
-UNTAGGED_BADGE = (
-    f"<span style='background-color:{UNTAGGED.bg}; color:{UNTAGGED.fg}'>&nbsp;untagged in Box 3&nbsp;</span>"
-)
 NOT_GIVEN_TITLE = "Dose not given in the guideline"
 
 
