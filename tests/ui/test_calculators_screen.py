@@ -5,27 +5,17 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit
+from PySide6.QtWidgets import QCheckBox, QLineEdit
 
 from app.ui.calc.units import UNIT_SYSTEM_KEY
 from app.ui.printing import export_pdf
 from app.ui.screens.calculators import CalculatorsScreen
+from tests.ui.windows import choose, shown_screen
 
 
 @pytest.fixture
 def screen(qtbot, context):
-    s = CalculatorsScreen(context)
-    qtbot.addWidget(s)
-    s.resize(1280, 800)
-    s.show()
-    qtbot.waitExposed(s)
-    return s
-
-
-def choose(combo: QComboBox, data) -> None:
-    index = combo.findData(data)
-    assert index >= 0, f"{data!r} is not offered"
-    combo.setCurrentIndex(index)
+    return shown_screen(qtbot, CalculatorsScreen(context), (1280, 800))
 
 
 def primary(screen) -> str:

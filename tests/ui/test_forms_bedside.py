@@ -14,6 +14,7 @@ from app.ui.calc.form import plain_message
 from app.ui.calc.report import result_plain_text
 from app.ui.screens.calculators import CalculatorsScreen
 from app.ui.screens.toxicity import ToxicityScreen
+from tests.ui.windows import choose, shown_screen
 
 #: what must never reach a user of the GUI
 INTERNAL = re.compile(r"`|mmguide |--grade|\b[a-z]+_[a-z_]+\b|Input should|crs-grade|icans-grade")
@@ -21,28 +22,12 @@ INTERNAL = re.compile(r"`|mmguide |--grade|\b[a-z]+_[a-z_]+\b|Input should|crs-g
 
 @pytest.fixture
 def crs(qtbot, context):
-    s = ToxicityScreen(context, syndrome="crs")
-    qtbot.addWidget(s)
-    s.resize(1366, 700)
-    s.show()
-    qtbot.waitExposed(s)
-    return s
+    return shown_screen(qtbot, ToxicityScreen(context, syndrome="crs"), (1366, 700))
 
 
 @pytest.fixture
 def calculators(qtbot, context):
-    s = CalculatorsScreen(context)
-    qtbot.addWidget(s)
-    s.resize(1366, 700)
-    s.show()
-    qtbot.waitExposed(s)
-    return s
-
-
-def choose(combo: QComboBox, data) -> None:
-    index = combo.findData(data)
-    assert index >= 0, f"{data!r} is not offered"
-    combo.setCurrentIndex(index)
+    return shown_screen(qtbot, CalculatorsScreen(context), (1366, 700))
 
 
 def messages(form) -> dict[str, str]:

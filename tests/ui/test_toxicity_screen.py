@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QComboBox
 
 from app.ui.printing import export_pdf
 from app.ui.screens import create_screen
 from app.ui.screens.toxicity import GradePanel, ToxicityScreen
+from tests.ui.windows import choose
 
 COPRESENCE = "it should be given only in the co-presence of CRS"
 
@@ -32,12 +32,6 @@ def crs(qtbot, context):
 @pytest.fixture
 def icans(qtbot, context):
     return make(qtbot, context, "icans")
-
-
-def choose(combo: QComboBox, data) -> None:
-    index = combo.findData(data)
-    assert index >= 0, f"{data!r} is not offered"
-    combo.setCurrentIndex(index)
 
 
 def test_four_grade_tabs_from_the_guideline(crs, icans):

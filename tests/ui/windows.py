@@ -50,3 +50,10 @@ def shown_screen(qtbot: Any, screen: Any, size: tuple[int, int] = (1366, 768)) -
     screen.show()
     qtbot.waitExposed(screen)
     return screen
+
+
+def choose(combo: Any, data: Any) -> None:
+    """Select the entry of ``combo`` whose data is ``data`` (it must be offered)."""
+    index = combo.findData(data)
+    assert index >= 0, f"{data!r} is not offered"
+    combo.setCurrentIndex(index)
