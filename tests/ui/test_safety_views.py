@@ -38,9 +38,7 @@ def packaged(tmp_path, changed) -> tuple[Path, Path]:
 
 
 def _window(qtbot, data: Path | None = None) -> MainWindow:
-    w = shown_main_window(qtbot, data_dir=str(data) if data else None)
-    qtbot.waitUntil(lambda: not w.recheck_running, timeout=5000)
-    return w
+    return shown_main_window(qtbot, data_dir=str(data) if data else None)
 
 
 def _whats_new(w: MainWindow) -> WhatsNewDialog | None:

@@ -15,6 +15,7 @@ from app.ui.update_dialog import UpdateDialog, run_in_background
 from app.updates import install
 from app.updates.keys import PrivateKey
 from app.updates.package import build_package
+from tests.ui.windows import shown_main_window
 from tests.updates.helpers import FAR_FUTURE, derive_db, snapshot
 
 BUNDLED = bundled_database()
@@ -52,14 +53,7 @@ def data_dir(tmp_path, keys) -> Path:
 
 
 def _window(qtbot, data: Path) -> MainWindow:
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    qtbot.waitUntil(lambda: w.painted, timeout=3000)
-    w.load_services(data_dir=str(data))
-    qtbot.waitUntil(lambda: not w.recheck_running, timeout=5000)
-    return w
+    return shown_main_window(qtbot, data_dir=str(data))
 
 
 def _settled(qtbot, dialog: UpdateDialog) -> UpdateDialog:

@@ -25,6 +25,8 @@ def shown_main_window(
         w.load_services(guide=guide)
     else:
         w.load_services(data_dir=data_dir)
+    if data_dir is not None:  # the installed update's re-check runs in the background after loading
+        qtbot.waitUntil(lambda: not w.recheck_running, timeout=5000)
     if activate:
         w.activateWindow()
         qtbot.waitUntil(lambda: QApplication.activeWindow() is w, timeout=2000)
