@@ -6,6 +6,7 @@ import textwrap
 from typing import Any
 
 from app.core.calculators.presentation import result_text as calc_result_text
+from app.services.flow_words import LABEL as STATUS_LABELS  # the status words of the diagram and its lists
 from app.services.local_notes import text_lines as local_lines
 
 
@@ -220,14 +221,6 @@ def describe(d: dict[str, Any]) -> str:
     return "\n".join(out)
 
 
-STATUS_LABELS = {
-    "applies": "applies",
-    "possible": "possible",
-    "fallback": "fallback",
-    "unavailable": "not available",
-    "already-received": "already received",
-    "excluded": "excluded",
-}
 
 
 def evaluation(d: dict[str, Any]) -> str:
